@@ -1,0 +1,427 @@
+"""Compute ops: elementwise, row/column reductions and broadcasts, matmul, sort building blocks.
+
+Every op owns an `infer(...)` classmethod that derives its result type from operand types; the verifier
+and the frontend both call it, so the rules the frontend uses to type a program are exactly the rules the
+verifier enforces on hand-written IR.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from xdsl.dialects.builtin import BoolAttr, Float32Type, IntegerAttr, IntegerType, i32
+from xdsl.ir import Attribute, SSAValue
+from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def, traits_def
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from .support import SignatureFormat, check_result, same_kind, shaped
+from .types import TensorType, TileType, is_float, is_integer
+
+Shaped = TensorType | TileType
+
+
+def _scalar_matches(scalar: Attribute, element_type: Attribute) -> bool:
+    return (is_float(scalar) and is_float(element_type)) or (is_integer(scalar) and is_integer(element_type))
+
+
+def _rank2(t: Shaped, what: str) -> tuple[int, int]:
+    if t.rank != 2:
+        raise VerifyException(f"{what} must be 2-D, got {t}")
+    m, n = t.get_shape()
+    return m, n
+
+
+class _ComputeOp(SignatureFormat):
+    """Single-result pure op whose result type is `infer(*operand types)`."""
+
+    traits = traits_def(Pure())
+
+    @classmethod
+    def infer(cls, *types: Attribute, **props: Attribute) -> Shaped:
+        raise NotImplementedError
+
+    def verify_(self) -> None:
+        check_result(self, self.infer(*(o.type for o in self.operands), **dict(self.properties)))
+
+
+# ----------------------------------------------------------------------------------------- elementwise
+class ElementwiseBinaryOp(_ComputeOp):
+    """`lhs op rhs` on equal-shaped operands, or on a tensor/tile and a scalar (the scalar form)."""
+
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def()
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue):
+        super().__init__(operands=[lhs, rhs], result_types=[self.infer(lhs.type, rhs.type)])
+
+    @classmethod
+    def infer(cls, lhs: Attribute, rhs: Attribute, **_: Attribute) -> Shaped:
+        a = shaped(lhs, f"'{cls.name}' lhs")
+        if isinstance(rhs, TensorType | TileType):
+            if rhs.get_shape() != a.get_shape():
+                raise VerifyException(f"'{cls.name}' operand shapes differ: {list(a.get_shape())} vs {list(rhs.get_shape())}")
+            if rhs.element_type != a.element_type:
+                raise VerifyException(f"'{cls.name}' operand dtypes differ: {a.element_type} vs {rhs.element_type}")
+        elif not _scalar_matches(rhs, a.element_type):
+            raise VerifyException(f"'{cls.name}' scalar operand {rhs} does not match element type {a.element_type}")
+        return a
+
+
+@irdl_op_definition
+class AddOp(ElementwiseBinaryOp):
+    name = "pl.add"
+
+
+@irdl_op_definition
+class SubOp(ElementwiseBinaryOp):
+    name = "pl.sub"
+
+
+@irdl_op_definition
+class MulOp(ElementwiseBinaryOp):
+    name = "pl.mul"
+
+
+@irdl_op_definition
+class DivOp(ElementwiseBinaryOp):
+    name = "pl.div"
+
+
+@irdl_op_definition
+class MaximumOp(ElementwiseBinaryOp):
+    name = "pl.maximum"
+
+
+@irdl_op_definition
+class MinimumOp(ElementwiseBinaryOp):
+    name = "pl.minimum"
+
+
+class ElementwiseUnaryOp(_ComputeOp):
+    source = operand_def()
+    result = result_def()
+    FLOAT_ONLY: ClassVar[bool] = False
+
+    def __init__(self, source: SSAValue):
+        super().__init__(operands=[source], result_types=[self.infer(source.type)])
+
+    @classmethod
+    def infer(cls, source: Attribute, **_: Attribute) -> Shaped:
+        t = shaped(source, f"'{cls.name}' operand")
+        if cls.FLOAT_ONLY and not is_float(t.element_type):
+            raise VerifyException(f"'{cls.name}' needs a floating-point operand, got {t.element_type}")
+        return t
+
+
+@irdl_op_definition
+class ExpOp(ElementwiseUnaryOp):
+    name = "pl.exp"
+    FLOAT_ONLY: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class SqrtOp(ElementwiseUnaryOp):
+    name = "pl.sqrt"
+    FLOAT_ONLY: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class RecipOp(ElementwiseUnaryOp):
+    name = "pl.recip"
+    FLOAT_ONLY: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class NegOp(ElementwiseUnaryOp):
+    name = "pl.neg"
+
+
+@irdl_op_definition
+class AbsOp(ElementwiseUnaryOp):
+    name = "pl.abs"
+
+
+@irdl_op_definition
+class ReluOp(ElementwiseUnaryOp):
+    name = "pl.relu"
+
+
+# ----------------------------------------------------------------------------------------- reductions
+class RowReductionOp(ElementwiseUnaryOp):
+    """Reduce the last axis: [M, N] -> [M, 1]."""
+
+    @classmethod
+    def infer(cls, source: Attribute, **_: Attribute) -> Shaped:
+        t = shaped(source, f"'{cls.name}' operand")
+        m, _n = _rank2(t, f"'{cls.name}' operand")
+        return same_kind(t, (m, 1), t.element_type)
+
+
+class ColReductionOp(ElementwiseUnaryOp):
+    """Reduce axis 0: [M, N] -> [1, N]."""
+
+    @classmethod
+    def infer(cls, source: Attribute, **_: Attribute) -> Shaped:
+        t = shaped(source, f"'{cls.name}' operand")
+        _m, n = _rank2(t, f"'{cls.name}' operand")
+        return same_kind(t, (1, n), t.element_type)
+
+
+@irdl_op_definition
+class RowSumOp(RowReductionOp):
+    name = "pl.row_sum"
+
+
+@irdl_op_definition
+class RowMaxOp(RowReductionOp):
+    name = "pl.row_max"
+
+
+@irdl_op_definition
+class ColSumOp(ColReductionOp):
+    name = "pl.col_sum"
+
+
+@irdl_op_definition
+class ColMaxOp(ColReductionOp):
+    name = "pl.col_max"
+
+
+# ----------------------------------------------------------------------------------------- broadcasts
+class BroadcastOp(ElementwiseBinaryOp):
+    """`x[M, N] op v` where v is [M, 1] (row_expand_*) or [1, N] (col_expand*), broadcast over x."""
+
+    ALONG_ROWS: ClassVar[bool]
+
+    @classmethod
+    def infer(cls, lhs: Attribute, rhs: Attribute, **_: Attribute) -> Shaped:
+        x = shaped(lhs, f"'{cls.name}' operand")
+        v = shaped(rhs, f"'{cls.name}' broadcast operand")
+        m, n = _rank2(x, f"'{cls.name}' operand")
+        want = (m, 1) if cls.ALONG_ROWS else (1, n)
+        if v.get_shape() != want:
+            raise VerifyException(
+                f"'{cls.name}' broadcast operand must be {list(want)} for operand {list(x.get_shape())}, "
+                f"got {list(v.get_shape())}"
+            )
+        if v.element_type != x.element_type:
+            raise VerifyException(f"'{cls.name}' operand dtypes differ: {x.element_type} vs {v.element_type}")
+        return x
+
+
+@irdl_op_definition
+class RowExpandOp(BroadcastOp):
+    name = "pl.row_expand"
+    ALONG_ROWS: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class RowExpandAddOp(BroadcastOp):
+    name = "pl.row_expand_add"
+    ALONG_ROWS: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class RowExpandSubOp(BroadcastOp):
+    name = "pl.row_expand_sub"
+    ALONG_ROWS: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class RowExpandMulOp(BroadcastOp):
+    name = "pl.row_expand_mul"
+    ALONG_ROWS: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class RowExpandDivOp(BroadcastOp):
+    name = "pl.row_expand_div"
+    ALONG_ROWS: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class ColExpandOp(BroadcastOp):
+    name = "pl.col_expand"
+    ALONG_ROWS: ClassVar[bool] = False
+
+
+@irdl_op_definition
+class ColExpandAddOp(BroadcastOp):
+    name = "pl.col_expand_add"
+    ALONG_ROWS: ClassVar[bool] = False
+
+
+@irdl_op_definition
+class ColExpandSubOp(BroadcastOp):
+    name = "pl.col_expand_sub"
+    ALONG_ROWS: ClassVar[bool] = False
+
+
+@irdl_op_definition
+class ColExpandMulOp(BroadcastOp):
+    name = "pl.col_expand_mul"
+    ALONG_ROWS: ClassVar[bool] = False
+
+
+@irdl_op_definition
+class ColExpandDivOp(BroadcastOp):
+    name = "pl.col_expand_div"
+    ALONG_ROWS: ClassVar[bool] = False
+
+
+# ----------------------------------------------------------------------------------------- matmul
+def _is_int8(t: Attribute) -> bool:
+    return isinstance(t, IntegerType) and t.width.data == 8
+
+
+def _flag(props: dict[str, Attribute], key: str) -> bool:
+    attr = props.get(key)
+    return isinstance(attr, IntegerAttr) and bool(attr.value.data)
+
+
+def infer_matmul(cls_name: str, a: Attribute, b: Attribute, props: dict[str, Attribute], out: Attribute | None) -> Shaped:
+    """[M,K] x [K,N] -> [M,N] (operands optionally transposed); int8 x int8 -> i32, float -> f32 by default."""
+    ta = shaped(a, f"'{cls_name}' lhs")
+    tb = shaped(b, f"'{cls_name}' rhs")
+    m, k = _rank2(ta, f"'{cls_name}' lhs")
+    k2, n = _rank2(tb, f"'{cls_name}' rhs")
+    if _flag(props, "a_trans"):
+        m, k = k, m
+    if _flag(props, "b_trans"):
+        k2, n = n, k2
+    if k != k2:
+        raise VerifyException(f"'{cls_name}' inner dimensions differ: {k} vs {k2}")
+    if ta.element_type != tb.element_type:
+        raise VerifyException(f"'{cls_name}' operand dtypes differ: {ta.element_type} vs {tb.element_type}")
+    if _is_int8(ta.element_type):
+        if out is not None and out != i32:
+            raise VerifyException(f"'{cls_name}' of int8 operands accumulates in i32, not {out}")
+        out = i32
+    elif is_float(ta.element_type):
+        out = out or Float32Type()
+        if not is_float(out):
+            raise VerifyException(f"'{cls_name}' of float operands must produce a float result, not {out}")
+    else:
+        raise VerifyException(f"'{cls_name}' operands must be float or int8, got {ta.element_type}")
+    if isinstance(ta, TensorType):
+        return TensorType((m, n), out)
+    return TileType((m, n), out, "acc")
+
+
+@irdl_op_definition
+class MatmulOp(_ComputeOp):
+    """`a @ b` with optional transposes; the result dtype is the requested accumulation dtype."""
+
+    name = "pl.matmul"
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def()
+    a_trans = opt_prop_def(BoolAttr)
+    b_trans = opt_prop_def(BoolAttr)
+
+    @classmethod
+    def infer(cls, lhs: Attribute, rhs: Attribute, out: Attribute | None = None, **props: Attribute) -> Shaped:
+        return infer_matmul(cls.name, lhs, rhs, props, out)
+
+    def verify_(self) -> None:
+        out = self.result.type.element_type if isinstance(self.result.type, TensorType | TileType) else None
+        check_result(self, self.infer(self.lhs.type, self.rhs.type, out, **dict(self.properties)))
+
+
+@irdl_op_definition
+class MatmulAccOp(_ComputeOp):
+    """`acc + a @ b`; the accumulator's type is the result type."""
+
+    name = "pl.matmul_acc"
+    acc = operand_def()
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def()
+    a_trans = opt_prop_def(BoolAttr)
+    b_trans = opt_prop_def(BoolAttr)
+
+    @classmethod
+    def infer(cls, acc: Attribute, lhs: Attribute, rhs: Attribute, **props: Attribute) -> Shaped:
+        t = shaped(acc, f"'{cls.name}' accumulator")
+        product = infer_matmul(cls.name, lhs, rhs, props, t.element_type)
+        if product.get_shape() != t.get_shape():
+            raise VerifyException(
+                f"'{cls.name}' accumulator shape {list(t.get_shape())} differs from the product {list(product.get_shape())}"
+            )
+        return t
+
+
+# ----------------------------------------------------------------------------------------- sorting
+@irdl_op_definition
+class Sort32Op(_ComputeOp):
+    """Sort each group of 32 scores descending; result [M, 2N] f32 holds (value, index) pairs."""
+
+    name = "pl.sort32"
+    source = operand_def()
+    indices = operand_def()
+    result = result_def()
+
+    @classmethod
+    def infer(cls, source: Attribute, indices: Attribute, **_: Attribute) -> Shaped:
+        s = shaped(source, "'pl.sort32' scores")
+        i = shaped(indices, "'pl.sort32' indices")
+        m, n = _rank2(s, "'pl.sort32' scores")
+        if s.element_type != Float32Type():
+            raise VerifyException(f"'pl.sort32' scores must be f32, got {s.element_type}")
+        if i.get_shape() != s.get_shape() or not is_integer(i.element_type):
+            raise VerifyException("'pl.sort32' indices must be integers of the scores' shape")
+        if n % 32:
+            raise VerifyException(f"'pl.sort32' row length {n} must be a multiple of 32")
+        return same_kind(s, (m, 2 * n), s.element_type)
+
+
+@irdl_op_definition
+class MrgSortOp(_ComputeOp):
+    """Merge sorted runs of `block_len` (value, index) pairs into longer sorted runs."""
+
+    name = "pl.mrgsort"
+    source = operand_def()
+    result = result_def()
+    block_len = prop_def(IntegerAttr)
+
+    @classmethod
+    def infer(cls, source: Attribute, **props: Attribute) -> Shaped:
+        s = shaped(source, "'pl.mrgsort' operand")
+        _m, n = _rank2(s, "'pl.mrgsort' operand")
+        block = props["block_len"].value.data  # type: ignore[attr-defined]
+        if block <= 0 or n % (2 * block):
+            raise VerifyException(f"'pl.mrgsort' row length {n} must be a multiple of 2 * block_len ({block})")
+        return s
+
+
+@irdl_op_definition
+class GatherOp(_ComputeOp):
+    """Pick the values (`mask_pattern = 0`) or indices (`= 1`) out of (value, index) pairs: [M, 2N] -> [M, N]."""
+
+    name = "pl.gather"
+    source = operand_def()
+    result = result_def()
+    mask_pattern = prop_def(IntegerAttr)
+
+    @classmethod
+    def infer(cls, source: Attribute, **props: Attribute) -> Shaped:
+        s = shaped(source, "'pl.gather' operand")
+        m, n = _rank2(s, "'pl.gather' operand")
+        pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
+        if pattern not in (0, 1):
+            raise VerifyException(f"'pl.gather' mask_pattern must be 0 (values) or 1 (indices), got {pattern}")
+        if n % 2:
+            raise VerifyException(f"'pl.gather' row length {n} must be even")
+        return same_kind(s, (m, n // 2), s.element_type if pattern == 0 else i32)
+
+
+COMPUTE_OPS = [
+    AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp,
+    ExpOp, SqrtOp, RecipOp, NegOp, AbsOp, ReluOp,
+    RowSumOp, RowMaxOp, ColSumOp, ColMaxOp,
+    RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
+    ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp,
+    MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, GatherOp,
+]  # fmt: skip

@@ -1,0 +1,301 @@
+"""Data ops: tensor creation, views (slice), writes (assemble/write), reshape, cast, concat, padding.
+
+Writes are functional: `pl.assemble` and `pl.write` return the new version of the destination tensor,
+so SSA-based passes see every write as a def (the runtime later executes them in place).
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects.builtin import IndexType, IntegerAttr
+from xdsl.ir import Attribute, SSAValue
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    opt_prop_def,
+    prop_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.traits import Pure
+from xdsl.utils.exceptions import VerifyException
+
+from .attributes import CastMode, CastModeAttr, PadAttr
+from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, shaped
+from .types import TensorType, TileType, is_element_type, is_float, is_integer
+
+
+@irdl_op_definition
+class CreateTensorOp(IRDLOperation):
+    """A fresh GM scratch tensor (contents undefined until written)."""
+
+    name = "pl.create_tensor"
+    result = result_def(TensorType)
+    assembly_format = "attr-dict `:` type($result)"
+
+    def __init__(self, result_type: TensorType):
+        super().__init__(result_types=[result_type])
+
+
+@irdl_op_definition
+class FullOp(IRDLOperation):
+    """A tensor or tile with every element set to a scalar."""
+
+    name = "pl.full"
+    value = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$value attr-dict `:` type($value) `->` type($result)"
+
+    def verify_(self) -> None:
+        t = shaped(self.result, "'pl.full' result")
+        v = self.value.type
+        if not ((is_float(v) and is_float(t.element_type)) or (is_integer(v) and is_integer(t.element_type))):
+            raise VerifyException(f"'pl.full' value of type {v} cannot fill elements of type {t.element_type}")
+
+
+@irdl_op_definition
+class ArangeOp(IRDLOperation):
+    """`start, start+1, ...` along the last axis of a [N] or [1, N] tile or tensor."""
+
+    name = "pl.arange"
+    start = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$start attr-dict `:` type($start) `->` type($result)"
+
+    def verify_(self) -> None:
+        t = shaped(self.result, "'pl.arange' result")
+        if t.get_shape()[:-1] not in ((), (1,)):
+            raise VerifyException(f"'pl.arange' result must be [N] or [1, N], got {list(t.get_shape())}")
+        if not is_integer(self.start.type):
+            raise VerifyException(f"'pl.arange' start must be an integer, got {self.start.type}")
+
+
+@irdl_op_definition
+class SliceOp(IRDLOperation):
+    """A static-shaped window of a tensor (or tile) at run-time offsets; optionally with a valid shape."""
+
+    name = "pl.slice"
+    source = operand_def()
+    offsets = var_operand_def(IndexType)
+    valid_shape = var_operand_def(IndexType)
+    result = result_def()
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$source `[` $offsets `]` (`valid` `[` $valid_shape^ `]`)? attr-dict `:` type($source) `->` type($result)"
+    )
+
+    def __init__(
+        self, source: SSAValue, offsets: list[SSAValue], result_type: Attribute, valid_shape: tuple[SSAValue, ...] = ()
+    ):
+        super().__init__(operands=[source, offsets, list(valid_shape)], result_types=[result_type])
+
+    def verify_(self) -> None:
+        src = shaped(self.source, "'pl.slice' source")
+        res = shaped(self.result, "'pl.slice' result")
+        if res.element_type != src.element_type:
+            raise VerifyException(f"'pl.slice' changes the dtype: {src.element_type} -> {res.element_type}")
+        if res.rank != src.rank:
+            raise VerifyException(f"'pl.slice' result rank {res.rank} differs from source rank {src.rank}")
+        check_offsets("'pl.slice'", self.offsets, res.get_shape(), src.get_shape())
+        if self.valid_shape and len(self.valid_shape) != res.rank:
+            raise VerifyException(f"'pl.slice' valid shape needs {res.rank} values, got {len(self.valid_shape)}")
+
+
+@irdl_op_definition
+class AssembleOp(IRDLOperation):
+    """Write `source` into `dest` at offsets; the result is the new version of `dest`."""
+
+    name = "pl.assemble"
+    source = operand_def()
+    dest = operand_def()
+    offsets = var_operand_def(IndexType)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$source `into` $dest `[` $offsets `]` attr-dict `:` type($source) `into` type($dest) `->` type($result)"
+    )
+
+    def __init__(self, source: SSAValue, dest: SSAValue, offsets: list[SSAValue]):
+        super().__init__(operands=[source, dest, offsets], result_types=[dest.type])
+
+    def verify_(self) -> None:
+        src = shaped(self.source, "'pl.assemble' source")
+        dst = shaped(self.dest, "'pl.assemble' destination")
+        if self.result.type != dst:
+            raise VerifyException(f"'pl.assemble' result type {self.result.type} must equal the destination {dst}")
+        if src.element_type != dst.element_type:
+            raise VerifyException(f"'pl.assemble' dtype mismatch: writes {src.element_type} into {dst.element_type}")
+        if src.rank != dst.rank:
+            raise VerifyException(f"'pl.assemble' source rank {src.rank} differs from destination rank {dst.rank}")
+        check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """Same elements, new static shape (row-major)."""
+
+    name = "pl.reshape"
+    source = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    def verify_(self) -> None:
+        src = shaped(self.source, "'pl.reshape' source")
+        res = shaped(self.result, "'pl.reshape' result")
+        if src.num_elements() != res.num_elements():
+            raise VerifyException(
+                f"'pl.reshape' element count changes: {list(src.get_shape())} ({src.num_elements()}) -> "
+                f"{list(res.get_shape())} ({res.num_elements()})"
+            )
+        if src.element_type != res.element_type or type(src) is not type(res):
+            raise VerifyException("'pl.reshape' must keep the dtype and the tensor/tile kind")
+
+
+def _check_indices(kind: str, t: TensorType | TileType, indices: tuple[SSAValue, ...]) -> None:
+    check_offsets(kind, indices, (1,) * t.rank, t.get_shape())
+
+
+@irdl_op_definition
+class ReadOp(IRDLOperation):
+    """Read one scalar element of a GM tensor."""
+
+    name = "pl.read"
+    source = operand_def()
+    indices = var_operand_def(IndexType)
+    result = result_def()
+    assembly_format = "$source `[` $indices `]` attr-dict `:` type($source) `->` type($result)"
+
+    def verify_(self) -> None:
+        t = shaped(self.source, "'pl.read' source")
+        if self.result.type != t.element_type:
+            raise VerifyException(f"'pl.read' result {self.result.type} must be the element type {t.element_type}")
+        _check_indices("'pl.read'", t, self.indices)
+
+
+@irdl_op_definition
+class WriteOp(IRDLOperation):
+    """Write one scalar element; the result is the new version of the tensor."""
+
+    name = "pl.write"
+    value = operand_def()
+    dest = operand_def()
+    indices = var_operand_def(IndexType)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$value `into` $dest `[` $indices `]` attr-dict `:` type($value) `into` type($dest) `->` type($result)"
+
+    def verify_(self) -> None:
+        t = shaped(self.dest, "'pl.write' destination")
+        if self.value.type != t.element_type:
+            raise VerifyException(f"'pl.write' value {self.value.type} must be the element type {t.element_type}")
+        if self.result.type != t:
+            raise VerifyException(f"'pl.write' result type {self.result.type} must equal the destination {t}")
+        _check_indices("'pl.write'", t, self.indices)
+
+
+@irdl_op_definition
+class CastOp(SignatureFormat):
+    """Element type conversion; float -> integer needs an explicit rounding mode (rint, round or trunc)."""
+
+    name = "pl.cast"
+    source = operand_def()
+    result = result_def()
+    mode = opt_prop_def(CastModeAttr)
+    traits = traits_def(Pure())
+
+    @classmethod
+    def infer(cls, source: Attribute, element_type: Attribute, mode: CastMode = CastMode.NONE) -> TensorType | TileType:
+        t = shaped(source, "'pl.cast' source")
+        if not is_element_type(element_type):
+            raise VerifyException(f"'pl.cast' target {element_type} is not a dtype")
+        if is_float(t.element_type) and is_integer(element_type) and mode == CastMode.NONE:
+            raise VerifyException(
+                f"'pl.cast' from {t.element_type} to {element_type} needs a rounding mode (rint, round or trunc)"
+            )
+        return same_kind(t, t.get_shape(), element_type)
+
+    def verify_(self) -> None:
+        res = shaped(self.result, "'pl.cast' result")
+        mode = self.mode.data if self.mode is not None else CastMode.NONE
+        check_result(self, self.infer(self.source.type, res.element_type, mode))
+
+
+@irdl_op_definition
+class ConcatOp(SignatureFormat):
+    """Concatenate two operands along `axis`."""
+
+    name = "pl.concat"
+    lhs = operand_def()
+    rhs = operand_def()
+    result = result_def()
+    axis = prop_def(IntegerAttr)
+    traits = traits_def(Pure())
+
+    @classmethod
+    def infer(cls, lhs: Attribute, rhs: Attribute, axis: int = 0, **_: Attribute) -> TensorType | TileType:
+        a = shaped(lhs, "'pl.concat' lhs")
+        b = shaped(rhs, "'pl.concat' rhs")
+        if a.element_type != b.element_type or a.rank != b.rank:
+            raise VerifyException(f"'pl.concat' operands differ in dtype or rank: {a} vs {b}")
+        if not 0 <= axis < a.rank:
+            raise VerifyException(f"'pl.concat' axis {axis} out of range for rank {a.rank}")
+        sa, sb = list(a.get_shape()), list(b.get_shape())
+        if sa[:axis] + sa[axis + 1 :] != sb[:axis] + sb[axis + 1 :]:
+            raise VerifyException(f"'pl.concat' shapes {sa} and {sb} differ outside axis {axis}")
+        sa[axis] += sb[axis]
+        return same_kind(a, sa, a.element_type)
+
+    def verify_(self) -> None:
+        check_result(self, self.infer(self.lhs.type, self.rhs.type, self.axis.value.data))
+
+
+@irdl_op_definition
+class SetValidShapeOp(IRDLOperation):
+    """Declare how much of a tile holds real data (run-time extents)."""
+
+    name = "pl.set_validshape"
+    source = operand_def(TileType)
+    valid_shape = var_operand_def(IndexType)
+    result = result_def(TileType)
+    traits = traits_def(Pure())
+    assembly_format = "$source `[` $valid_shape `]` attr-dict `:` type($source) `->` type($result)"
+
+    def verify_(self) -> None:
+        src, res = self.source.type, self.result.type
+        assert isinstance(src, TileType) and isinstance(res, TileType)
+        if src.get_shape() != res.get_shape() or src.element_type != res.element_type:
+            raise VerifyException(f"'pl.set_validshape' must keep the tile shape and dtype: {src} -> {res}")
+        if len(self.valid_shape) != src.rank:
+            raise VerifyException(f"'pl.set_validshape' needs {src.rank} extents, got {len(self.valid_shape)}")
+        for axis, (v, d) in enumerate(zip(self.valid_shape, src.get_shape())):
+            c = constant_int(v)
+            if c is not None and not 0 <= c <= d:
+                raise VerifyException(f"'pl.set_validshape' extent {c} exceeds dimension {d} on axis {axis}")
+
+
+@irdl_op_definition
+class FillPadOp(SignatureFormat):
+    """Fill the invalid part of a tile with a pad value; the result is fully valid."""
+
+    name = "pl.fillpad"
+    source = operand_def(TileType)
+    result = result_def(TileType)
+    pad = prop_def(PadAttr)
+    traits = traits_def(Pure())
+
+    def verify_(self) -> None:
+        src = self.source.type
+        assert isinstance(src, TileType)
+        check_result(self, src.with_shape(src.get_shape()))
+
+
+DATA_OPS = [
+    CreateTensorOp, FullOp, ArangeOp, SliceOp, AssembleOp, ReshapeOp, ReadOp, WriteOp,
+    CastOp, ConcatOp, SetValidShapeOp, FillPadOp,
+]  # fmt: skip

@@ -1,0 +1,96 @@
+"""Located diagnostics: every user-facing error, warning and remark is `file:line:col: severity: message`.
+
+Verification walks ops one at a time (instead of xDSL's `module.verify()`, which re-prints the whole
+module) so a failure is reported at the failing op's own source location.  Warnings and remarks go to
+the active sink: stderr by default, a list under `capture_diagnostics()` (used by `--verify-diagnostics`
+and by tests).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
+from xdsl.ir import Attribute, Operation
+from xdsl.utils.exceptions import DiagnosticException
+
+
+@dataclass(frozen=True)
+class SourceLoc:
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+UNKNOWN = SourceLoc("<unknown>", 0, 0)
+
+
+def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
+    """The nearest known location: the op's own, else its closest located ancestor."""
+    if isinstance(where, SourceLoc):
+        return where
+    if isinstance(where, FileLineColLoc):
+        return SourceLoc(where.filename.data, where.line.data, where.column.data)
+    op = where if isinstance(where, Operation) else None
+    while op is not None:
+        if isinstance(op.location, FileLineColLoc):
+            return source_loc(op.location)
+        op = op.parent_op()
+    return UNKNOWN
+
+
+class PlDiagnostic(DiagnosticException):
+    """A located error (or, in a sink, warning/remark) about the user's program."""
+
+    def __init__(self, where: Operation | Attribute | SourceLoc | None, message: str, severity: str = "error"):
+        self.loc = source_loc(where)
+        self.message = message
+        self.severity = severity
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.severity}: {self.message}"
+
+
+_sinks: list[list[PlDiagnostic]] = []
+
+
+def emit(where: Operation | SourceLoc | None, message: str, severity: str = "warning") -> None:
+    """Report a non-fatal diagnostic (warning or remark)."""
+    diag = PlDiagnostic(where, message, severity)
+    if _sinks:
+        _sinks[-1].append(diag)
+    else:
+        print(diag, file=sys.stderr)
+
+
+@contextmanager
+def capture_diagnostics() -> Iterator[list[PlDiagnostic]]:
+    found: list[PlDiagnostic] = []
+    _sinks.append(found)
+    try:
+        yield found
+    finally:
+        _sinks.pop()
+
+
+def verify_module(module: ModuleOp) -> None:
+    """Verify every op; raise PlDiagnostic at the first failing op (program order, parents first)."""
+    for op in module.walk():
+        try:
+            op.verify(verify_nested_ops=False)
+        except PlDiagnostic:
+            raise
+        except DiagnosticException as err:
+            raise PlDiagnostic(op, f"'{op.name}' {_first_line(err)}") from None
+
+
+def _first_line(err: Exception) -> str:
+    text = str(err.args[0]) if err.args else str(err)
+    return text.splitlines()[0] if text else type(err).__name__

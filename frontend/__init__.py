@@ -1,0 +1,1 @@
+"""Frontend: the `pl` language surface and the Python AST -> pl dialect builder."""

@@ -1,0 +1,1 @@
+"""Model library: kernels written in pl with torch goldens."""

@@ -1,0 +1,1 @@
+"""DeepSeek-V4 decode kernels written in pl, their configs and torch goldens."""

@@ -1,0 +1,1 @@
+"""Compiler passes over the pl dialect (one module per pass) and the default pipeline."""

@@ -1,0 +1,1 @@
+"""Runtime: numpy executor, NPU cost model, reports, traces and the golden harness."""

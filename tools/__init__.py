@@ -1,0 +1,1 @@
+"""Console tools: ppc-opt (pass driver), ppc-run (compile + simulate)."""

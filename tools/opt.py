@@ -1,0 +1,137 @@
+"""`ppc-opt`: the pass driver, mlir-opt style (`-p`, `--split-input-file`, `--verify-diagnostics`, `-o`).
+
+A thin `xDSLOptMain` subclass: it registers the dialects ppc programs use and every ppc pass, parses with
+source locations, verifies op by op, and turns every failure into one `file:line:col: error: ...` line
+with exit status 1 instead of a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from io import StringIO
+
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from ppc.dialects import PL
+from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, capture_diagnostics, verify_module
+from ppc.dialects.parsing import LocatingParser
+from ppc.passes.pipeline import PASSES
+from ppc.tools.diagnostic_check import check, expectations
+
+
+class PpcOptMain(xDSLOptMain):
+    version_format = "ppc-opt (xDSL {xdsl_version})"
+
+    def __init__(self, args: list[str] | None = None):
+        super().__init__(description=__doc__.splitlines()[0].strip("`"), args=args)
+
+    def register_all_dialects(self) -> None:
+        from xdsl.dialects.arith import Arith
+        from xdsl.dialects.builtin import Builtin
+        from xdsl.dialects.func import Func
+        from xdsl.dialects.scf import Scf
+
+        for dialect in (Builtin, Func, Scf, Arith, PL):
+            self.ctx.load_dialect(dialect)
+
+    def register_all_passes(self) -> None:
+        for name, factory in PASSES.items():
+            self.register_pass(name, factory)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--mlir-print-ir-after-all",
+            action="store_true",
+            help="print the IR after every pass (alias of --print-between-passes, also after the last pass)",
+        )
+
+    def setup_pipeline(self) -> None:
+        def after_pass(previous: ModulePass | None, module: ModuleOp, _next: ModulePass | None) -> None:
+            if not self.args.disable_verify:
+                verify_module(module)
+            if previous is not None and (self.args.print_between_passes or self.args.mlir_print_ir_after_all):
+                print(f"// -----// IR Dump After {previous.name} //----- //")
+                Printer(stream=sys.stdout).print_op(module)
+                print("\n")
+
+        try:
+            self.pipeline = PassPipeline.parse_spec(self.available_passes, self.args.passes, after_pass)
+        except Exception as err:  # an unknown pass name or a bad pass option
+            print(f"ppc-opt: error: {err}", file=sys.stderr)
+            sys.exit(1)
+
+    def _parse(self, text: str, line_offset: int) -> ModuleOp:
+        return LocatingParser(self.ctx, text, self.get_input_name(), line_offset).parse_module(
+            not self.args.no_implicit_module
+        )
+
+    def _process(self, text: str, line_offset: int) -> str:
+        """Parse, verify, run the pipeline and print one chunk; raises PlDiagnostic on failure."""
+        try:
+            module = self._parse(text, line_offset)
+        except ParseError as err:
+            loc = err.span.get_location()
+            raise PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), err.msg) from None
+        if not self.args.disable_verify:
+            verify_module(module)
+        try:
+            self.apply_passes(module)
+        except PlDiagnostic:
+            raise
+        except DiagnosticException as err:
+            raise PlDiagnostic(None, str(err).splitlines()[0]) from None
+        return self.output_resulting_program(module)
+
+    def run(self) -> None:
+        stream, _ext = self.get_input_stream()
+        text = stream.read().decode()
+        stream.close()
+        pieces = text.split("// -----") if self.args.split_input_file else [text]
+        out = StringIO()
+        failed = False
+        offset = 0
+        for index, chunk in enumerate(pieces):
+            if index:
+                out.write("// -----\n")
+            failed |= not self._run_chunk(chunk, offset, out)
+            offset += chunk.count("\n")
+        if self.args.output_file:
+            with open(self.args.output_file, "w") as f:
+                f.write(out.getvalue())
+        else:
+            sys.stdout.write(out.getvalue())
+        if failed:
+            sys.exit(1)
+
+    def _run_chunk(self, chunk: str, offset: int, out: StringIO) -> bool:
+        with capture_diagnostics() as emitted:
+            try:
+                out.write(self._process(chunk, offset))
+            except PlDiagnostic as diag:
+                emitted.append(diag)
+        if self.args.verify_diagnostics:
+            problems = check(self.get_input_name(), expectations(chunk, offset), emitted)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return not problems
+        for diag in emitted:
+            print(diag, file=sys.stderr)
+        return not any(d.severity == "error" for d in emitted)
+
+
+def main(args: list[str] | None = None) -> None:
+    try:
+        PpcOptMain(args).run()
+    except FileNotFoundError as err:
+        print(f"ppc-opt: error: {err.strerror}: {err.filename}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
