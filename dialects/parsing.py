@@ -13,8 +13,9 @@ from xdsl.dialects.arith import Arith
 from xdsl.dialects.builtin import Builtin, FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.dialects.func import Func
 from xdsl.dialects.scf import Scf
-from xdsl.ir import Operation
+from xdsl.ir import Attribute, Operation, TypeAttribute
 from xdsl.parser import Parser
+from xdsl.utils.exceptions import VerifyException
 
 from . import PL
 
@@ -42,6 +43,22 @@ class LocatingParser(Parser):
             col = start - self._line_starts[line - 1] + 1
             op.location = FileLineColLoc(self._name, IntAttr(line + self._line_offset), IntAttr(col))
         return op
+
+    # Types and attributes verify themselves while being built; report their errors as parse errors
+    # at the type's own position (xDSL would let the VerifyException escape without a location).
+    def parse_optional_type(self) -> TypeAttribute | None:
+        start = self._current_token.span.start
+        try:
+            return super().parse_optional_type()
+        except VerifyException as err:
+            self.raise_error(str(err), start, self.pos)
+
+    def parse_optional_attribute(self) -> Attribute | None:
+        start = self._current_token.span.start
+        try:
+            return super().parse_optional_attribute()
+        except VerifyException as err:
+            self.raise_error(str(err), start, self.pos)
 
 
 def parse_mlir(text: str, name: str = "<input>", ctx: Context | None = None, line_offset: int = 0) -> ModuleOp:

@@ -57,13 +57,17 @@ def is_integer(t: Attribute) -> bool:
     return isinstance(t, IntegerType | IndexType)
 
 
+def _dims(dims: Sequence[int]) -> str:
+    return "x".join("?" if d == DYNAMIC else str(d) for d in dims)
+
+
 def _print_dims(printer: Printer, dims: Sequence[int]) -> None:
-    printer.print_string("x".join("?" if d == DYNAMIC else str(d) for d in dims))
+    printer.print_string(_dims(dims))
 
 
 def _verify_shape(kind: str, shape: Sequence[int], element_type: Attribute) -> None:
     if any(d <= 0 for d in shape):
-        raise VerifyException(f"{kind} dimensions must be positive, got {list(shape)}")
+        raise VerifyException(f"{kind} dimensions must be static and positive, got {_dims(shape)}")
     if not is_element_type(element_type):
         raise VerifyException(f"{kind} element type must be a scalar dtype, got {element_type}")
 
@@ -193,10 +197,10 @@ class TileType(ShapedPlType, ParametrizedAttribute, TypeAttribute):
         if valid is None:
             return
         if len(valid) != self.rank:
-            raise VerifyException(f"tile valid shape {list(valid)} must have rank {self.rank}")
+            raise VerifyException(f"tile valid shape {_dims(valid)} must have rank {self.rank}")
         for v, d in zip(valid, self.get_shape()):
             if v != DYNAMIC and not 0 <= v <= d:
-                raise VerifyException(f"tile valid shape {list(valid)} exceeds shape {list(self.get_shape())}")
+                raise VerifyException(f"tile valid shape {_dims(valid)} exceeds shape {_dims(self.get_shape())}")
 
 
 @irdl_attr_definition
