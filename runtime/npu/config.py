@@ -104,6 +104,10 @@ class ChipConfig:
     completion_base_us: float = 0.15  # retire one completed block
     completion_per_fanout_us: float = 0.03  # decrement one consumer's dependency counter
 
+    def __hash__(self) -> int:
+        # The tables are read-only proxies (unhashable); configs that compare equal share a name.
+        return hash(self.name)
+
     # --- derived quantities ---------------------------------------------------------------------
     @property
     def cycles_per_us(self) -> float:

@@ -98,7 +98,7 @@ def vector_class(name: str, scalar_operand: bool = False) -> str:
     """Cost class of a vector op by its `pl` name (`row_expand_mul` costs like `mul`)."""
     for prefix in _EXPAND_PREFIXES:
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     if name not in _VECTOR_CLASS:
         raise ValueError(f"no vector cost for op {name!r}; known ops: {', '.join(sorted(_VECTOR_CLASS))}")
     cost_class = _VECTOR_CLASS[name]
@@ -189,11 +189,10 @@ class BlockTiming:
     pipe_busy: Mapping[str, float]  # cycles each pipe spent executing ops
 
 
-def time_block(ops: Sequence[TileOp], cfg: ChipConfig, core_type: str) -> BlockTiming:
-    """List-schedule `ops` (in program order) on the in-order pipes of `core_type`."""
+def time_block(ops: Sequence[TileOp], core_type: str) -> BlockTiming:
+    """List-schedule `ops` (in program order, already priced) on the in-order pipes of `core_type`."""
     if core_type not in PIPES:
         raise ValueError(f"core type must be one of {sorted(PIPES)}, got {core_type!r}")
-    del cfg  # the ops are already priced; kept in the signature so callers pass the chip explicitly
     pipe_free = dict.fromkeys(PIPES[core_type], 0.0)
     busy = dict.fromkeys(PIPES[core_type], 0.0)
     end: list[float] = []

@@ -1,0 +1,382 @@
+"""Level B: one deterministic discrete-event simulation of the AICPU runtime driving the AI cores.
+
+This is where Head OH comes from. The modelled actors and the policy choices the spec leaves open:
+
+* Orchestrator: one thread submits the tasks in program order, `submit_us` each, back to back.
+* Ready queue: a task is ready once submitted and all its producers have FINISHED (their last completion
+  retired by a scheduler). Ready tasks wait in one FIFO per core type; a scheduler only looks at the
+  head of each FIFO, so the queue is strictly in order.
+* Scheduler threads: cluster c belongs to thread c % scheduler_threads. A thread only launches onto and
+  retires from its own cores, one action at a time: retiring a completion (`completion_base_us` +
+  `completion_per_fanout_us` per consumer released) has priority over popping a task
+  (`pop_base_us` + `pop_per_block_us` per block launched). Free threads are offered work in rotating
+  order (the race between polling threads, resolved round-robin).
+* Placement: a block goes to an idle core (nothing outstanding) if the thread has one. A single-block
+  task may also go to a core's pending slot, but only when no core of its type is idle anywhere (idle
+  cores first). A multi-block (spmd) task is launched in bursts onto idle cores only, in waves as cores
+  free up; it is popped once: threads joining a partly launched task pay only the per-block cost.
+* Cores: dispatch -> start takes `dispatch_receive_us` (+ `cold_core_us` on a core's first block); a
+  pending block starts `pending_start_us` after the running one ends. A completion is seen
+  `completion_seen_us` + a deterministic sweep offset after the block ends; that is the block's
+  finish, or later if the owning thread is busy then.
+* HBM: blocks that still have GM bytes to move share `shared_hbm_bytes_per_us` equally (processor
+  sharing, re-timed at every start and drain), each capped at its core's own GM bandwidth. A block ends
+  when both its core cycles (Level A, uncontended) have elapsed and its bytes have drained; with little
+  contention that is the Level A time whenever Level A already spent bytes / own-bandwidth on transfers.
+
+Events are ordered by (time, sequence number); nothing depends on wall-clock time or randomness, so the
+same task list always gives the same timeline, bit for bit.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Sequence
+
+from .config import CORE_TYPES, ChipConfig
+from .hbm import SharedHbm
+from .timeline import ORCHESTRATOR_TRACK, BlockRecord, SimTask, Span, TaskRecord, Timeline, scheduler_track
+
+# event kinds
+_SUBMIT, _ACTION_END, _START, _END, _SEEN, _HBM = range(6)
+# scheduler actions
+_POP, _RETIRE = range(2)
+
+
+class _Core:
+    __slots__ = ("name", "kind", "thread", "outstanding", "warm", "busy", "queue", "last_end")
+
+    def __init__(self, name: str, kind: str, thread: int) -> None:
+        self.name = name
+        self.kind = kind
+        self.thread = thread
+        self.outstanding = 0  # blocks launched and not yet retired: the scheduler's view of its slots
+        self.warm = False
+        self.busy = False  # physically running (or about to start) a block
+        self.queue: deque[int] = deque()  # blocks in the pending slot
+        self.last_end = -math.inf
+
+
+class _Thread:
+    __slots__ = ("index", "cores", "idle", "busy", "completions", "action")
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.cores: dict[str, list[int]] = {kind: [] for kind in CORE_TYPES}
+        self.idle = dict.fromkeys(CORE_TYPES, 0)
+        self.busy = False
+        self.completions: deque[int] = deque()
+        self.action: tuple = ()
+
+
+class _Simulation:
+    def __init__(self, tasks: Sequence[SimTask], cfg: ChipConfig) -> None:
+        self.cfg = cfg
+        self.tasks = tasks
+        self._check(tasks, cfg)
+        self.events: list[tuple[float, int, int, int]] = []
+        self.seq = 0
+        self.threads = [_Thread(i) for i in range(cfg.scheduler_threads)]
+        self.cores = self._make_cores(cfg)
+        self.idle = dict.fromkeys(CORE_TYPES, 0)
+        for index, core in enumerate(self.cores):
+            thread = self.threads[core.thread]
+            thread.cores[core.kind].append(index)
+            thread.idle[core.kind] += 1
+            self.idle[core.kind] += 1
+        self.rr = 0
+        self.ready: dict[str, deque[int]] = {kind: deque() for kind in CORE_TYPES}
+        self.hbm = SharedHbm(cfg.core_gm_bytes_per_us, cfg.shared_hbm_bytes_per_us)
+        self.hbm_version = 0
+
+        n = len(tasks)
+        self.offset = [0] * (n + 1)
+        for t, task in enumerate(tasks):
+            self.offset[t + 1] = self.offset[t] + len(task.blocks)
+        self.block_task = [t for t, task in enumerate(tasks) for _ in task.blocks]
+        self.block_work = [work for task in tasks for work in task.blocks]
+        nblocks = self.offset[n]
+        self.remaining = [0] * n
+        self.successors: list[list[int]] = [[] for _ in range(n)]
+        self.finished = [False] * n
+        self.placed = [0] * n
+        self.popped = [False] * n
+        self.retired = [0] * n
+        self.ready_order = [0] * n
+        self.ready_count = 0
+        self.submit_us = [0.0] * n
+        self.ready_us = [0.0] * n
+        self.finish_us = [0.0] * n
+        self.gated_by: list[int | None] = [None] * n
+        self.core_of = [0] * nblocks
+        self.receive = [0.0] * nblocks
+        self.dispatch = [0.0] * nblocks
+        self.start = [0.0] * nblocks
+        self.compute_end = [0.0] * nblocks
+        self.end = [0.0] * nblocks
+        self.finish = [0.0] * nblocks
+        self.submit_spans: list[Span] = []
+        self.sched_spans: list[Span] = []
+
+    @staticmethod
+    def _check(tasks: Sequence[SimTask], cfg: ChipConfig) -> None:
+        if cfg.orchestrator_threads != 1:
+            raise ValueError("the model replays the orchestration function on exactly one thread")
+        for t, task in enumerate(tasks):
+            if task.core_type not in CORE_TYPES:
+                raise ValueError(f"task {t} ({task.name}): core type {task.core_type!r} is not one of {CORE_TYPES}")
+            if not task.blocks:
+                raise ValueError(f"task {t} ({task.name}) has no blocks")
+            if any(not 0 <= d < t for d in task.deps):
+                raise ValueError(f"task {t} ({task.name}) depends on {task.deps}: deps must be earlier tasks")
+
+    @staticmethod
+    def _make_cores(cfg: ChipConfig) -> list[_Core]:
+        per_cluster = {"AIC": cfg.aic_per_cluster, "AIV": cfg.aiv_per_cluster}
+        return [
+            _Core(f"{kind}_{i}", kind, (i // per_cluster[kind]) % cfg.scheduler_threads)
+            for kind in CORE_TYPES
+            for i in range(cfg.core_count[kind])
+        ]
+
+    # --- event plumbing ---------------------------------------------------------------------------
+
+    def push(self, time: float, kind: int, payload: int) -> None:
+        heapq.heappush(self.events, (time, self.seq, kind, payload))
+        self.seq += 1
+
+    def run(self) -> None:
+        if self.tasks:
+            self.push(self.cfg.submit_us, _SUBMIT, 0)
+        handlers = (self.on_submit, self.on_action_end, self.on_start, self.on_end, self.on_seen, self.on_hbm)
+        events = self.events
+        while events:
+            time, _, kind, payload = heapq.heappop(events)
+            handlers[kind](time, payload)
+
+    # --- orchestrator -----------------------------------------------------------------------------
+
+    def on_submit(self, now: float, t: int) -> None:
+        self.submit_spans.append(Span(ORCHESTRATOR_TRACK, "submit", t, now - self.cfg.submit_us, now))
+        self.submit_us[t] = now
+        for d in sorted(set(self.tasks[t].deps)):
+            if not self.finished[d]:
+                self.remaining[t] += 1
+                self.successors[d].append(t)
+        if t + 1 < len(self.tasks):
+            self.push(now + self.cfg.submit_us, _SUBMIT, t + 1)
+        if self.remaining[t] == 0:
+            self.make_ready(now, t)
+
+    def make_ready(self, now: float, t: int) -> None:
+        self.ready_us[t] = now
+        self.ready_order[t] = self.ready_count
+        self.ready_count += 1
+        self.ready[self.tasks[t].core_type].append(t)
+        self.kick(now)
+
+    # --- scheduler threads ------------------------------------------------------------------------
+
+    def kick(self, now: float) -> None:
+        """Offer work to every free thread, starting from the rotating pointer."""
+        first = self.rr
+        count = len(self.threads)
+        for i in range(count):
+            thread = self.threads[(first + i) % count]
+            if not thread.busy:
+                self.act(now, thread)
+
+    def act(self, now: float, thread: _Thread) -> None:
+        if thread.completions:
+            self.start_retire(now, thread, thread.completions.popleft())
+            return
+        best: tuple[int, int, list[int]] | None = None
+        for kind in CORE_TYPES:
+            queue = self.ready[kind]
+            if queue and (best is None or self.ready_order[queue[0]] < best[0]):
+                cores = self.claimable(thread, queue[0])
+                if cores:
+                    best = (self.ready_order[queue[0]], queue[0], cores)
+        if best is not None:
+            self.start_pop(now, thread, best[1], best[2])
+
+    def claimable(self, thread: _Thread, t: int) -> list[int]:
+        task = self.tasks[t]
+        kind = task.core_type
+        wanted = len(task.blocks) - self.placed[t]
+        if thread.idle[kind]:
+            return [c for c in thread.cores[kind] if self.cores[c].outstanding == 0][:wanted]
+        if len(task.blocks) == 1 and self.idle[kind] == 0:
+            limit = 1 + self.cfg.pending_slots
+            return [c for c in thread.cores[kind] if self.cores[c].outstanding < limit][:1]
+        return []
+
+    def occupy(self, c: int, delta: int) -> None:
+        core = self.cores[c]
+        was_idle = core.outstanding == 0
+        core.outstanding += delta
+        change = (core.outstanding == 0) - was_idle
+        if change:
+            self.idle[core.kind] += change
+            self.threads[core.thread].idle[core.kind] += change
+
+    def start_pop(self, now: float, thread: _Thread, t: int, cores: list[int]) -> None:
+        cfg = self.cfg
+        cost = cfg.pop_per_block_us * len(cores) + (0.0 if self.popped[t] else cfg.pop_base_us)
+        self.popped[t] = True
+        first = self.offset[t] + self.placed[t]
+        self.placed[t] += len(cores)
+        if self.placed[t] == len(self.tasks[t].blocks):
+            self.ready[self.tasks[t].core_type].popleft()
+        for c in cores:
+            self.occupy(c, +1)
+        self.begin(now, thread, cost, "pop", t, (_POP, first, tuple(cores)))
+        self.rr = (thread.index + 1) % len(self.threads)
+
+    def start_retire(self, now: float, thread: _Thread, g: int) -> None:
+        cfg = self.cfg
+        t = self.block_task[g]
+        self.finish[g] = now
+        self.retired[t] += 1
+        last = self.retired[t] == len(self.tasks[t].blocks)
+        fanout = len(self.successors[t]) if last else 0
+        cost = cfg.completion_base_us + cfg.completion_per_fanout_us * fanout
+        self.begin(now, thread, cost, "complete", t, (_RETIRE, g, last))
+
+    def begin(self, now: float, thread: _Thread, cost: float, label: str, t: int, action: tuple) -> None:
+        thread.busy = True
+        thread.action = action
+        self.sched_spans.append(Span(scheduler_track(thread.index), label, t, now, now + cost))
+        self.push(now + cost, _ACTION_END, thread.index)
+
+    def on_action_end(self, now: float, index: int) -> None:
+        thread = self.threads[index]
+        thread.busy = False
+        if thread.action[0] == _POP:
+            _, first, cores = thread.action
+            for g, c in enumerate(cores, start=first):
+                self.launch(now, g, c)
+        else:
+            _, g, last = thread.action
+            self.occupy(self.core_of[g], -1)
+            if last:
+                self.task_finished(now, self.block_task[g])
+        self.kick(now)
+
+    def task_finished(self, now: float, t: int) -> None:
+        self.finished[t] = True
+        self.finish_us[t] = now
+        for s in self.successors[t]:
+            self.remaining[s] -= 1
+            if self.remaining[s] == 0:
+                self.gated_by[s] = t
+                self.make_ready(now, s)
+
+    # --- cores ------------------------------------------------------------------------------------
+
+    def launch(self, now: float, g: int, c: int) -> None:
+        cfg = self.cfg
+        core = self.cores[c]
+        self.core_of[g] = c
+        self.dispatch[g] = now
+        self.receive[g] = now + cfg.dispatch_receive_us + (0.0 if core.warm else cfg.cold_core_us)
+        core.warm = True
+        if core.busy:
+            core.queue.append(g)
+        else:
+            core.busy = True
+            self.push(max(self.receive[g], core.last_end + cfg.pending_start_us), _START, g)
+
+    def on_start(self, now: float, g: int) -> None:
+        work = self.block_work[g]
+        self.start[g] = now
+        self.compute_end[g] = now + work.cycles / self.cfg.cycles_per_us
+        if work.gm_bytes > 0:
+            self.hbm.add(now, work.gm_bytes, g)
+            self.retime_hbm()
+        else:
+            self.push(self.compute_end[g], _END, g)
+
+    def on_hbm(self, now: float, version: int) -> None:
+        if version != self.hbm_version:
+            return  # superseded by a later start or drain
+        for g in self.hbm.drained(now):
+            self.push(max(now, self.compute_end[g]), _END, g)
+        self.retime_hbm()
+
+    def retime_hbm(self) -> None:
+        self.hbm_version += 1
+        drain = self.hbm.next_drain()
+        if drain is not None:
+            self.push(drain, _HBM, self.hbm_version)
+
+    def on_end(self, now: float, g: int) -> None:
+        cfg = self.cfg
+        self.end[g] = now
+        core = self.cores[self.core_of[g]]
+        core.last_end = now
+        self.push(now + cfg.completion_seen_us + cfg.sweep_jitter_us(g), _SEEN, g)
+        if core.queue:
+            nxt = core.queue.popleft()
+            self.push(max(now + cfg.pending_start_us, self.receive[nxt]), _START, nxt)
+        else:
+            core.busy = False
+
+    def on_seen(self, now: float, g: int) -> None:
+        thread = self.threads[self.cores[self.core_of[g]].thread]
+        thread.completions.append(g)
+        if not thread.busy:
+            self.act(now, thread)
+
+    # --- result -----------------------------------------------------------------------------------
+
+    def timeline(self) -> Timeline:
+        tasks = self.tasks
+        blocks = tuple(
+            BlockRecord(
+                task=t,
+                name=tasks[t].name,
+                kernel=tasks[t].kernel,
+                block=g - self.offset[t],
+                core=self.cores[self.core_of[g]].name,
+                dispatch_us=self.dispatch[g],
+                start_us=self.start[g],
+                end_us=self.end[g],
+                finish_us=self.finish[g],
+            )
+            for g, t in enumerate(self.block_task)
+        )
+        records = tuple(
+            TaskRecord(
+                task=t,
+                name=task.name,
+                kernel=task.kernel,
+                core_type=task.core_type,
+                blocks=len(task.blocks),
+                gm_bytes=sum(w.gm_bytes for w in task.blocks),
+                flops=sum(w.flops for w in task.blocks),
+                submit_us=self.submit_us[t],
+                ready_us=self.ready_us[t],
+                finish_us=self.finish_us[t],
+                gated_by=self.gated_by[t],
+            )
+            for t, task in enumerate(tasks)
+        )
+        return Timeline(
+            config=self.cfg,
+            tasks=records,
+            blocks=blocks,
+            submits=tuple(self.submit_spans),
+            scheduler=tuple(self.sched_spans),
+            edges=tuple((d, t) for t, task in enumerate(tasks) for d in sorted(set(task.deps))),
+            cores=tuple(core.name for core in self.cores),
+        )
+
+
+def simulate(tasks: Sequence[SimTask], cfg: ChipConfig) -> Timeline:
+    """Run the tasks (in submit order) through the modelled runtime and chip."""
+    sim = _Simulation(tasks, cfg)
+    sim.run()
+    return sim.timeline()

@@ -1,0 +1,138 @@
+"""TensorMap-style task dependencies from the tensor regions each task reads and writes.
+
+The runtime orders tasks by what they touch, not by the SSA chain of the IR: two tasks writing disjoint
+rows of one tensor run concurrently. A task depends on every earlier task it conflicts with on an
+overlapping box of the same tensor: read-after-write, write-after-write and write-after-read.
+
+Only the latest accesses are kept: a write removes the earlier writes and reads it fully covers, because
+any later access that overlaps them also overlaps the new write and so is ordered after them through it.
+Boxes are found by overlap through per-dimension sorted lower bounds (see `_BoxIndex`), so a program of
+10,000 tasks tiling large tensors stays fast.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+Box = tuple[tuple[int, int], ...]  # per dimension [lo, hi)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A box of a tensor: `tensor` is any hashable id of the underlying buffer."""
+
+    tensor: Hashable
+    box: Box
+
+    def __post_init__(self) -> None:
+        for lo, hi in self.box:
+            if lo > hi:
+                raise ValueError(f"region of {self.tensor!r} has an inverted range [{lo}, {hi})")
+
+    @property
+    def empty(self) -> bool:
+        return any(lo == hi for lo, hi in self.box)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return all(alo < bhi and blo < ahi for (alo, ahi), (blo, bhi) in zip(a, b, strict=True))
+
+
+def _covers(outer: Box, inner: Box) -> bool:
+    return all(olo <= ilo and ihi <= ohi for (olo, ohi), (ilo, ihi) in zip(outer, inner, strict=True))
+
+
+class _BoxIndex:
+    """The live boxes of one tensor (each with the task that accessed it), searchable by overlap.
+
+    Every dimension keeps (lo, key) pairs sorted. A box overlapping [qlo, qhi) in dimension d has its lo
+    in [qlo - widest_d, qhi), where widest_d is the largest extent stored in d; a query scans that range
+    in the dimension where it is shortest. Removed boxes are dropped from the sorted lists lazily.
+    """
+
+    def __init__(self, ndim: int) -> None:
+        self.ndim = ndim
+        self._entries: dict[int, tuple[Box, int]] = {}
+        self._by_lo: list[list[tuple[int, int]]] = [[] for _ in range(ndim)]
+        self._widest = [0] * ndim
+        self._stale = 0
+        self._next_key = 0
+
+    def add(self, box: Box, task: int) -> None:
+        key = self._next_key
+        self._next_key += 1
+        self._entries[key] = (box, task)
+        for d, (lo, hi) in enumerate(box):
+            insort(self._by_lo[d], (lo, key))
+            self._widest[d] = max(self._widest[d], hi - lo)
+
+    def overlapping(self, box: Box) -> list[tuple[int, Box, int]]:
+        """(key, box, task) of every stored box overlapping `box`."""
+        best: tuple[int, int, int] | None = None
+        for d, (lo, hi) in enumerate(box):
+            column = self._by_lo[d]
+            first = bisect_left(column, (lo - self._widest[d],))
+            stop = bisect_left(column, (hi,))
+            if best is None or stop - first < best[2] - best[1]:
+                best = (d, first, stop)
+        if best is None:  # 0-d tensor: every entry overlaps
+            return [(key, b, task) for key, (b, task) in self._entries.items()]
+        d, first, stop = best
+        found = []
+        for _, key in self._by_lo[d][first:stop]:
+            entry = self._entries.get(key)
+            if entry is not None and _overlaps(entry[0], box):
+                found.append((key, *entry))
+        return found
+
+    def remove(self, key: int) -> None:
+        del self._entries[key]
+        self._stale += 1
+        if self._stale > len(self._entries) + 64:
+            self._by_lo = [sorted((box[d][0], k) for k, (box, _) in self._entries.items()) for d in range(self.ndim)]
+            self._stale = 0
+
+
+class TensorMap:
+    """Assigns task ids in submit order and returns each task's producers."""
+
+    def __init__(self) -> None:
+        self._writers: dict[Hashable, _BoxIndex] = {}
+        self._readers: dict[Hashable, _BoxIndex] = {}
+        self.num_tasks = 0
+
+    def _index(self, table: dict[Hashable, _BoxIndex], region: Region) -> _BoxIndex:
+        index = table.get(region.tensor)
+        if index is None:
+            index = table[region.tensor] = _BoxIndex(len(region.box))
+        elif index.ndim != len(region.box):
+            raise ValueError(
+                f"tensor {region.tensor!r} accessed with {len(region.box)} dims after {index.ndim}; "
+                "regions must use the underlying buffer's coordinates"
+            )
+        return index
+
+    def submit(self, reads: Iterable[Region], writes: Iterable[Region]) -> tuple[int, ...]:
+        """Record the next task's accesses; return the earlier tasks it depends on (sorted)."""
+        task = self.num_tasks
+        self.num_tasks += 1
+        reads = [r for r in reads if not r.empty]
+        writes = [w for w in writes if not w.empty]
+        deps: set[int] = set()
+        for region in reads:
+            deps.update(t for _, _, t in self._index(self._writers, region).overlapping(region.box))
+        for region in writes:
+            deps.update(t for _, _, t in self._index(self._writers, region).overlapping(region.box))
+            deps.update(t for _, _, t in self._index(self._readers, region).overlapping(region.box))
+        for region in reads:
+            self._index(self._readers, region).add(region.box, task)
+        for region in writes:
+            for table in (self._writers, self._readers):
+                index = self._index(table, region)
+                for key, box, _ in index.overlapping(region.box):
+                    if _covers(region.box, box):
+                        index.remove(key)
+            self._writers[region.tensor].add(region.box, task)
+        return tuple(sorted(deps))
