@@ -88,7 +88,10 @@ def verify_module(module: ModuleOp) -> None:
         except PlDiagnostic:
             raise
         except DiagnosticException as err:
-            raise PlDiagnostic(op, f"'{op.name}' {_first_line(err)}") from None
+            message = _first_line(err)
+            if not message.startswith(f"'{op.name}'"):
+                message = f"'{op.name}' {message}"
+            raise PlDiagnostic(op, message) from None
 
 
 def _first_line(err: Exception) -> str:

@@ -1,7 +1,9 @@
 """Parsing `.mlir` text into a module whose every op carries a source location.
 
 Ops written without an explicit `loc(...)` get `loc("file":line:col)` of the position where they start,
-so verifier and pass diagnostics point at the user's input rather than at re-printed IR.
+so verifier and pass diagnostics point at the user's input rather than at re-printed IR.  Failures xDSL
+reports without a usable position (a type or attribute whose parameters do not verify, an operand type a
+declarative format rejects, a value used but never defined) become ParseErrors at the offending text.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from xdsl.dialects.arith import Arith
 from xdsl.dialects.builtin import Builtin, FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.dialects.func import Func
 from xdsl.dialects.scf import Scf
-from xdsl.ir import Attribute, Operation, TypeAttribute
-from xdsl.parser import Parser
-from xdsl.utils.exceptions import VerifyException
+from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
+from xdsl.irdl import AttributeInvT
+from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.utils.exceptions import ParseError, VerifyException
+from xdsl.utils.lexer import Span
 
 from . import PL
 
@@ -34,10 +38,30 @@ class LocatingParser(Parser):
         self._name = StringAttr(name)
         self._line_offset = line_offset
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self._first_use: dict[str, Span] = {}
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        try:
+            return super().parse_module(allow_implicit_module)
+        except ParseError as err:
+            # xDSL reports undefined values at the end of the input; point at the first use instead.
+            undefined = [name for name in self.forward_ssa_references if name in self._first_use]
+            if not err.msg.startswith("values used but not defined") or not undefined:
+                raise
+            name = min(undefined, key=lambda n: self._first_use[n].start)
+            self.raise_error(f"use of undefined value '%{name}'", self._first_use[name])
+
+    def resolve_operand(self, operand: UnresolvedOperand, type: AttributeInvT) -> SSAValue[AttributeInvT]:
+        if operand.operand_name not in self.ssa_values:
+            self._first_use.setdefault(operand.operand_name, operand.span)
+        return super().resolve_operand(operand, type)
 
     def parse_operation(self) -> Operation:
         start = self._current_token.span.start
-        op = super().parse_operation()
+        try:
+            op = super().parse_operation()
+        except VerifyException as err:  # a declarative assembly format checks operand types while parsing
+            self.raise_error(str(err), start, self.pos)
         if isinstance(op.location, UnknownLoc):
             line = bisect_right(self._line_starts, start)
             col = start - self._line_starts[line - 1] + 1
@@ -45,7 +69,7 @@ class LocatingParser(Parser):
         return op
 
     # Types and attributes verify themselves while being built; report their errors as parse errors
-    # at the type's own position (xDSL would let the VerifyException escape without a location).
+    # at their own position (xDSL would let the VerifyException escape without a location).
     def parse_optional_type(self) -> TypeAttribute | None:
         start = self._current_token.span.start
         try:

@@ -66,15 +66,16 @@ class TaskScopeOp(IRDLOperation):
 
     def verify_(self) -> None:
         out_types = [o.type for o in self.outs]
+        shown = f"({', '.join(map(str, out_types))})"
         if [r.type for r in self.res] != out_types:
-            raise VerifyException(f"'{self.name}' results must match its outs {out_types}")
+            raise VerifyException(f"'{self.name}' results must match its outs {shown}")
         if [a.type for a in self.out_args] != out_types:
-            raise VerifyException(f"'{self.name}' region arguments must match its outs {out_types}")
+            raise VerifyException(f"'{self.name}' region arguments must match its outs {shown}")
         term = self.body.block.last_op
         if not isinstance(term, YieldOp):
             raise VerifyException(f"'{self.name}' body must end with pl.yield")
         if [v.type for v in term.values] != out_types:
-            raise VerifyException(f"'{self.name}' must yield one value per out, of types {out_types}")
+            raise VerifyException(f"'{self.name}' must yield one value per out, of types {shown}")
 
     def _print_outs_and_body(self, printer: Printer) -> None:
         if self.outs:

@@ -8,7 +8,9 @@ with exit status 1 instead of a Python traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from io import StringIO
 
 from xdsl.dialects.builtin import ModuleOp
@@ -77,7 +79,10 @@ class PpcOptMain(xDSLOptMain):
             module = self._parse(text, line_offset)
         except ParseError as err:
             loc = err.span.get_location()
-            raise PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), err.msg) from None
+            message = err.msg.strip()
+            if not text[err.span.start :].strip():  # xDSL's message alone is cryptic there
+                message = f"unexpected end of input ({message})"
+            raise PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), message) from None
         if not self.args.disable_verify:
             verify_module(module)
         try:
@@ -126,10 +131,26 @@ class PpcOptMain(xDSLOptMain):
 
 
 def main(args: list[str] | None = None) -> None:
+    """Run ppc-opt.  Failures outside the input program (files, encoding, a compiler bug) also end in one
+    `ppc-opt: ...` line and exit status 1, never in a traceback."""
     try:
         PpcOptMain(args).run()
-    except FileNotFoundError as err:
-        print(f"ppc-opt: error: {err.strerror}: {err.filename}", file=sys.stderr)
+    except OSError as err:
+        if isinstance(err, BrokenPipeError):  # the reader went away (`ppc-opt ... | head`): nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        else:
+            where = f": {err.filename}" if err.filename else ""
+            print(f"ppc-opt: error: {err.strerror or err}{where}", file=sys.stderr)
+        sys.exit(1)
+    except UnicodeDecodeError as err:
+        print(f"ppc-opt: error: the input is not UTF-8 text ({err.reason} at byte {err.start})", file=sys.stderr)
+        sys.exit(1)
+    except Exception as err:  # a compiler bug: still one line, naming where it happened
+        frame = traceback.extract_tb(err.__traceback__)[-1]
+        print(
+            f"ppc-opt: internal error: {type(err).__name__}: {err} (at {frame.filename}:{frame.lineno})",
+            file=sys.stderr,
+        )
         sys.exit(1)
 
 

@@ -1,0 +1,260 @@
+// Verifier rules of the compute ops (dialects/compute_ops.py): each case fails at the op's own line.
+// RUN: ppc-opt %s --split-input-file --verify-diagnostics
+// Also checked: the error is one located line and nothing is printed for the failing chunk.
+// RUN: not ppc-opt %s --split-input-file 2>&1 >/dev/null | filecheck %s --check-prefix=LOC
+// LOC: invalid-compute.mlir:9:3: error: 'pl.add' operand shapes differ: [16, 128] vs [8, 128]
+// LOC-NOT: Traceback
+
+func.func @elementwise_shapes(%a: !pl.tile<16x128xf32, vec>, %b: !pl.tile<8x128xf32, vec>) {
+  %r = pl.add %a, %b : (!pl.tile<16x128xf32, vec>, !pl.tile<8x128xf32, vec>) -> !pl.tile<16x128xf32, vec> // expected-error {{'pl.add' operand shapes differ: [16, 128] vs [8, 128]}}
+  func.return
+}
+
+// -----
+
+func.func @elementwise_dtypes(%a: !pl.tensor<16xf32>, %b: !pl.tensor<16xbf16>) {
+  // expected-error@+1 {{'pl.mul' operand dtypes differ: f32 vs bf16}}
+  %r = pl.mul %a, %b : (!pl.tensor<16xf32>, !pl.tensor<16xbf16>) -> !pl.tensor<16xf32>
+  func.return
+}
+
+// -----
+
+func.func @elementwise_scalar_kind(%a: !pl.tile<16x16xf32, vec>, %s: i32) {
+  // expected-error@+1 {{'pl.sub' scalar operand i32 does not match element type f32}}
+  %r = pl.sub %a, %s : (!pl.tile<16x16xf32, vec>, i32) -> !pl.tile<16x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @elementwise_lhs_scalar(%s: f32, %a: !pl.tile<16x16xf32, vec>) {
+  // expected-error@+1 {{'pl.div' lhs must be a !pl.tensor or !pl.tile, got f32}}
+  %r = pl.div %s, %a : (f32, !pl.tile<16x16xf32, vec>) -> !pl.tile<16x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @elementwise_result(%a: !pl.tile<16x16xf32, vec>) {
+  // expected-error@+1 {{result type !pl.tile<16x16xbf16, vec> does not match the inferred !pl.tile<16x16xf32, vec>}}
+  %r = pl.maximum %a, %a : (!pl.tile<16x16xf32, vec>, !pl.tile<16x16xf32, vec>) -> !pl.tile<16x16xbf16, vec>
+  func.return
+}
+
+// -----
+
+func.func @tile_and_tensor_mix(%a: !pl.tile<16x16xf32, vec>, %b: !pl.tensor<16x16xf32>) {
+  // expected-error@+1 {{result type !pl.tensor<16x16xf32> does not match the inferred !pl.tile<16x16xf32, vec>}}
+  %r = pl.minimum %a, %b : (!pl.tile<16x16xf32, vec>, !pl.tensor<16x16xf32>) -> !pl.tensor<16x16xf32>
+  func.return
+}
+
+// -----
+
+func.func @float_only(%a: !pl.tile<16x16xi32, vec>) {
+  // expected-error@+1 {{'pl.exp' needs a floating-point operand, got i32}}
+  %r = pl.exp %a : !pl.tile<16x16xi32, vec>
+  func.return
+}
+
+// -----
+
+func.func @unary_result(%a: !pl.tile<16x16xf32, vec>) {
+  // expected-error@+1 {{'pl.relu' result type !pl.tile<8x16xf32, vec> does not match the inferred !pl.tile<16x16xf32, vec>}}
+  %r = pl.relu %a : (!pl.tile<16x16xf32, vec>) -> !pl.tile<8x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @row_sum_shape(%a: !pl.tile<16x128xf32, vec>) {
+  // expected-error@+1 {{'pl.row_sum' result type !pl.tile<1x128xf32, vec> does not match the inferred !pl.tile<16x1xf32, vec>}}
+  %r = pl.row_sum %a : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @col_max_shape(%a: !pl.tensor<16x128xf32>) {
+  // expected-error@+1 {{'pl.col_max' result type !pl.tensor<16x1xf32> does not match the inferred !pl.tensor<1x128xf32>}}
+  %r = pl.col_max %a : (!pl.tensor<16x128xf32>) -> !pl.tensor<16x1xf32>
+  func.return
+}
+
+// -----
+
+func.func @reduction_rank(%a: !pl.tensor<2x16x128xf32>) {
+  // expected-error@+1 {{'pl.row_max' operand must be 2-D, got !pl.tensor<2x16x128xf32>}}
+  %r = pl.row_max %a : (!pl.tensor<2x16x128xf32>) -> !pl.tensor<2x16x1xf32>
+  func.return
+}
+
+// -----
+
+func.func @row_broadcast_shape(%x: !pl.tile<16x128xf32, vec>, %v: !pl.tile<1x128xf32, vec>) {
+  // expected-error@+1 {{'pl.row_expand_sub' broadcast operand must be [16, 1] for operand [16, 128], got [1, 128]}}
+  %r = pl.row_expand_sub %x, %v : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @col_broadcast_shape(%x: !pl.tile<16x128xf32, vec>, %v: !pl.tile<16x1xf32, vec>) {
+  // expected-error@+1 {{'pl.col_expand_mul' broadcast operand must be [1, 128] for operand [16, 128], got [16, 1]}}
+  %r = pl.col_expand_mul %x, %v : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @broadcast_dtypes(%x: !pl.tile<16x128xf32, vec>, %v: !pl.tile<16x1xf16, vec>) {
+  // expected-error@+1 {{'pl.row_expand_div' operand dtypes differ: f32 vs f16}}
+  %r = pl.row_expand_div %x, %v : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf16, vec>) -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @broadcast_scalar(%x: !pl.tile<16x128xf32, vec>, %s: f32) {
+  // expected-error@+1 {{'pl.col_expand' broadcast operand must be a !pl.tensor or !pl.tile, got f32}}
+  %r = pl.col_expand %x, %s : (!pl.tile<16x128xf32, vec>, f32) -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @matmul_inner(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<32x16xbf16, right>) {
+  // expected-error@+1 {{'pl.matmul' inner dimensions differ: 64 vs 32}}
+  %r = pl.matmul %a, %b : (!pl.tile<16x64xbf16, left>, !pl.tile<32x16xbf16, right>) -> !pl.tile<16x16xf32, acc>
+  func.return
+}
+
+// -----
+
+// a_trans swaps the lhs dimensions: [64, 16]^T x [64, 32] is fine, [16, 64]^T x [16, 32] is not.
+func.func @matmul_inner_transposed(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x32xbf16, right>) {
+  // expected-error@+1 {{'pl.matmul' inner dimensions differ: 16 vs 64}}
+  %r = pl.matmul %a, %b {a_trans = true} : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<64x32xf32, acc>
+  func.return
+}
+
+// -----
+
+func.func @matmul_operand_dtypes(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x32xf16, right>) {
+  // expected-error@+1 {{'pl.matmul' operand dtypes differ: bf16 vs f16}}
+  %r = pl.matmul %a, %b : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xf16, right>) -> !pl.tile<16x32xf32, acc>
+  func.return
+}
+
+// -----
+
+func.func @matmul_int8_accumulates_in_i32(%a: !pl.tensor<16x64xi8>, %b: !pl.tensor<64x32xi8>) {
+  // expected-error@+1 {{'pl.matmul' of int8 operands accumulates in i32, not i8}}
+  %r = pl.matmul %a, %b : (!pl.tensor<16x64xi8>, !pl.tensor<64x32xi8>) -> !pl.tensor<16x32xi8>
+  func.return
+}
+
+// -----
+
+func.func @matmul_float_result(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x32xbf16, right>) {
+  // expected-error@+1 {{'pl.matmul' of float operands must produce a float result, not i32}}
+  %r = pl.matmul %a, %b : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xi32, acc>
+  func.return
+}
+
+// -----
+
+func.func @matmul_operand_kind(%a: !pl.tensor<16x64xi32>, %b: !pl.tensor<64x32xi32>) {
+  // expected-error@+1 {{'pl.matmul' operands must be float or int8, got i32}}
+  %r = pl.matmul %a, %b : (!pl.tensor<16x64xi32>, !pl.tensor<64x32xi32>) -> !pl.tensor<16x32xi32>
+  func.return
+}
+
+// -----
+
+func.func @matmul_result_shape(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x32xbf16, right>) {
+  // expected-error@+1 {{'pl.matmul' result type !pl.tile<32x16xf32, acc> does not match the inferred !pl.tile<16x32xf32, acc>}}
+  %r = pl.matmul %a, %b : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<32x16xf32, acc>
+  func.return
+}
+
+// -----
+
+func.func @matmul_rank(%a: !pl.tensor<64xbf16>, %b: !pl.tensor<64x32xbf16>) {
+  // expected-error@+1 {{'pl.matmul' lhs must be 2-D, got !pl.tensor<64xbf16>}}
+  %r = pl.matmul %a, %b : (!pl.tensor<64xbf16>, !pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xf32>
+  func.return
+}
+
+// -----
+
+func.func @matmul_acc_shape(%c: !pl.tile<16x16xf32, acc>, %a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x32xbf16, right>) {
+  // expected-error@+1 {{'pl.matmul_acc' accumulator shape [16, 16] differs from the product [16, 32]}}
+  %r = pl.matmul_acc %c, %a, %b : (!pl.tile<16x16xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x16xf32, acc>
+  func.return
+}
+
+// -----
+
+func.func @matmul_acc_int8(%c: !pl.tile<16x32xf32, acc>, %a: !pl.tile<16x64xi8, left>, %b: !pl.tile<64x32xi8, right>) {
+  // expected-error@+1 {{'pl.matmul_acc' of int8 operands accumulates in i32, not f32}}
+  %r = pl.matmul_acc %c, %a, %b : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xi8, left>, !pl.tile<64x32xi8, right>) -> !pl.tile<16x32xf32, acc>
+  func.return
+}
+
+// -----
+
+func.func @sort32_scores(%s: !pl.tile<8x64xf16, vec>, %i: !pl.tile<8x64xi32, vec>) {
+  // expected-error@+1 {{'pl.sort32' scores must be f32, got f16}}
+  %r = pl.sort32 %s, %i : (!pl.tile<8x64xf16, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf16, vec>
+  func.return
+}
+
+// -----
+
+func.func @sort32_indices(%s: !pl.tile<8x64xf32, vec>, %i: !pl.tile<8x32xi32, vec>) {
+  // expected-error@+1 {{'pl.sort32' indices must be integers of the scores' shape}}
+  %r = pl.sort32 %s, %i : (!pl.tile<8x64xf32, vec>, !pl.tile<8x32xi32, vec>) -> !pl.tile<8x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @sort32_row_length(%s: !pl.tile<8x48xf32, vec>, %i: !pl.tile<8x48xi32, vec>) {
+  // expected-error@+1 {{'pl.sort32' row length 48 must be a multiple of 32}}
+  %r = pl.sort32 %s, %i : (!pl.tile<8x48xf32, vec>, !pl.tile<8x48xi32, vec>) -> !pl.tile<8x96xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_block(%s: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort' row length 128 must be a multiple of 2 * block_len (48)}}
+  %r = pl.mrgsort %s {block_len = 48 : i64} : !pl.tile<8x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_pattern(%s: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.gather' mask_pattern must be 0 (values) or 1 (indices), got 2}}
+  %r = pl.gather %s {mask_pattern = 2 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_odd_row(%s: !pl.tile<8x127xf32, vec>) {
+  // expected-error@+1 {{'pl.gather' row length 127 must be even}}
+  %r = pl.gather %s {mask_pattern = 0 : i64} : (!pl.tile<8x127xf32, vec>) -> !pl.tile<8x63xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_indices_are_i32(%s: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.gather' result type !pl.tile<8x64xf32, vec> does not match the inferred !pl.tile<8x64xi32, vec>}}
+  %r = pl.gather %s {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  func.return
+}

@@ -1,0 +1,248 @@
+"""`ppc-run`: compile a `pl` entry (or load a lowered .mlir module), run it on generated inputs, report.
+
+    ppc-run path/kernels.py::entry [--platform a2a3|a5] [--trace out.json] [--json] [--seed N]
+            [--set name=value ...] [--compare path/other.py::entry2]
+    ppc-run lowered.mlir [--entry name] [...same options]
+
+Inputs: a `.py` target may define `SPECS`, either a list of `ppc.runtime.golden.TensorSpec`/`ScalarSpec`
+(for its only entry) or a dict entry name -> list; otherwise inputs follow the entry's annotations (In and
+InOut tensors random, Out tensors zero, scalars 0/0.0/False). A `.mlir` target uses its orchestration
+function's signature the same way. `--set name=value` overrides a scalar. Tensors are drawn from a generator
+seeded by `--seed`, so two runs (and the two sides of `--compare`) see the same data.
+
+`--compare` runs a second entry on the same inputs and prints both reports, whether the outputs are
+identical, and the change in Total Test Time and avg Head OH. Every error is one line on stderr, exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xdsl.utils.exceptions import ParseError
+
+from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
+from ppc.dialects.parsing import parse_mlir
+from ppc.runtime.arguments import Param
+from ppc.runtime.errors import PlRuntimeError
+from ppc.runtime.golden import ScalarSpec, Spec, TensorSpec, make_inputs
+from ppc.runtime.program import CompiledProgram, RunResult
+
+
+class UsageError(Exception):
+    """A bad command line or target; printed as `ppc-run: error: ...`."""
+
+
+@dataclass
+class Outcome:
+    label: str
+    result: RunResult
+    outputs: dict[str, np.ndarray]
+
+
+# ------------------------------------------------------------------------------------------- targets
+def _import_file(path: Path):
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    sys.path.insert(0, str(path.parent.resolve()))
+    spec = importlib.util.spec_from_file_location(f"ppc_run_target_{abs(hash(path.resolve()))}", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    try:
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    except (PlDiagnostic, PlRuntimeError):
+        raise
+    except Exception as err:  # the user's module failed to import: one line, no traceback
+        raise UsageError(f"cannot import {path}: {type(err).__name__}: {err}") from None
+    return module
+
+
+def _parse(path: Path):
+    """The module in `path`; a syntax error becomes a located PlDiagnostic."""
+    try:
+        return parse_mlir(path.read_text(), str(path))
+    except ParseError as err:
+        loc = err.span.get_location()
+        raise PlDiagnostic(SourceLoc(loc.file, loc.line, loc.col), err.msg.strip()) from None
+
+
+def _specs_from_params(params: tuple[Param, ...]) -> list[Spec]:
+    from ppc.dialects.attributes import Direction
+
+    specs: list[Spec] = []
+    for p in params:
+        if p.is_tensor:
+            specs.append(TensorSpec(p.name, p.shape, p.dtype, is_output=p.direction == Direction.OUT))
+        else:
+            specs.append(ScalarSpec(p.name, p.dtype, p.dtype.type(0).item()))
+    return specs
+
+
+def _specs_from_annotations(fn: Any) -> list[Spec]:
+    from ppc.dialects.attributes import Direction
+    from ppc.frontend.language import DirectedAnnotation, ScalarAnnotation, TensorAnnotation
+
+    specs: list[Spec] = []
+    for name, ann in getattr(fn.fn, "__annotations__", {}).items():
+        if name == "return":
+            continue
+        direction = Direction.IN
+        if isinstance(ann, DirectedAnnotation):
+            direction, ann = ann.direction, ann.inner
+        if isinstance(ann, TensorAnnotation):
+            if not all(isinstance(d, int) for d in ann.shape):
+                raise UsageError(f"'{fn.__name__}' parameter '{name}' has a non-constant shape; define SPECS in the file")
+            specs.append(TensorSpec(name, ann.shape, ann.dtype, is_output=direction == Direction.OUT))
+        elif isinstance(ann, ScalarAnnotation):
+            specs.append(ScalarSpec(name, ann.dtype, _zero_of(ann.dtype)))
+        else:
+            raise UsageError(f"'{fn.__name__}' parameter '{name}' has no pl annotation; define SPECS in the file")
+    return specs
+
+
+def _zero_of(dtype: Any) -> Any:
+    name = getattr(dtype, "mlir", str(dtype))
+    return False if name == "i1" else 0.0 if name.startswith(("f", "bf")) else 0
+
+
+def _apply_overrides(specs: list[Spec], overrides: list[str]) -> list[Spec]:
+    values = {}
+    for item in overrides:
+        name, sep, text = item.partition("=")
+        if not sep:
+            raise UsageError(f"--set expects name=value, got {item!r}")
+        values[name] = text
+    result = []
+    for spec in specs:
+        if isinstance(spec, ScalarSpec) and spec.name in values:
+            text = values.pop(spec.name)
+            try:
+                value = text.lower() in ("1", "true", "yes") if isinstance(spec.value, bool) else type(spec.value)(
+                    float(text) if isinstance(spec.value, float) else int(text, 0))
+            except ValueError:
+                raise UsageError(f"--set {spec.name}: cannot read {text!r} as {type(spec.value).__name__}") from None
+            spec = ScalarSpec(spec.name, spec.dtype, value)
+        result.append(spec)
+    if values:
+        raise UsageError(f"--set names no scalar parameter: {', '.join(sorted(values))}")
+    return result
+
+
+def load_target(target: str, entry: str | None, platform: str,
+                overrides: list[str]) -> tuple[CompiledProgram | None, list[Spec], Any]:
+    """(program, specs, None) for `file.mlir`; (None, specs, jit object) for `file.py::entry`."""
+    if target.endswith(".mlir"):
+        path = Path(target)
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        module = _parse(path)
+        verify_module(module)
+        program = CompiledProgram(module, platform, entry=entry)
+        return program, _apply_overrides(_specs_from_params(program.params), overrides), None
+    file, sep, name = target.partition("::")
+    if not sep or not name:
+        raise UsageError(f"target must be FILE.py::ENTRY or FILE.mlir, got {target!r}")
+    module = _import_file(Path(file))
+    fn = getattr(module, name, None)
+    if fn is None or not hasattr(fn, "lower"):
+        raise UsageError(f"{file} has no @pl.jit entry named {name!r}")
+    declared = getattr(module, "SPECS", None)
+    if isinstance(declared, dict):
+        declared = declared.get(name)
+    specs = list(declared) if declared is not None else _specs_from_annotations(fn)
+    return None, _apply_overrides(specs, overrides), fn
+
+
+def _compile(fn: Any, args: list, platform: str) -> CompiledProgram:
+    if hasattr(fn, "compile"):
+        return fn.compile(*args, platform=platform)
+    return CompiledProgram(fn.lower(*args), platform)
+
+
+def run_target(target: str, args: argparse.Namespace) -> Outcome:
+    program, specs, fn = load_target(target, args.entry, args.platform, args.set)
+    inputs = make_inputs(specs, args.seed)
+    values = [inputs[s.name] for s in specs]
+    if program is None:
+        program = _compile(fn, values, args.platform)
+    result = program.run(*values)
+    outputs = {s.name: inputs[s.name] for s in specs if isinstance(s, TensorSpec) and _is_written(s, program)}
+    return Outcome(target, result, outputs)
+
+
+def _is_written(spec: TensorSpec, program: CompiledProgram) -> bool:
+    from ppc.dialects.attributes import Direction
+
+    directions = {p.name: p.direction for p in program.params}
+    return spec.is_output or directions.get(spec.name, Direction.IN) != Direction.IN
+
+
+# ------------------------------------------------------------------------------------------- output
+def _delta(label: str, a: float, b: float) -> str:
+    pct = f" ({100 * (b - a) / a:+.1f}%)" if a else ""
+    return f"  {label:<22} {a:10.3f} us -> {b:10.3f} us{pct}"
+
+
+def compare_text(first: Outcome, second: Outcome) -> str:
+    lines = [f"compare {first.label} -> {second.label}"]
+    names = sorted(set(first.outputs) | set(second.outputs))
+    for name in names:
+        a, b = first.outputs.get(name), second.outputs.get(name)
+        if a is None or b is None:
+            lines.append(f"  output {name}: only in {'first' if b is None else 'second'}")
+        elif a.shape != b.shape or a.dtype != b.dtype:
+            lines.append(f"  output {name}: differs in shape/dtype {list(a.shape)}/{a.dtype} vs {list(b.shape)}/{b.dtype}")
+        else:
+            same = np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+            diff = "" if same else f" (max abs diff {np.nanmax(np.abs(a.astype(np.float64) - b.astype(np.float64))):.3g})"
+            lines.append(f"  output {name}: {'identical' if same else 'DIFFERENT'}{diff}")
+    ra, rb = first.result.report, second.result.report
+    lines.append(_delta("Total Test Time", ra.total_us, rb.total_us))
+    lines.append(_delta("avg Head OH per block", ra.avg_head_oh_us, rb.avg_head_oh_us))
+    lines.append(f"  {'tasks (submits)':<22} {ra.tasks:10d}    -> {rb.tasks:10d}")
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ppc-run", description="Compile and run a pl entry on the NPU model.")
+    parser.add_argument("target", help="FILE.py::ENTRY or a lowered FILE.mlir")
+    parser.add_argument("--entry", help="orchestration function of a .mlir target (default: the only one)")
+    parser.add_argument("--platform", default="a2a3", choices=["a2a3", "a5"])
+    parser.add_argument("--trace", metavar="OUT.json", help="write the Perfetto/Chrome-trace swimlane")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="scalar argument value")
+    parser.add_argument("--compare", metavar="TARGET", help="second entry to run on the same inputs and compare")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        first = run_target(args.target, args)
+        second = run_target(args.compare, args) if args.compare else None
+    except (PlRuntimeError, PlDiagnostic, UsageError) as err:
+        print(f"ppc-run: error: {err}" if isinstance(err, UsageError) else str(err), file=sys.stderr)
+        return 1
+    if args.json:
+        print(first.result.report.to_json())
+    else:
+        print(first.result.report.to_text())
+    if second is not None:
+        print()
+        print(second.result.report.to_json() if args.json else second.result.report.to_text())
+        print()
+        print(compare_text(first, second))
+    if args.trace:
+        first.result.write_trace(args.trace)
+        print(f"trace written to {args.trace}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
