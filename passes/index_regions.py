@@ -1,0 +1,188 @@
+"""Affine index expressions and rectangular tensor regions, for the passes that reason about writes.
+
+Slice and assemble offsets are SSA index values; `pl-infer-directions` and `pl-parallel-to-spmd` need to
+know which elements they touch.  An offset is evaluated to an affine form `c + sum(k_i * s_i)` over
+*symbols* (loop induction variables, block indices, or any other value the arithmetic cannot see
+through).  A `Box` is one rectangular region (offset form + static extent per axis).  Symbols with a known
+finite range can be eliminated from a box by taking the union over the range (`expand`), which is how
+"block i writes rows [16i, 16i+16) for i < 4" becomes "rows [0, 64)".  Anything not representable is
+left symbolic, so every question answered here errs on the side of "not known to be covered".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import IntegerAttr
+from xdsl.ir import SSAValue
+
+Symbol = object  # an SSAValue, or a BlockSymbol standing for a block index under a dispatch
+ENUMERATION_LIMIT = 1024  # larger symbol ranges are not enumerated (their boxes stay unknown)
+
+
+class BlockSymbol:
+    """The block index of one dispatch or spmd scope (a fresh symbol per analysed launch)."""
+
+    def __repr__(self) -> str:
+        return f"<block {id(self):#x}>"
+
+
+@dataclass(frozen=True)
+class Affine:
+    """`const + sum(coef * symbol)`; terms with a zero coefficient are never stored."""
+
+    const: int
+    terms: frozenset[tuple[Symbol, int]] = frozenset()
+
+    @staticmethod
+    def symbol(s: Symbol) -> Affine:
+        return Affine(0, frozenset({(s, 1)}))
+
+    @property
+    def is_const(self) -> bool:
+        return not self.terms
+
+    def coef(self, s: Symbol) -> int:
+        return dict(self.terms).get(s, 0)
+
+    def symbols(self) -> set[Symbol]:
+        return {s for s, _ in self.terms}
+
+    def __add__(self, other: Affine) -> Affine:
+        terms = dict(self.terms)
+        for s, k in other.terms:
+            terms[s] = terms.get(s, 0) + k
+        return Affine(self.const + other.const, frozenset((s, k) for s, k in terms.items() if k))
+
+    def scale(self, k: int) -> Affine:
+        if k == 0:
+            return Affine(0)
+        return Affine(self.const * k, frozenset((s, c * k) for s, c in self.terms))
+
+    def __sub__(self, other: Affine) -> Affine:
+        return self + other.scale(-1)
+
+    def substitute(self, s: Symbol, value: Affine) -> Affine:
+        k = self.coef(s)
+        if k == 0:
+            return self
+        return Affine(self.const, frozenset(t for t in self.terms if t[0] is not s)) + value.scale(k)
+
+
+def evaluate(value: SSAValue, bound: Mapping[SSAValue, Affine] | None = None) -> Affine:
+    """The affine form of an index/integer value; `bound` overrides values (e.g. callee parameters)."""
+    if bound is not None and value in bound:
+        return bound[value]
+    op = value.owner
+    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+        return Affine(op.value.value.data)
+    if isinstance(op, arith.AddiOp):
+        return evaluate(op.lhs, bound) + evaluate(op.rhs, bound)
+    if isinstance(op, arith.SubiOp):
+        return evaluate(op.lhs, bound) - evaluate(op.rhs, bound)
+    if isinstance(op, arith.MuliOp):
+        lhs, rhs = evaluate(op.lhs, bound), evaluate(op.rhs, bound)
+        if rhs.is_const:
+            return lhs.scale(rhs.const)
+        if lhs.is_const:
+            return rhs.scale(lhs.const)
+    if isinstance(op, arith.IndexCastOp):
+        return evaluate(op.input, bound)
+    return Affine.symbol(value)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangular region: per axis an offset form and a static extent."""
+
+    offsets: tuple[Affine, ...]
+    sizes: tuple[int, ...]
+
+    @staticmethod
+    def whole(shape: Sequence[int]) -> Box:
+        return Box(tuple(Affine(0) for _ in shape), tuple(shape))
+
+    @property
+    def is_const(self) -> bool:
+        return all(o.is_const for o in self.offsets)
+
+    def symbols(self) -> set[Symbol]:
+        return set().union(*(o.symbols() for o in self.offsets))
+
+    def substitute(self, s: Symbol, value: Affine) -> Box:
+        return Box(tuple(o.substitute(s, value) for o in self.offsets), self.sizes)
+
+    def intervals(self) -> list[tuple[int, int]]:
+        return [(o.const, o.const + n) for o, n in zip(self.offsets, self.sizes)]
+
+
+def expand(box: Box, s: Symbol, values: range) -> list[Box]:
+    """Boxes whose union is the union of `box` over `s in values`; [] when that is not representable.
+
+    One axis depending on `s` with a stride no larger than the extent gives one contiguous box; other
+    cases are enumerated up to ENUMERATION_LIMIT values.
+    """
+    if not values:
+        return []
+    if s not in box.symbols():
+        return [box]
+    dependent = [a for a, o in enumerate(box.offsets) if o.coef(s)]
+    if len(dependent) == 1:
+        a = dependent[0]
+        k = box.offsets[a].coef(s)
+        stride = abs(k * values.step)
+        if stride <= box.sizes[a]:
+            lowest = values[0] if k > 0 else values[-1]
+            first = box.offsets[a].substitute(s, Affine(lowest))
+            span = box.sizes[a] + stride * (len(values) - 1)
+            offsets = list(box.offsets)
+            offsets[a] = first
+            sizes = list(box.sizes)
+            sizes[a] = span
+            return [Box(tuple(offsets), tuple(sizes))]
+    if len(values) > ENUMERATION_LIMIT:
+        return []
+    return [box.substitute(s, Affine(v)) for v in values]
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    """Symbolic containment: every axis differs by a constant that keeps `inner` within `outer`."""
+    for oi, ni, oo, no in zip(inner.offsets, inner.sizes, outer.offsets, outer.sizes):
+        d = oi - oo
+        if not d.is_const or d.const < 0 or d.const + ni > no:
+            return False
+    return True
+
+
+def _covered(target: list[tuple[int, int]], boxes: list[list[tuple[int, int]]]) -> bool:
+    """Whether constant `boxes` cover the constant `target` (sweep the first axis, recurse on the rest)."""
+    if not target:
+        return True
+    (lo, hi), rest = target[0], target[1:]
+    spanning = [b for b in boxes if b[0][0] < hi and b[0][1] > lo]
+    cuts = sorted({lo, hi, *(max(lo, b[0][0]) for b in spanning), *(min(hi, b[0][1]) for b in spanning)})
+    for a, b in zip(cuts, cuts[1:]):
+        here = [box[1:] for box in spanning if box[0][0] <= a and box[0][1] >= b]
+        if not here or not _covered(rest, here):
+            return False
+    return True
+
+
+def covers(boxes: Iterable[Box], target: Box) -> bool:
+    """Whether the union of `boxes` certainly contains `target`."""
+    boxes = list(boxes)
+    if any(_inside(target, b) for b in boxes):
+        return True
+    if not target.is_const:
+        return False
+    return _covered(target.intervals(), [b.intervals() for b in boxes if b.is_const])
+
+
+def constant_range(lb: SSAValue, ub: SSAValue, step: SSAValue) -> range | None:
+    """The iteration values of a loop with constant bounds, else None."""
+    lo, hi, st = evaluate(lb), evaluate(ub), evaluate(step)
+    if not (lo.is_const and hi.is_const and st.is_const) or st.const <= 0:
+        return None
+    return range(lo.const, hi.const, st.const)

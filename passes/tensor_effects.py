@@ -1,0 +1,336 @@
+"""Which regions of a function's tensor parameters are read and written, found by walking its IR.
+
+Writes are functional in the IR (`pl.assemble`/`pl.write` return a new version) but in place at run time,
+so every version of a parameter — through assemble/write results, loop iter_args, `scf.if` results, task
+`outs` and dispatch results — is the parameter's buffer (its *lineage*; a `pl.reshape` is a view whose
+accesses count as touching an unknown part).  The walk follows program paths: `covered` holds, per
+parameter, the regions certainly written so far; a read outside them reads the caller's old contents.
+Branches keep only what both arms wrote; a loop with a constant non-empty range adds the union of one
+iteration's writes over its range, any other loop adds nothing; a task or dispatch adds the union over its
+blocks (a dispatch is analysed through its callee's body with the callee's parameters bound to the
+arguments; a call of an `@pl.jit.incore` function is walked through its callee's body in place).
+Results are recorded in `ParamEffects` (first write, first read of old contents) and `covered`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from xdsl.dialects import scf
+from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, ModuleOp
+from xdsl.dialects.func import CallOp, FuncOp, ReturnOp
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.traits import SymbolTable
+
+from ppc.dialects.attributes import FuncKind, KindAttr
+from ppc.dialects.data_ops import AssembleOp, ReadOp, ReshapeOp, SliceOp, WriteOp
+from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
+from ppc.dialects.types import TensorType, TileType
+from ppc.passes.index_regions import ENUMERATION_LIMIT, Affine, BlockSymbol, Box, Symbol, covers, evaluate, expand
+
+Lineage = frozenset[tuple[BlockArgument, bool]]  # (parameter, exact); exact is False through a view
+Covered = dict[BlockArgument, list[Box]]
+
+
+@dataclass
+class ParamEffects:
+    """`first_old_read` may see the caller's contents; `first_unwritten_read` does on its path: no write of
+    the parameter comes before it in program order, nor anywhere in a loop around it (earlier iterations)."""
+
+    first_write: Operation | None = None
+    first_old_read: Operation | None = None
+    first_unwritten_read: Operation | None = None
+
+
+@dataclass
+class _LoopFrame:
+    """The parameters written anywhere in one walk of a loop body."""
+
+    written: set[BlockArgument] = field(default_factory=set)
+
+
+@dataclass
+class Reassignment:
+    """A task or kernel returned, for an out, a value that is not a version of that out."""
+
+    param: BlockArgument
+    where: Operation
+
+
+def _extent(t: Attribute) -> tuple[int, ...] | None:
+    """The extent a value of type `t` writes: its (constant) valid shape; None if only known at run time."""
+    if isinstance(t, TileType):
+        valid = t.get_valid_shape()
+        if valid is not None:
+            return None if DYNAMIC_INDEX in valid else valid
+    if isinstance(t, TensorType | TileType):
+        return t.get_shape()
+    return ()
+
+
+def _union(boxes: Sequence[Box], symbol: Symbol, values: range | None) -> list[Box]:
+    """The union of boxes over `symbol in values`, as far as it stays small; boxes that cannot be united
+    (values None, or too many pieces) are dropped, which only under-approximates what is certainly written."""
+    fixed = [b for b in boxes if symbol not in b.symbols()]
+    if values is None:
+        return fixed
+    united = [u for b in boxes if symbol in b.symbols() for u in expand(b, symbol, values)]
+    return fixed + united if len(united) <= ENUMERATION_LIMIT else fixed
+
+
+def _copy(covered: Covered) -> Covered:
+    return {p: list(boxes) for p, boxes in covered.items()}
+
+
+class TensorEffects:
+    """Walks one function (and the kernels it dispatches) and records its parameters' effects."""
+
+    def __init__(self, module: ModuleOp, func: FuncOp):
+        self.module = module
+        self.params = [a for a in func.body.block.args if isinstance(a.type, TensorType)]
+        self.effects = {p: ParamEffects() for p in self.params}
+        self.reassignment: Reassignment | None = None
+        self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, True)}) for p in self.params}
+        self._bound: dict[SSAValue, Affine] = {}
+        self._block_index: list[Affine] = []
+        self._active: set[FuncOp] = {func}
+        self._loops: list[_LoopFrame] = []
+        self._unwritten_reads: list[tuple[BlockArgument, Operation, tuple[_LoopFrame, ...]]] = []
+        if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
+            self._block_index.append(Affine.symbol(func.body.block.args[-1]))
+        self.covered: Covered = {p: [] for p in self.params}
+        self._block(func.body.block, self.covered)
+        for param, op, frames in self._unwritten_reads:
+            effects = self.effects[param]
+            if effects.first_unwritten_read is None and not any(param in f.written for f in frames):
+                effects.first_unwritten_read = op
+
+    # ------------------------------------------------------------------------------------ queries
+    def lineage(self, value: SSAValue) -> Lineage:
+        return self._lineage.get(value, frozenset())
+
+    def fully_written(self, param: BlockArgument) -> bool:
+        assert isinstance(param.type, TensorType)
+        return covers(self.covered[param], Box.whole(param.type.get_shape()))
+
+    # ------------------------------------------------------------------------------------ effects
+    def _box(self, offsets: Sequence[SSAValue], extent: tuple[int, ...] | None) -> Box | None:
+        if extent is None:
+            return None
+        return Box(tuple(evaluate(o, self._bound) for o in offsets), extent)
+
+    def _read(self, value: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
+        for param, exact in self.lineage(value):
+            assert isinstance(param.type, TensorType)
+            target = box if exact and box is not None else Box.whole(param.type.get_shape())
+            effects = self.effects[param]
+            if covers(covered[param], target):
+                continue
+            if effects.first_old_read is None:
+                effects.first_old_read = op
+            if effects.first_write is None:
+                self._unwritten_reads.append((param, op, tuple(self._loops)))
+
+    def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
+        lineage = self.lineage(dest)
+        for param, _ in lineage:
+            if self.effects[param].first_write is None:
+                self.effects[param].first_write = op
+            for frame in self._loops:
+                frame.written.add(param)
+        if len(lineage) == 1 and box is not None:
+            ((param, exact),) = lineage
+            if exact:
+                covered[param].append(box)
+
+    # ------------------------------------------------------------------------------------ walking
+    def _block(self, block: Block, covered: Covered) -> None:
+        for op in block.ops:
+            self._op(op, covered)
+
+    def _op(self, op: Operation, covered: Covered) -> None:
+        if isinstance(op, AssembleOp):
+            self._read(op.source, None, op, covered)
+            self._write(op.dest, self._box(op.offsets, _extent(op.source.type)), op, covered)
+            self._lineage[op.result] = self.lineage(op.dest)
+        elif isinstance(op, WriteOp):
+            self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)
+            self._lineage[op.result] = self.lineage(op.dest)
+        elif isinstance(op, SliceOp):  # the static window: a superset of any valid part
+            self._read(op.source, self._box(op.offsets, op.result.type.get_shape()), op, covered)
+        elif isinstance(op, ReadOp):
+            self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
+        elif isinstance(op, ReshapeOp):
+            self._lineage[op.result] = frozenset((p, False) for p, _ in self.lineage(op.source))
+        elif isinstance(op, BlockIdxOp):
+            self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
+        elif isinstance(op, scf.ForOp):
+            self._loop(op, covered)
+        elif isinstance(op, scf.IfOp):
+            self._branch(op, covered)
+        elif isinstance(op, TaskScopeOp):
+            self._task(op, covered)
+        elif isinstance(op, DispatchOp):
+            self._dispatch(op, covered)
+        elif isinstance(op, CallOp):
+            self._call(op, covered)
+        elif not isinstance(op, scf.YieldOp | YieldOp | ReturnOp):
+            self._opaque(op, covered)
+
+    def _opaque(self, op: Operation, covered: Covered) -> None:
+        """Any other op reads the whole of its tensor operands; its regions add no certain writes."""
+        for operand in op.operands:
+            self._read(operand, None, op, covered)
+        for region in op.regions:
+            for block in region.blocks:
+                self._block(block, _copy(covered))
+
+    def _loop(self, op: scf.ForOp, covered: Covered) -> None:
+        iv, *carried = op.body.block.args
+        for arg, init in zip(carried, op.iter_args):
+            self._lineage[arg] = self.lineage(init)
+        while True:  # widen the carried lineage until the body no longer adds to it
+            inner = _copy(covered)
+            self._loops.append(_LoopFrame())
+            self._block(op.body.block, inner)
+            self._loops.pop()
+            yielded = op.body.block.last_op
+            assert isinstance(yielded, scf.YieldOp)
+            changed = False
+            for arg, value in zip(carried, yielded.operands):
+                widened = self.lineage(arg) | self.lineage(value)
+                changed |= widened != self.lineage(arg)
+                self._lineage[arg] = widened
+            if not changed:
+                break
+        for result, arg in zip(op.results, carried):
+            self._lineage[result] = self.lineage(arg)
+        values = self._range(op)
+        if values:
+            for p in self.params:
+                covered[p].extend(_union(inner[p][len(covered[p]) :], iv, values))
+
+    def _range(self, op: scf.ForOp) -> range | None:
+        lo, hi, st = (evaluate(v, self._bound) for v in (op.lb, op.ub, op.step))
+        if lo.is_const and hi.is_const and st.is_const and st.const > 0:
+            return range(lo.const, hi.const, st.const)
+        return None
+
+    def _branch(self, op: scf.IfOp, covered: Covered) -> None:
+        arms: list[Covered] = []
+        for region in (op.true_region, op.false_region):
+            arm = _copy(covered)
+            if region.blocks:
+                self._block(region.block, arm)
+                yielded = region.block.last_op
+                if isinstance(yielded, scf.YieldOp):
+                    for result, value in zip(op.results, yielded.operands):
+                        self._lineage[result] = self.lineage(result) | self.lineage(value)
+            arms.append(arm)
+        then, other = arms
+        for p in self.params:
+            kept = [b for b in then[p] if covers(other[p], b)]
+            kept += [b for b in other[p] if b not in kept and covers(then[p], b)]
+            covered[p][:] = kept
+
+    def _launch(
+        self, body: Block, out_params: Sequence[SSAValue], outs: Sequence[SSAValue], block_index: Affine,
+        blocks: range | None, covered: Covered,
+    ) -> None:
+        """Walk a task body (inline scope or callee) as one block of a launch of `blocks` blocks."""
+        for param, out in zip(out_params, outs):
+            self._lineage[param] = self.lineage(out)
+        inner = _copy(covered)
+        self._block_index.append(block_index)
+        self._block(body, inner)
+        self._block_index.pop()
+        symbols = block_index.symbols()
+        for p in self.params:
+            written = inner[p][len(covered[p]) :]
+            for symbol in symbols:
+                written = _union(written, symbol, blocks)
+            covered[p].extend(written)
+        terminator = body.last_op
+        assert terminator is not None
+        for out, value in zip(outs, terminator.operands):
+            self._check_threaded(out, value, terminator)
+
+    def _check_threaded(self, out: SSAValue, value: SSAValue, terminator: Operation) -> None:
+        """The value a task returns for an out must be a version of that out, not a rebinding."""
+        if self.reassignment is not None:
+            return
+        produced = {p for p, _ in self.lineage(value)}
+        for param, _ in self.lineage(out):
+            if param not in produced:
+                where = value.owner if isinstance(value.owner, Operation) else terminator
+                self.reassignment = Reassignment(param, where)
+                return
+
+    def _task(self, op: TaskScopeOp, covered: Covered) -> None:
+        if isinstance(op, SpmdOp):
+            symbol = BlockSymbol()
+            index = Affine.symbol(symbol)
+            self._bound[op.block_index] = index
+            n = evaluate(op.count, self._bound)
+            blocks = range(n.const) if n.is_const else None
+        else:
+            index, blocks = Affine(0), range(1)
+        self._launch(op.body.block, op.out_args, op.outs, index, blocks, covered)
+        for result, out in zip(op.results, op.outs):
+            self._lineage[result] = self.lineage(out)
+
+    def _dispatch(self, op: DispatchOp, covered: Covered) -> None:
+        callee = SymbolTable.lookup_symbol(self.module, op.callee)
+        for result, out in zip(op.results, op.outs):
+            self._lineage[result] = self.lineage(out)
+        if not isinstance(callee, FuncOp) or not callee.body.blocks or callee in self._active:
+            for value in [*op.args, *op.outs]:
+                self._read(value, None, op, covered)
+            for out in op.outs:
+                self._write(out, None, op, covered)
+            return
+        params = callee.body.block.args
+        for param, value in zip(params[: len(op.args)], op.args):
+            if isinstance(value.type, TensorType):
+                self._lineage[param] = self.lineage(value)
+            else:
+                self._bound[param] = evaluate(value, self._bound)
+        symbol = BlockSymbol()
+        self._bound[params[-1]] = Affine.symbol(symbol)
+        n = evaluate(op.blocks, self._bound)
+        self._active.add(callee)
+        self._launch(
+            callee.body.block, params[len(op.args) : -1], op.outs, Affine.symbol(symbol),
+            range(n.const) if n.is_const else None, covered,
+        )
+        self._active.discard(callee)
+
+
+    def _call(self, op: CallOp, covered: Covered) -> None:
+        """A call (of an `@pl.jit.incore` function) runs the callee's body on this path, in this block."""
+        callee = SymbolTable.lookup_symbol(self.module, op.callee)
+        if not isinstance(callee, FuncOp) or not callee.body.blocks or callee in self._active:
+            self._opaque(op, covered)
+            every = frozenset((p, False) for v in op.arguments for p, _ in self.lineage(v))
+            for result in op.results:
+                self._lineage[result] = every
+            return
+        for param, value in zip(callee.body.block.args, op.arguments):
+            if isinstance(value.type, TensorType):
+                self._lineage[param] = self.lineage(value)
+            else:
+                self._bound[param] = evaluate(value, self._bound)
+        self._active.add(callee)
+        self._block(callee.body.block, covered)
+        self._active.discard(callee)
+        returned = callee.body.block.last_op
+        assert returned is not None
+        for result, value in zip(op.results, returned.operands):
+            self._lineage[result] = self.lineage(value)
+
+
+def _is_incore(func: FuncOp) -> bool:
+    kind = func.attributes.get("pl.kind")
+    return isinstance(kind, KindAttr) and kind.data == FuncKind.INCORE
+

@@ -1,0 +1,63 @@
+// RUN: ppc-opt %s -p pl-infer-directions --split-input-file --verify-diagnostics
+
+// Written inside a kernel but declared In: reported at the write, naming the entry's parameter.
+func.func @declared_in(%x: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<in>}, %y: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<in>}) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c4 = arith.constant 4 : index
+  %y1 = pl.dispatch @quarters(%x) outs(%y) blocks(%c4) {name = "quarters"} : (!pl.tensor<64x128xf32>) -> (!pl.tensor<64x128xf32>)
+  func.return %y1 : !pl.tensor<64x128xf32>
+}
+func.func @quarters(%x: !pl.tensor<64x128xf32>, %yo: !pl.tensor<64x128xf32>, %block_idx: index) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<incore>} {
+  %c16 = arith.constant 16 : index
+  %c0 = arith.constant 0 : index
+  %off = arith.muli %block_idx, %c16 : index
+  %t = pl.slice %x[%off, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
+  // expected-error@+1 {{'y' is written here but declared In; mark it pl.Out (or pl.InOut if its old contents are read)}}
+  %y1 = pl.assemble %t into %yo[%off, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+  func.return %y1 : !pl.tensor<64x128xf32>
+}
+
+// -----
+
+// Declared Out, but a block reads rows of `acc` that no earlier write produced: reported at the read.
+func.func @out_read_first(%x: !pl.tensor<64x128xf32>, %acc: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %a1 = pl.spmd (%i) in %c4 outs(%ao = %acc : !pl.tensor<64x128xf32>) attributes {name = "accumulate"} {
+    %off = arith.muli %i, %c16 : index
+    %t = pl.slice %x[%off, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
+    // expected-error@+1 {{'acc' is declared Out but its old contents are read here before being written; mark it pl.InOut}}
+    %old = pl.slice %ao[%off, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
+    %s = pl.add %t, %old : !pl.tile<16x128xf32, vec>
+    %a2 = pl.assemble %s into %ao[%off, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+    pl.yield %a2 : !pl.tensor<64x128xf32>
+  }
+  func.return %a1 : !pl.tensor<64x128xf32>
+}
+
+// -----
+
+// `out = pl.add(a, b)` inside a task rebinds the name: the task returns a new tensor for its out.
+func.func @rebound_in_task(%a: !pl.tensor<64x128xf32>, %b: !pl.tensor<64x128xf32>, %out: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %o1 = pl.at outs(%oo = %out : !pl.tensor<64x128xf32>) attributes {name = "add"} {
+    // expected-error@+1 {{'out' is reassigned here instead of written, so the caller's tensor never receives the result; write into it (out[...] = ... or pl.assemble)}}
+    %sum = pl.add %a, %b : !pl.tensor<64x128xf32>
+    pl.yield %sum : !pl.tensor<64x128xf32>
+  }
+  func.return %o1 : !pl.tensor<64x128xf32>
+}
+
+// -----
+
+// The same mistake in the orchestration function: the entry returns a new tensor and never writes `out`.
+func.func @rebound_in_entry(%a: !pl.tensor<64x128xf32>, %out: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  // expected-error@+1 {{'out' is reassigned here instead of written}}
+  %fresh = pl.create_tensor : !pl.tensor<64x128xf32>
+  %f1 = pl.at outs(%fo = %fresh : !pl.tensor<64x128xf32>) attributes {name = "copy"} {
+    %t = pl.slice %a[%c0, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<64x128xf32, vec>
+    %f2 = pl.assemble %t into %fo[%c0, %c0] : !pl.tile<64x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+    pl.yield %f2 : !pl.tensor<64x128xf32>
+  }
+  func.return %f1 : !pl.tensor<64x128xf32>
+}
