@@ -29,6 +29,7 @@ setup(
     entry_points={
         "console_scripts": [
             "ppc-opt=ppc.tools.opt:main",
+            "ppc-run=ppc.tools.run:main",
         ]
     },
 )

@@ -1,7 +1,7 @@
 """`ppc-run`: compile a `pl` entry (or load a lowered .mlir module), run it on generated inputs, report.
 
     ppc-run path/kernels.py::entry [--platform a2a3|a5] [--trace out.json] [--json] [--seed N]
-            [--set name=value ...] [--compare path/other.py::entry2]
+            [--set name=value ...] [--compare path/other.py::entry2] [--check]
     ppc-run lowered.mlir [--entry name] [...same options]
 
 Inputs: a `.py` target may define `SPECS`, either a list of `ppc.runtime.golden.TensorSpec`/`ScalarSpec`
@@ -11,7 +11,10 @@ function's signature the same way. `--set name=value` overrides a scalar. Tensor
 seeded by `--seed`, so two runs (and the two sides of `--compare`) see the same data.
 
 `--compare` runs a second entry on the same inputs and prints both reports, whether the outputs are
-identical, and the change in Total Test Time and avg Head OH. Every error is one line on stderr, exit 1.
+identical, and the change in Total Test Time and avg Head OH. `--check` also runs the file's golden:
+`GOLDEN` (a torch function, or a dict entry -> function, called as in `ppc.runtime.golden.run_jit`) and
+optionally `COMPARE` (dict output name -> comparator, or entry -> such a dict); a failed check exits 1.
+Every error is one line on stderr, exit 1.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
 from ppc.dialects.parsing import parse_mlir
 from ppc.runtime.arguments import Param
 from ppc.runtime.errors import PlRuntimeError
-from ppc.runtime.golden import ScalarSpec, Spec, TensorSpec, make_inputs
+from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, compile_entry, make_inputs, run_jit
 from ppc.runtime.program import CompiledProgram, RunResult
 
 
@@ -44,6 +47,7 @@ class Outcome:
     label: str
     result: RunResult
     outputs: dict[str, np.ndarray]
+    golden: GoldenResult | None = None
 
 
 # ------------------------------------------------------------------------------------------- targets
@@ -96,7 +100,9 @@ def _specs_from_annotations(fn: Any) -> list[Spec]:
             direction, ann = ann.direction, ann.inner
         if isinstance(ann, TensorAnnotation):
             if not all(isinstance(d, int) for d in ann.shape):
-                raise UsageError(f"'{fn.__name__}' parameter '{name}' has a non-constant shape; define SPECS in the file")
+                raise UsageError(
+                    f"'{fn.__name__}' parameter '{name}' has a non-constant shape; define SPECS in the file"
+                )
             specs.append(TensorSpec(name, ann.shape, ann.dtype, is_output=direction == Direction.OUT))
         elif isinstance(ann, ScalarAnnotation):
             specs.append(ScalarSpec(name, ann.dtype, _zero_of(ann.dtype)))
@@ -133,9 +139,25 @@ def _apply_overrides(specs: list[Spec], overrides: list[str]) -> list[Spec]:
     return result
 
 
-def load_target(target: str, entry: str | None, platform: str,
-                overrides: list[str]) -> tuple[CompiledProgram | None, list[Spec], Any]:
-    """(program, specs, None) for `file.mlir`; (None, specs, jit object) for `file.py::entry`."""
+@dataclass
+class Target:
+    """What a command-line target names: a prepared .mlir program, or a jit entry of a Python file."""
+
+    label: str
+    specs: list[Spec]
+    program: CompiledProgram | None = None
+    fn: Any = None
+    golden: Any = None  # GOLDEN[entry] of the file, if any
+    compare: dict | None = None  # COMPARE[entry] of the file, if any
+
+
+def _per_entry(module: Any, attr: str, entry: str) -> Any:
+    """`module.<attr>`: a dict entry -> value, or a bare value (for a file with one entry)."""
+    value = getattr(module, attr, None)
+    return value.get(entry) if isinstance(value, dict) else value
+
+
+def load_target(target: str, entry: str | None, platform: str, overrides: list[str]) -> Target:
     if target.endswith(".mlir"):
         path = Path(target)
         if not path.is_file():
@@ -143,7 +165,7 @@ def load_target(target: str, entry: str | None, platform: str,
         module = _parse(path)
         verify_module(module)
         program = CompiledProgram(module, platform, entry=entry)
-        return program, _apply_overrides(_specs_from_params(program.params), overrides), None
+        return Target(target, _apply_overrides(_specs_from_params(program.params), overrides), program=program)
     file, sep, name = target.partition("::")
     if not sep or not name:
         raise UsageError(f"target must be FILE.py::ENTRY or FILE.mlir, got {target!r}")
@@ -151,28 +173,25 @@ def load_target(target: str, entry: str | None, platform: str,
     fn = getattr(module, name, None)
     if fn is None or not hasattr(fn, "lower"):
         raise UsageError(f"{file} has no @pl.jit entry named {name!r}")
-    declared = getattr(module, "SPECS", None)
-    if isinstance(declared, dict):
-        declared = declared.get(name)
+    declared = _per_entry(module, "SPECS", name)
     specs = list(declared) if declared is not None else _specs_from_annotations(fn)
-    return None, _apply_overrides(specs, overrides), fn
+    return Target(target, _apply_overrides(specs, overrides), fn=fn, golden=_per_entry(module, "GOLDEN", name),
+                  compare=_per_entry(module, "COMPARE", name))
 
 
-def _compile(fn: Any, args: list, platform: str) -> CompiledProgram:
-    if hasattr(fn, "compile"):
-        return fn.compile(*args, platform=platform)
-    return CompiledProgram(fn.lower(*args), platform)
-
-
-def run_target(target: str, args: argparse.Namespace) -> Outcome:
-    program, specs, fn = load_target(target, args.entry, args.platform, args.set)
-    inputs = make_inputs(specs, args.seed)
-    values = [inputs[s.name] for s in specs]
-    if program is None:
-        program = _compile(fn, values, args.platform)
+def run_target(text: str, args: argparse.Namespace) -> Outcome:
+    target = load_target(text, args.entry, args.platform, args.set)
+    if args.check:
+        if target.golden is None:
+            raise UsageError(f"--check needs a GOLDEN function for {text} (see ppc-run --help)")
+        checked = run_jit(target.fn, target.specs, target.golden, args.platform, target.compare, args.seed)
+        return Outcome(text, checked.run, checked.outputs, checked)
+    inputs = make_inputs(target.specs, args.seed)
+    values = [inputs[s.name] for s in target.specs]
+    program = target.program or compile_entry(target.fn, values, args.platform)
     result = program.run(*values)
-    outputs = {s.name: inputs[s.name] for s in specs if isinstance(s, TensorSpec) and _is_written(s, program)}
-    return Outcome(target, result, outputs)
+    outputs = {s.name: inputs[s.name] for s in target.specs if isinstance(s, TensorSpec) and _is_written(s, program)}
+    return Outcome(text, result, outputs)
 
 
 def _is_written(spec: TensorSpec, program: CompiledProgram) -> bool:
@@ -196,10 +215,13 @@ def compare_text(first: Outcome, second: Outcome) -> str:
         if a is None or b is None:
             lines.append(f"  output {name}: only in {'first' if b is None else 'second'}")
         elif a.shape != b.shape or a.dtype != b.dtype:
-            lines.append(f"  output {name}: differs in shape/dtype {list(a.shape)}/{a.dtype} vs {list(b.shape)}/{b.dtype}")
+            lines.append(
+                f"  output {name}: differs in shape/dtype {list(a.shape)}/{a.dtype} vs {list(b.shape)}/{b.dtype}"
+            )
         else:
             same = np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
-            diff = "" if same else f" (max abs diff {np.nanmax(np.abs(a.astype(np.float64) - b.astype(np.float64))):.3g})"
+            worst = np.nanmax(np.abs(a.astype(np.float64) - b.astype(np.float64))) if not same else 0.0
+            diff = "" if same else f" (max abs diff {worst:.3g})"
             lines.append(f"  output {name}: {'identical' if same else 'DIFFERENT'}{diff}")
     ra, rb = first.result.report, second.result.report
     lines.append(_delta("Total Test Time", ra.total_us, rb.total_us))
@@ -209,7 +231,9 @@ def compare_text(first: Outcome, second: Outcome) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ppc-run", description="Compile and run a pl entry on the NPU model.")
+    parser = argparse.ArgumentParser(
+        prog="ppc-run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("target", help="FILE.py::ENTRY or a lowered FILE.mlir")
     parser.add_argument("--entry", help="orchestration function of a .mlir target (default: the only one)")
     parser.add_argument("--platform", default="a2a3", choices=["a2a3", "a5"])
@@ -218,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="scalar argument value")
     parser.add_argument("--compare", metavar="TARGET", help="second entry to run on the same inputs and compare")
+    parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
     return parser
 
 
@@ -229,19 +254,23 @@ def main(argv: list[str] | None = None) -> int:
     except (PlRuntimeError, PlDiagnostic, UsageError) as err:
         print(f"ppc-run: error: {err}" if isinstance(err, UsageError) else str(err), file=sys.stderr)
         return 1
-    if args.json:
-        print(first.result.report.to_json())
-    else:
-        print(first.result.report.to_text())
+    failed = False
+    for outcome in (first, second):
+        if outcome is None:
+            continue
+        if outcome is second:
+            print()
+        print(outcome.result.report.to_json() if args.json else outcome.result.report.to_text())
+        if outcome.golden is not None:
+            print(f"\ngolden check of {outcome.label}:\n{outcome.golden.summary()}")
+            failed |= not outcome.golden.passed
     if second is not None:
-        print()
-        print(second.result.report.to_json() if args.json else second.result.report.to_text())
         print()
         print(compare_text(first, second))
     if args.trace:
         first.result.write_trace(args.trace)
         print(f"trace written to {args.trace}", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

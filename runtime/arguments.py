@@ -1,0 +1,165 @@
+"""Entry arguments: checked against the orchestration function's signature, bound to buffers, written back.
+
+Tensors may be numpy arrays or torch tensors; torch is recognised by the argument's type module and never
+imported here (it is already loaded if a torch tensor was passed). In parameters are used in place through
+read-only views (a kernel writing one fails loudly instead of corrupting the caller's data); Out/InOut
+parameters run on private copies that are written back only when the whole run succeeded, so a run-time
+error never leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.dialects.builtin import DictionaryAttr
+from xdsl.dialects.func import FuncOp
+from xdsl.ir import Attribute
+
+from ..dialects.attributes import DirAttr, Direction
+from ..dialects.types import TensorType
+from .dtypes import BF16, dtype_name, numpy_dtype, scalar_of
+from .errors import PlRuntimeError
+from .gm import GmTensor
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: Attribute
+    direction: Direction
+
+    @property
+    def is_tensor(self) -> bool:
+        return isinstance(self.type, TensorType)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.type.get_shape()  # type: ignore[union-attr]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return numpy_dtype(self.type.element_type if self.is_tensor else self.type)  # type: ignore[union-attr]
+
+
+def signature(function: FuncOp) -> tuple[Param, ...]:
+    """Name (from the SSA name of the argument), type and direction (In unless `pl.dir` says otherwise)."""
+    block = function.body.block
+    attrs = function.arg_attrs.data if function.arg_attrs is not None else ()
+    params = []
+    for i, arg in enumerate(block.args):
+        direction = Direction.IN
+        if i < len(attrs) and isinstance(attrs[i], DictionaryAttr):
+            d = attrs[i].data.get("pl.dir")
+            if isinstance(d, DirAttr):
+                direction = d.data
+        params.append(Param(arg.name_hint or f"arg{i}", arg.type, direction))
+    return tuple(params)
+
+
+def is_torch_tensor(value: object) -> bool:
+    return type(value).__module__.split(".")[0] == "torch" and hasattr(value, "dtype") and hasattr(value, "shape")
+
+
+def _torch_as_numpy(tensor) -> np.ndarray:
+    """A numpy array sharing memory with a CPU torch tensor (bf16 through an int16 view)."""
+    torch = sys.modules["torch"]
+    t = tensor.detach()
+    if t.device.type != "cpu":
+        t = t.cpu()
+    if t.dtype == torch.bfloat16:
+        return t.view(torch.int16).numpy().view(BF16)
+    return t.numpy()
+
+
+def _write_back(user: object, data: np.ndarray) -> None:
+    if isinstance(user, np.ndarray):
+        user[...] = data
+        return
+    torch = sys.modules["torch"]
+    if data.dtype == BF16:
+        source = torch.from_numpy(data.view(np.int16)).view(torch.bfloat16)
+    else:
+        source = torch.from_numpy(data)
+    with torch.no_grad():
+        user.copy_(source)
+
+
+class BoundArguments:
+    """The run-time values of the entry parameters and the pending write-backs."""
+
+    def __init__(self, function: FuncOp, params: Sequence[Param], args: Sequence[object]):
+        self.values: list[object] = []
+        self._writebacks: list[tuple[object, np.ndarray]] = []
+        self._function = function  # errors point at the entry's definition
+        where = f"'{function.sym_name.data}'"
+        if len(args) != len(params):
+            names = ", ".join(p.name for p in params)
+            detail = (
+                f"missing {', '.join(repr(p.name) for p in params[len(args):])}"
+                if len(args) < len(params)
+                else f"{len(args) - len(params)} extra"
+            )
+            raise PlRuntimeError(
+                f"{where} takes {len(params)} arguments ({names}), got {len(args)}: {detail}", function
+            )
+        for param, arg in zip(params, args):
+            self.values.append(self._bind(where, param, arg))
+
+    def _bind(self, where: str, param: Param, arg: object) -> object:
+        prefix = f"argument '{param.name}' of {where}"
+        if not param.is_tensor:
+            return _scalar(prefix, param, arg, self._function)
+        if is_torch_tensor(arg):
+            array = _torch_as_numpy(arg)
+        elif isinstance(arg, np.ndarray):
+            array = arg
+        else:
+            raise PlRuntimeError(
+                f"{prefix}: expected a tensor (numpy array or torch tensor), got {type(arg).__name__}", self._function
+            )
+        if tuple(array.shape) != param.shape:
+            raise PlRuntimeError(
+                f"{prefix}: expected shape {list(param.shape)}, got {list(array.shape)}", self._function
+            )
+        if array.dtype != param.dtype:
+            raise PlRuntimeError(
+                f"{prefix}: expected dtype {dtype_name(param.dtype)}, got {dtype_name(array.dtype)}", self._function
+            )
+        if param.direction == Direction.IN:
+            view = array.view()
+            view.flags.writeable = False
+            return GmTensor(view)
+        private = np.array(array, copy=True, order="C")
+        self._writebacks.append((arg, private))
+        return GmTensor(private)
+
+    def user_object(self, tensor: GmTensor) -> object | None:
+        """The caller's tensor behind a written-back parameter buffer (None for other tensors)."""
+        for user, data in self._writebacks:
+            if tensor.array is data:
+                return user
+        return None
+
+    def write_back(self) -> None:
+        for user, data in self._writebacks:
+            _write_back(user, data)
+
+
+def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
+    if is_torch_tensor(arg) and getattr(arg, "ndim", 1) == 0:
+        arg = arg.item()
+    elif isinstance(arg, np.ndarray) and arg.ndim == 0:
+        arg = arg[()]
+    kind = param.dtype.kind
+    ok = isinstance(arg, bool | np.bool_) if kind == "b" else (
+        isinstance(arg, int | np.integer) and not isinstance(arg, bool | np.bool_)
+        if kind in "iu"
+        else isinstance(arg, int | float | np.integer | np.floating) and not isinstance(arg, bool | np.bool_)
+    )
+    if not ok:
+        want = {"b": "bool", "i": "int", "u": "int"}.get(kind, "float")
+        raise PlRuntimeError(f"{prefix}: expected a {want} scalar ({param.type}), got {type(arg).__name__}", function)
+    return scalar_of(param.type)(arg)

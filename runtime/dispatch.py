@@ -1,0 +1,92 @@
+"""Kernels and `pl.dispatch`: every dispatch runs its blocks at once, in program order, on numpy.
+
+Executing eagerly in submit order is exact because the IR threads every written tensor through the
+dispatches (a later task only sees an earlier task's writes if it comes after it in program order). Time
+is a separate question: each block's recorded tile ops are priced (Level A) and its GM regions feed the
+TensorMap, whose dependencies - not the SSA chain - order the tasks in the simulation (Level B).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import IndexType
+from xdsl.dialects.func import FuncOp
+
+from ..dialects.attributes import FuncKind, KindAttr
+from ..dialects.task_ops import DispatchOp
+from .errors import PlRuntimeError
+from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
+from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_block
+from .pricing import Pricer, core_type_of
+
+
+def function_kind(function: FuncOp) -> FuncKind | None:
+    kind = function.attributes.get("pl.kind")
+    return kind.data if isinstance(kind, KindAttr) else None
+
+
+class PreparedKernel:
+    """An incore function ready to run block by block on one core type."""
+
+    def __init__(self, function: FuncOp, cfg: ChipConfig):
+        self.name = function.sym_name.data
+        args = function.body.block.args
+        if not args or args[-1].type != IndexType():
+            raise PlRuntimeError(
+                f"kernel '{self.name}' must take the block index (index) as its last parameter", function
+            )
+        self.core_type = core_type_of(function)
+        self.function = PreparedFunction.prepare(function, f"kernel '{self.name}'", Pricer(cfg, self.core_type))
+
+    def run_block(self, args: Sequence[object], block: int) -> Recorder:
+        rec = Recorder()
+        try:
+            self.function.run([*args, block], rec)
+        except PlRuntimeError as err:
+            raise err.with_context(f"kernel '{self.name}' block {block}") from None
+        return rec
+
+
+class RunState(Recorder):
+    """Orchestration-level recorder: collects the dispatched tasks (GM accesses outside kernels are not timed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tensormap = TensorMap()
+        self.tasks: list[SimTask] = []
+
+    def dispatch(self, kernel: PreparedKernel, name: str, args: list, blocks: int, op: DispatchOp) -> None:
+        if blocks < 1:
+            raise PlRuntimeError(f"pl.dispatch of kernel '{kernel.name}' with {blocks} blocks (needs at least 1)", op)
+        works: list[BlockWork] = []
+        reads, writes = {}, {}
+        for b in range(blocks):
+            rec = kernel.run_block(args, b)
+            works.append(time_block(rec.tile_ops(), kernel.core_type).work)
+            reads.update(dict.fromkeys(rec.reads))
+            writes.update(dict.fromkeys(rec.writes))
+        deps = self.tensormap.submit(reads, writes)
+        self.tasks.append(SimTask(name, kernel.name, kernel.core_type, tuple(works), deps))
+
+
+@handles(DispatchOp)
+def _dispatch(op: DispatchOp, c: FunctionCompiler):
+    callee = op.callee.root_reference.data
+    kernels = getattr(c.program, "kernels", {})
+    kernel = kernels.get(callee)
+    if kernel is None:
+        raise PlRuntimeError(f"{c.label}: pl.dispatch of @{callee}, which is not an incore kernel of this module", op)
+    name = op.name_hint.data if op.name_hint is not None else callee
+    arg_slots = c.slots_of([*op.args, *op.outs])
+    out_slots = c.slots_of(op.outs)
+    res_slots = c.slots_of(op.res)
+    blocks = c.slot(op.blocks)
+
+    def run(f: Frame) -> None:
+        r = f.r
+        f.rec.dispatch(kernel, name, [r[s] for s in arg_slots], r[blocks], op)  # type: ignore[attr-defined]
+        for s, o in zip(res_slots, out_slots):
+            r[s] = r[o]
+
+    return run
