@@ -1,1 +1,1 @@
-"""Frontend: the `pl` language surface and the Python AST -> pl dialect builder."""
+"""Frontend: the `pl` language surface (`language`) and the Python AST -> pl dialect builder (`builder`)."""

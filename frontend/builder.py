@@ -1,0 +1,641 @@
+"""The AST builder: a `@pl.jit` function's Python syntax tree -> the `pl` dialect in local-variable form.
+
+Statements map one to one: `if` on a run-time value -> `scf.if`, on a constant -> only the taken arm;
+`for` over `pl.range/parallel/pipeline` -> `scf.for` with its `pl.loop` kind, `pl.unroll` -> the body
+repeated with a constant index, `pl.spmd` -> `pl.spmd`; `with pl.at` -> `pl.at`; `y[a:b] = t` ->
+`pl.assemble` on y's variable.  Names that `analysis` cannot bind directly become `pl.local` variables whose
+`decl` sits at the start of the function or task body where they are first assigned.  Each inline/incore
+helper is emitted once per distinct signature (argument types, compile-time arguments, task context) and
+called with `func.call`.  Expressions are evaluated by `expressions.ExpressionBuilder`, ops are located and
+checked by `emitter.Emitter`.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import gc
+import inspect
+import weakref
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from xdsl.dialects import func, scf
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+
+from ppc.dialects.attributes import DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
+from ppc.dialects.diagnostics import SourceLoc, emit
+from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
+from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
+from ppc.dialects.types import TensorType, TileType
+
+from . import language as pl
+from . import ops, scalars
+from .analysis import FunctionNames, analyze
+from .emitter import has_runtime, show
+from .expressions import ExpressionBuilder, unsupported
+from .jit import JitFunction
+from .signature import ParamSpec, annotation_spec, argument_mismatch
+
+IMPLEMENTED_OPTIMIZATIONS: frozenset[str] = frozenset()
+"""Optimisation hints the compiler acts on; any other is kept as an attribute and reported once as a remark."""
+
+_LOOPS = {"range": LoopKind.RANGE, "parallel": LoopKind.PARALLEL, "pipeline": LoopKind.PIPELINE}
+
+
+class Var:
+    """A `pl.local` variable: the `!pl.ref<T>` handle and T."""
+
+    def __init__(self, ref: SSAValue, value_type: Attribute):
+        self.ref = ref
+        self.type = value_type
+
+
+@dataclass
+class Scope:
+    """A function or task body: where the decls of the names first assigned in it are placed."""
+
+    block: Block
+    bindings: dict[str, Any] = field(default_factory=dict)
+    last_decl: Operation | None = None
+
+
+class ModuleBuilder:
+    """One module: the entry function plus every helper specialisation it calls."""
+
+    def __init__(self, entry: JitFunction):
+        self.entry = entry
+        self.helpers: list[func.FuncOp] = []
+        self.symbols: set[str] = set()
+        self.specialised: dict[Any, tuple[str, list[Attribute]]] = {}
+        self.active: list[JitFunction] = []
+        self.reported_hints: set[str] = set()
+
+    def symbol(self, name: str) -> str:
+        unique, n = name, 0
+        while unique in self.symbols:
+            n += 1
+            unique = f"{name}_{n}"
+        self.symbols.add(unique)
+        return unique
+
+    def build(self, args: Sequence[Any]) -> ModuleOp:
+        builder = FunctionBuilder(self, self.entry, in_task=self.entry.kind == FuncKind.INCORE)
+        self.active.append(self.entry)
+        entry = builder.build_function(self.symbol(self.entry.__name__), builder.entry_params(args), {})
+        return ModuleOp([entry, *self.helpers])
+
+    def instantiate(
+        self, caller: FunctionBuilder, fn: JitFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST
+    ) -> tuple[str, list[Attribute], list[SSAValue]]:
+        """The symbol, result types and run-time operands of a call to helper `fn` with these arguments."""
+        if fn in self.active:
+            raise caller.error(node, f"recursive call to '{fn.__name__}' is not supported in a pl kernel")
+        try:
+            bound = inspect.signature(fn.fn).bind(*args, **kwargs)
+        except TypeError as err:
+            raise caller.error(node, f"wrong arguments to '{fn.__name__}': {err}") from None
+        bound.apply_defaults()
+        runtime = {k: v for k, v in bound.arguments.items() if isinstance(v, SSAValue)}
+        consts = {k: v for k, v in bound.arguments.items() if not isinstance(v, SSAValue)}
+        for k, v in consts.items():
+            if has_runtime(v):
+                raise caller.error(
+                    node, f"argument '{k}' of '{fn.__name__}' mixes run-time values into a list; pass them separately"
+                )
+        in_task = caller.task_context or fn.kind == FuncKind.INCORE
+        key = (
+            fn,
+            tuple((k, v.type) for k, v in runtime.items()),
+            tuple((k, _const_key(v)) for k, v in consts.items()),
+            in_task,
+        )
+        if key not in self.specialised:
+            builder = FunctionBuilder(self, fn, in_task=in_task)
+            params = builder.helper_params(runtime, caller, node)
+            self.active.append(fn)
+            try:
+                op = builder.build_function(self.symbol(fn.__name__), params, consts)
+            finally:
+                self.active.pop()
+            self.helpers.append(op)
+            self.specialised[key] = (op.sym_name.data, list(op.function_type.outputs.data))
+        symbol, results = self.specialised[key]
+        return symbol, results, list(runtime.values())
+
+    def report_hint(self, hint: str, where: SourceLoc) -> None:
+        if hint not in IMPLEMENTED_OPTIMIZATIONS and hint not in self.reported_hints:
+            self.reported_hints.add(hint)
+            emit(where, f"optimization '{hint}' is not implemented yet; kept as an attribute", "remark")
+
+
+def _const_key(v: Any) -> Any:
+    """A specialisation key for a compile-time argument (typed, so that True and 1 differ)."""
+    try:
+        hash(v)
+        return (type(v), v)
+    except TypeError:
+        return (type(v), repr(v) if isinstance(v, list | dict) else id(v))
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    spec: ParamSpec
+    node: ast.AST
+
+
+class FunctionBuilder(ExpressionBuilder):
+    """Builds one `func.func` from one Python function (one specialisation of it)."""
+
+    def __init__(self, module: ModuleBuilder, fn: JitFunction, in_task: bool):
+        self.module = module
+        self.fn = fn
+        parsed = fn.parsed
+        super().__init__(parsed.file, parsed.col_shift, in_task)
+        self.tree = parsed.tree
+        self.env = dict(fn.fn.__globals__)
+        closure = fn.fn.__closure__ or ()
+        self.env.update({name: cell.cell_contents for name, cell in zip(fn.fn.__code__.co_freevars, closure)})
+        self.names = _analysis(fn, self.env)
+        self.task_key: int | None = None  # id of the task body being built (see analysis.Key)
+        self.scopes: list[Scope] = []
+        self.get_cache: dict[SSAValue, SSAValue] = {}
+        self.loop_vars: set[str] = set()
+        self.results: list[SSAValue] = []
+        self.return_node: ast.AST = self.tree
+
+    # ------------------------------------------------------------------------------------- signature
+    def entry_params(self, args: Sequence[Any]) -> list[Param]:
+        fn_args = self.tree.args
+        if fn_args.vararg or fn_args.kwarg or fn_args.kwonlyargs or fn_args.posonlyargs:
+            raise self.error(self.tree, "a pl entry takes plain positional parameters only")
+        if args and len(args) != len(fn_args.args):
+            raise self.error(self.tree, f"'{self.fn.__name__}' takes {len(fn_args.args)} arguments, got {len(args)}")
+        annotations = self._annotations()
+        params = []
+        for i, a in enumerate(fn_args.args):
+            where = a.annotation or a
+            if a.annotation is None:
+                raise self.error(
+                    a, f"parameter '{a.arg}' needs a pl annotation (pl.Tensor[[dims], dtype] or pl.Scalar[dtype])"
+                )
+            spec = annotation_spec(annotations[a.arg])
+            if isinstance(spec, str):
+                raise self.error(where, f"bad annotation for parameter '{a.arg}': {spec}")
+            if args:
+                problem = argument_mismatch(spec, args[i])
+                if problem:
+                    raise self.error(where, f"parameter '{a.arg}' {problem}")
+            params.append(Param(a.arg, spec, a))
+        return params
+
+    def _annotations(self) -> dict[str, Any]:
+        try:
+            return inspect.get_annotations(self.fn.fn, eval_str=True, locals=self.env)  # env has the closure too
+        except Exception as err:  # noqa: BLE001
+            raise self.error(self.tree, f"bad annotation: {type(err).__name__}: {err}") from None
+
+    def helper_params(self, runtime: dict[str, SSAValue], caller: FunctionBuilder, node: ast.AST) -> list[Param]:
+        """Helper parameters typed by the call's arguments; annotations, if any, are checked against them."""
+        annotated = {a.arg: a for a in self.tree.args.args + self.tree.args.kwonlyargs + self.tree.args.posonlyargs}
+        annotations = self._annotations() if any(a.annotation for a in annotated.values()) else {}
+        params = []
+        for name, value in runtime.items():
+            direction = None
+            if name in annotations:
+                spec = annotation_spec(annotations[name])
+                if isinstance(spec, str):
+                    where = annotated[name].annotation or annotated[name]
+                    raise self.error(where, f"bad annotation for parameter '{name}': {spec}")
+                direction = spec.direction
+                if not _same_shape_and_dtype(spec.type, value.type):
+                    raise caller.error(
+                        node,
+                        f"argument '{name}' of '{self.fn.__name__}' has type {value.type}, "
+                        f"but the parameter is annotated {spec.type}",
+                    )
+            params.append(Param(name, ParamSpec(value.type, direction), annotated[name]))
+        return params
+
+    # ------------------------------------------------------------------------------------- functions
+    def build_function(self, symbol: str, params: list[Param], consts: dict[str, Any]) -> func.FuncOp:
+        block = Block(arg_types=[p.spec.type for p in params])
+        self.block = block
+        self.scopes = [Scope(block)]
+        self.const_frames = [(True, {})]
+        for p, arg in zip(params, block.args):
+            arg.name_hint = p.name
+            self.store_name(p.name, arg, p.node)
+        for name, value in consts.items():
+            self.store_name(name, value, self.tree)
+        self.statements(self.tree.body, top_level=True)
+        self.emit(func.ReturnOp(*self.results), self.return_node)
+        arg_attrs = None
+        if any(p.spec.direction for p in params):
+            arg_attrs = ArrayAttr(
+                [DictionaryAttr({"pl.dir": DirAttr(p.spec.direction)} if p.spec.direction else {}) for p in params]
+            )
+        signature = ([p.spec.type for p in params], [r.type for r in self.results])
+        op = func.FuncOp(symbol, signature, Region(block), arg_attrs=arg_attrs)
+        op.attributes["pl.kind"] = KindAttr(self.fn.kind)
+        op.location = self.loc(self.tree)
+        return op
+
+    # ------------------------------------------------------------------------------------- names
+    def store_name(self, name: str, value: Any, node: ast.AST) -> None:
+        if name in self.loop_vars:
+            raise self.error(node, f"cannot assign to loop variable '{name}'")
+        kind = self.names.kind(name, self.task_key)
+        if kind == "direct":
+            if isinstance(value, SSAValue) and value.name_hint is None and value.owner is not None:
+                value.name_hint = name
+            self.scopes[-1].bindings[name] = value
+            return
+        if kind is None:
+            raise self.error(node, f"cannot modify global '{name}' inside a pl kernel")
+        self.set_variable(name, value, node)
+
+    def set_variable(self, name: str, value: Any, node: ast.AST) -> None:
+        owner, var = self._find_var(name)
+        if not isinstance(value, SSAValue):
+            if not isinstance(value, int | float):
+                raise self.error(
+                    node, f"'{name}' is re-assigned (or assigned under control flow), so it is a run-time variable; "
+                    f"it cannot hold the compile-time value {show(value)}"
+                )
+            t = var.type if var is not None and scalars.is_scalar(var.type) else scalars.default_type(value)
+            value = scalars.constant(self, value, t, node)
+        elif var is not None and var.type != value.type and scalars.is_int(var.type) and scalars.is_int(value.type):
+            value = scalars.convert(self, value, var.type, node)
+        if var is None or var.type != value.type:
+            var = self._declare(owner or self.scopes[-1], name, value.type, node)
+        self.emit(LocalSetOp(var.ref, value), node)
+        self.get_cache.pop(var.ref, None)
+
+    def _find_var(self, name: str) -> tuple[Scope | None, Var | None]:
+        for scope in reversed(self.scopes):
+            binding = scope.bindings.get(name)
+            if isinstance(binding, Var):
+                return scope, binding
+        return None, None
+
+    def _declare(self, scope: Scope, name: str, value_type: Attribute, node: ast.AST) -> Var:
+        decl = LocalDeclOp(name, value_type)
+        decl.location = self.loc(node)
+        decl.results[0].name_hint = f"{name}_ref"
+        if scope.last_decl is not None:
+            scope.block.insert_op_after(decl, scope.last_decl)
+        elif scope.block.first_op is not None:
+            scope.block.insert_op_before(decl, scope.block.first_op)
+        else:
+            scope.block.add_op(decl)
+        scope.last_decl = decl
+        var = scope.bindings[name] = Var(decl.results[0], value_type)
+        return var
+
+    def load_name(self, name: str, node: ast.AST) -> Any:
+        for scope in reversed(self.scopes):
+            if name in scope.bindings:
+                binding = scope.bindings[name]
+                return self._get(binding, node) if isinstance(binding, Var) else binding
+        if name in self.names.locals:
+            raise self.error(
+                node, f"'{name}' is used before it is assigned (a name first assigned in a task scope stays local to it)"
+            )
+        if name in self.env:
+            return self.env[name]
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
+        raise self.error(node, f"name '{name}' is not defined")
+
+    def _get(self, var: Var, node: ast.AST) -> SSAValue:
+        cached = self.get_cache.get(var.ref)
+        if cached is None:
+            cached = self.get_cache[var.ref] = self.emit(LocalGetOp(var.ref), node).results[0]
+        return cached
+
+    # ------------------------------------------------------------------------------------- statements
+    def statements(self, body: list[ast.stmt], top_level: bool = False) -> None:
+        for i, stmt in enumerate(body):
+            self.get_cache.clear()
+            if isinstance(stmt, ast.Return):
+                if not top_level or i != len(body) - 1:
+                    raise self.error(stmt, "'return' must be the last statement of the function body")
+                self.stmt_return(stmt)
+                continue
+            method = getattr(self, f"stmt_{type(stmt).__name__.lower()}", None)
+            if method is None:
+                raise self.error(stmt, unsupported(stmt))
+            method(stmt)
+
+    def stmt_pass(self, node: ast.Pass) -> None:
+        pass
+
+    def stmt_expr(self, node: ast.Expr) -> None:
+        value = node.value
+        if isinstance(value, ast.Constant):
+            return  # docstring
+        if not isinstance(value, ast.Call):
+            self.expr(value)
+            return
+        callee = self.expr(value.func)
+        result = self.call(callee, value)
+        name = getattr(callee, "__pl_name__", None)
+        if name in ("assemble", "write") and value.args and isinstance(value.args[0], ast.Name):
+            self.store_name(value.args[0].id, result, node)  # `pl.assemble(y, t, offs)` updates y
+
+    def stmt_assign(self, node: ast.Assign) -> None:
+        value = self.expr(node.value)
+        for target in node.targets:
+            self.assign(target, value, node)
+
+    def stmt_annassign(self, node: ast.AnnAssign) -> None:
+        if node.value is None:
+            raise self.error(node, "a declaration without a value is not supported in a pl kernel")
+        self.assign(node.target, self.expr(node.value), node)
+
+    def stmt_augassign(self, node: ast.AugAssign) -> None:
+        current = self.expr(node.target)  # Name / Subscript evaluation does not depend on the Store context
+        self.assign(node.target, self.binop(node.op, current, self.expr(node.value), node), node)
+
+    def assign(self, target: ast.expr, value: Any, node: ast.AST) -> None:
+        if isinstance(target, ast.Name):
+            self.store_name(target.id, value, target)
+        elif isinstance(target, ast.Tuple | ast.List):
+            if not isinstance(value, tuple | list) or len(value) != len(target.elts):
+                raise self.error(target, f"cannot unpack {scalars.describe(value)} into {len(target.elts)} names")
+            for t, v in zip(target.elts, value):
+                self.assign(t, v, node)
+        elif isinstance(target, ast.Subscript):
+            self.store_subscript(target, value)
+        elif isinstance(target, ast.Attribute):
+            raise self.error(target, "assigning to an attribute is not supported: a pl kernel cannot modify objects")
+        else:
+            raise self.error(target, f"cannot assign to {type(target).__name__} in a pl kernel")
+
+    def store_subscript(self, target: ast.Subscript, value: Any) -> None:
+        if not isinstance(target.value, ast.Name):
+            raise self.error(target, "only a named tensor can be written with 'name[...] = value'")
+        name = target.value.id
+        if name not in self.names.locals:
+            raise self.error(target, f"cannot modify global '{name}' inside a pl kernel")
+        dst = self.shaped(self.load_name(name, target.value), f"'{name}'", target)
+        offsets, extents = self.box(dst.type, target.slice, target)
+        if not ops.is_shaped(value):
+            if any(e != 1 for e in extents):
+                raise self.error(target, f"cannot assign a scalar to the {list(extents)} region of '{name}'")
+            new = ops.element_write(self, target, dst, offsets, value)
+        else:
+            src_shape = value.type.get_shape()
+            if tuple(src_shape) != tuple(extents):
+                raise self.error(
+                    target, f"cannot assign a {list(src_shape)} value to the {list(extents)} region of '{name}'"
+                )
+            new = self.build(target, lambda: ops.D.AssembleOp(value, dst, offsets))
+        self.store_name(name, new, target)
+
+    def stmt_assert(self, node: ast.Assert) -> None:
+        cond = self.expr(node.test)
+        if isinstance(cond, SSAValue):
+            raise self.error(node, "'assert' needs a compile-time condition in a pl kernel")
+        if not cond:
+            msg = self.expr(node.msg) if node.msg is not None else "assertion failed"
+            raise self.error(node, str(msg))
+
+    def stmt_return(self, node: ast.Return) -> None:
+        self.return_node = node
+        if node.value is None:
+            return
+        items = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+        if self.fn.kind != FuncKind.INLINE:
+            params = {a.arg for a in self.tree.args.args}
+            for item in items:
+                if not isinstance(item, ast.Name) or item.id not in params:
+                    raise self.error(
+                        item, f"'return' must name parameter tensors (the tensors '{self.fn.__name__}' writes); "
+                        f"'{ast.unparse(item)}' is not a parameter"
+                    )
+        values = [self.expr(item) for item in items]
+        for item, v in zip(items, values):
+            if not isinstance(v, SSAValue) or (self.fn.kind != FuncKind.INLINE and not isinstance(v.type, TensorType)):
+                raise self.error(item, f"'return' must give tensors, '{ast.unparse(item)}' is {scalars.describe(v)}")
+        self.results = values
+
+    def stmt_if(self, node: ast.If) -> None:
+        cond = self.expr(node.test)
+        if not isinstance(cond, SSAValue):
+            self.statements(node.body if cond else node.orelse)
+            return
+        if ops.is_shaped(cond):
+            raise self.error(node.test, "a tensor cannot be used as a condition")
+        flag = scalars.truth(self, cond, node.test)
+        then_block, else_block = Block(), Block()
+        self.emit(scf.IfOp(flag, [], Region(then_block), Region(else_block) if node.orelse else Region()), node)
+        self.region(then_block, node.body, node)
+        if node.orelse:
+            self.region(else_block, node.orelse, node)
+
+    def region(
+        self, block: Block, body: list[ast.stmt], node: ast.AST, terminator: type[Operation] = scf.YieldOp
+    ) -> None:
+        outer = self.block
+        self.block = block
+        self.const_frames.append((terminator is YieldOp, {}))
+        try:
+            self.statements(body)
+            self.emit(terminator(), node)
+        finally:
+            self.const_frames.pop()
+            self.block = outer
+
+    def stmt_for(self, node: ast.For) -> None:
+        if node.orelse:
+            raise self.error(node, "'for ... else' is not supported in a pl kernel")
+        if not isinstance(node.target, ast.Name):
+            raise self.error(node.target, "a pl loop variable must be a single name")
+        it = node.iter
+        callee = self.expr(it.func) if isinstance(it, ast.Call) else None
+        if callee is builtins.range:
+            callee = pl.range
+        kind = getattr(callee, "__pl_name__", None)
+        if kind not in ("range", "parallel", "pipeline", "unroll", "spmd"):
+            raise self.error(
+                it, "a for loop in a pl kernel must iterate over pl.range, pl.parallel, pl.pipeline, pl.unroll or pl.spmd"
+            )
+        assert isinstance(it, ast.Call)
+        a = self.bind(callee, it)
+        if kind == "spmd":
+            self.spmd(node, it, a)
+            return
+        bounds = self._bounds(kind, a["bounds"], it)
+        if kind == "unroll":
+            self.unrolled(node, bounds, it)
+            return
+        lb, ub, step = (self.index(v, it) for v in bounds)
+        body = Block(arg_types=[scalars.INDEX])
+        body.args[0].name_hint = node.target.id
+        loop = scf.ForOp(lb, ub, step, [], body)
+        loop.attributes["pl.loop"] = LoopAttr(_LOOPS[kind])
+        if kind == "pipeline":
+            loop.attributes["pl.stages"] = IntegerAttr(self._positive(a["stage"], "'stage' of pl.pipeline", it), i64)
+        if kind == "parallel" and a["chunk"] is not None:
+            loop.attributes["pl.chunk"] = IntegerAttr(self._positive(a["chunk"], "'chunk' of pl.parallel", it), i64)
+        self.emit(loop, node)
+        with self.loop_variable(node.target.id, body.args[0]):
+            self.region(body, node.body, node)
+
+    def _bounds(self, kind: str, bounds: tuple[Any, ...], node: ast.AST) -> tuple[Any, Any, Any]:
+        if not 1 <= len(bounds) <= 3:
+            raise self.error(node, f"pl.{kind} takes 1 to 3 bounds ([start,] stop[, step]), got {len(bounds)}")
+        start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
+        if not isinstance(step, SSAValue) and (not isinstance(step, int) or step <= 0):
+            raise self.error(node, f"the step of pl.{kind} must be a positive integer, got {show(step)}")
+        return start, stop, step
+
+    def _positive(self, v: Any, what: str, node: ast.AST) -> int:
+        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+            raise self.error(node, f"{what} must be a positive compile-time integer, got {show(v)}")
+        return v
+
+    @contextmanager
+    def loop_variable(self, name: str, value: Any) -> Iterator[None]:
+        bindings = self.scopes[-1].bindings
+        missing = object()
+        previous = bindings.get(name, missing)
+        bindings[name] = value
+        self.loop_vars.add(name)
+        try:
+            yield
+        finally:
+            self.loop_vars.discard(name)
+            if previous is missing:
+                bindings.pop(name, None)
+            else:
+                bindings[name] = previous
+
+    def unrolled(self, node: ast.For, bounds: tuple[Any, Any, Any], it: ast.AST) -> None:
+        if has_runtime(bounds):
+            raise self.error(it, "pl.unroll needs compile-time bounds")
+        assert isinstance(node.target, ast.Name)
+        for i in builtins.range(*bounds):
+            with self.loop_variable(node.target.id, i):
+                self.statements(node.body)
+
+    # ------------------------------------------------------------------------------------- task scopes
+    def _task_entry(self, node: ast.AST, what: str) -> None:
+        if self.task_context:
+            raise self.error(node, f"{what} cannot be nested inside another task scope or an incore function")
+
+    def _hints(self, a: dict[str, Any], node: ast.AST) -> list[str]:
+        raw = [*_as_list(a.get("optimizations")), *_as_list(a.get("optimization"))]
+        names = []
+        for h in raw:
+            if isinstance(h, pl.OptimizationHint):
+                names.append(h.name)
+            elif isinstance(h, str):
+                names.append(h)
+            else:
+                raise self.error(node, f"optimizations must be pl optimisation hints (e.g. pl.auto_chunk), got {h!r}")
+        for h in names:
+            self.module.report_hint(h, self.source_loc(node))
+        return names
+
+    def _task_props(self, a: dict[str, Any], node: ast.AST) -> dict[str, Attribute]:
+        props: dict[str, Attribute] = {}
+        if a["name_hint"] is not None:
+            if not isinstance(a["name_hint"], str):
+                raise self.error(node, f"name_hint must be a string, got {show(a['name_hint'])}")
+            props["name"] = StringAttr(a["name_hint"])
+        hints = self._hints(a, node)
+        if hints:
+            props["optimizations"] = ArrayAttr([StringAttr(h) for h in hints])
+        return props
+
+    def spmd(self, node: ast.For, it: ast.Call, a: dict[str, Any]) -> None:
+        self._task_entry(it, "pl.spmd")
+        count = a["n"]
+        if isinstance(count, int) and not isinstance(count, bool) and count < 1:
+            raise self.error(it, f"pl.spmd needs at least one block, got {count}")
+        n = self.index(count, it)
+        props = self._task_props(a, it)
+        hints = props.pop("optimizations", None)
+        body = Block(arg_types=[scalars.INDEX])
+        assert isinstance(node.target, ast.Name)
+        body.args[0].name_hint = node.target.id
+        op = SpmdOp(n, [], Region(body), properties=props)
+        if hints is not None:
+            op.attributes["optimizations"] = hints
+        self.emit(op, node)
+        self.task_body(body, node.body, node, {node.target.id: body.args[0]})
+
+    def stmt_with(self, node: ast.With) -> None:
+        item = node.items[0]
+        ctx = item.context_expr
+        callee = self.expr(ctx.func) if isinstance(ctx, ast.Call) else self.expr(ctx)
+        if len(node.items) != 1 or getattr(callee, "__pl_name__", None) != "at" or not isinstance(ctx, ast.Call):
+            raise self.error(node, "'with' is only supported for task scopes: 'with pl.at(...):'")
+        if item.optional_vars is not None:
+            raise self.error(item.optional_vars, "'with pl.at(...) as name' is not supported")
+        self._task_entry(ctx, "pl.at")
+        a = self.bind(callee, ctx)
+        if not isinstance(a["level"], Level):
+            raise self.error(ctx, f"level must be a pl.Level (e.g. pl.Level.CORE_GROUP), got {show(a['level'])}")
+        props: dict[str, Attribute] = {"level": LevelAttr(a["level"]), **self._task_props(a, ctx)}
+        body = Block()
+        self.emit(AtOp([], Region(body), properties=props), node)
+        self.task_body(body, node.body, node, {})
+
+    def task_body(self, block: Block, body: list[ast.stmt], node: ast.AST, bindings: dict[str, Any]) -> None:
+        self.scopes.append(Scope(block, dict(bindings)))
+        self.task_depth += 1
+        self.task_key = id(body)
+        names = set(bindings)
+        self.loop_vars |= names
+        try:
+            self.region(block, body, node, YieldOp)
+        finally:
+            self.loop_vars -= names
+            self.task_depth -= 1
+            self.task_key = None
+            self.scopes.pop()
+
+def _same_shape_and_dtype(a: Attribute, b: Attribute) -> bool:
+    if isinstance(a, TensorType | TileType) and isinstance(b, TensorType | TileType):
+        return a.get_shape() == b.get_shape() and a.element_type == b.element_type
+    return a == b
+
+def _as_list(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    return list(v) if isinstance(v, list | tuple) else [v]
+
+
+_ANALYSES: weakref.WeakKeyDictionary[JitFunction, FunctionNames] = weakref.WeakKeyDictionary()
+
+
+def _analysis(fn: JitFunction, env: dict[str, Any]) -> FunctionNames:
+    """`analyze` of a function, reused while the module-level names its `if` tests read are unchanged."""
+    names = _ANALYSES.get(fn)
+    if names is None or not names.still_valid(env):
+        names = _ANALYSES[fn] = analyze(fn.parsed.tree, env)
+    return names
+
+
+def build_module(entry: JitFunction, args: Sequence[Any]) -> ModuleOp:
+    """The frontend form of `entry` (plus the helpers it calls) for these arguments.
+
+    The IR is a large graph of small objects with no garbage cycles to reclaim while it is being built, so
+    the cyclic collector is paused meanwhile (it otherwise rescans the growing heap many times).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ModuleBuilder(entry).build(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+

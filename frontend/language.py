@@ -1,0 +1,335 @@
+"""The `pl` language surface (`from ppc import pl`): the names of PyPTO's `pypto.language`.
+
+Kernels written with these names are *parsed*, never executed: the decorators wrap the function in a
+`JitFunction`, annotations and dtypes are plain descriptor objects the builder reads at compile time, and
+every op below is a stub whose signature is the op's argument contract (the builder binds call arguments
+against it, so a wrong call is reported at the user's line) and whose body refuses to run in plain Python.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ppc.dialects.attributes import Direction, Level
+from ppc.dialects.attributes import PadValue as _Pad
+
+from .jit import JitDecorator
+
+# ----------------------------------------------------------------------------------------- dtypes
+
+
+@dataclass(frozen=True)
+class DType:
+    """A `pl` element type; `mlir` is its spelling in the dialect (`bf16`, `i32`, `index`, ...)."""
+
+    name: str
+    mlir: str
+
+    def __repr__(self) -> str:
+        return f"pl.{self.name}"
+
+
+BF16 = DType("BF16", "bf16")
+FP16 = DType("FP16", "f16")
+FP32 = DType("FP32", "f32")
+INT8 = DType("INT8", "i8")
+INT32 = DType("INT32", "i32")
+INT64 = DType("INT64", "i64")
+UINT32 = DType("UINT32", "ui32")
+BOOL = DType("BOOL", "i1")
+INDEX = DType("INDEX", "index")
+DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT32, BOOL, INDEX)
+
+
+class PadValue:
+    """Pad values of `fillpad` (PyPTO spells them `pl.PadValue.min`; upper-case aliases accepted)."""
+
+    zero = ZERO = _Pad.ZERO
+    min = MIN = _Pad.MIN
+    max = MAX = _Pad.MAX
+
+
+# ----------------------------------------------------------------------------------------- annotations
+
+
+@dataclass(frozen=True)
+class TensorAnnotation:
+    """`pl.Tensor[[d0, d1, ...], dtype]`."""
+
+    shape: tuple[Any, ...]
+    dtype: Any
+
+
+@dataclass(frozen=True)
+class ScalarAnnotation:
+    """`pl.Scalar[dtype]`."""
+
+    dtype: Any
+
+
+@dataclass(frozen=True)
+class DirectedAnnotation:
+    """`pl.Out[...]` / `pl.InOut[...]` around a tensor annotation."""
+
+    direction: Direction
+    inner: Any
+
+
+class Tensor:
+    def __class_getitem__(cls, item: Any) -> TensorAnnotation:
+        if not isinstance(item, tuple) or len(item) != 2:
+            return TensorAnnotation((), item)  # rejected by the builder with the parameter's location
+        shape, dtype = item
+        return TensorAnnotation(tuple(shape) if isinstance(shape, list | tuple) else (shape,), dtype)
+
+
+class Scalar:
+    def __class_getitem__(cls, item: Any) -> ScalarAnnotation:
+        return ScalarAnnotation(item)
+
+
+class Out:
+    def __class_getitem__(cls, item: Any) -> DirectedAnnotation:
+        return DirectedAnnotation(Direction.OUT, item)
+
+
+class InOut:
+    def __class_getitem__(cls, item: Any) -> DirectedAnnotation:
+        return DirectedAnnotation(Direction.INOUT, item)
+
+
+# ----------------------------------------------------------------------------------------- functions
+
+jit = JitDecorator()
+"""`@pl.jit` (orchestration entry), `@pl.jit.inline` (spliced helper), `@pl.jit.incore` (kernel function)."""
+
+
+# ----------------------------------------------------------------------------------------- stubs
+
+
+class NotExecutable(RuntimeError):
+    """A `pl` construct was executed by Python instead of being compiled by `@pl.jit`."""
+
+
+def _stub(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a function as a `pl` construct; its signature is the argument contract the builder binds."""
+
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise NotExecutable(f"pl.{fn.__name__} can only be used inside a @pl.jit function")
+
+    refuse.__name__ = fn.__name__
+    refuse.__qualname__ = f"pl.{fn.__name__}"
+    refuse.__doc__ = fn.__doc__
+    refuse.__pl_signature__ = fn  # type: ignore[attr-defined]
+    refuse.__pl_name__ = fn.__name__  # type: ignore[attr-defined]
+    return refuse
+
+
+# Loops and task scopes.
+@_stub
+def range(*bounds: Any) -> Any:  # noqa: A001
+    """`range(stop | start, stop[, step])`: a sequential loop (`scf.for`, `#pl.loop<range>`)."""
+
+
+@_stub
+def parallel(*bounds: Any, chunk: Any = None) -> Any:
+    """Independent iterations; around a `pl.at` every iteration is its own task."""
+
+
+@_stub
+def pipeline(*bounds: Any, stage: Any = 2) -> Any:
+    """Sequential loop with `stage`-deep buffered loads."""
+
+
+@_stub
+def unroll(*bounds: Any) -> Any:
+    """Compile-time unrolled loop (the frontend repeats the body with a constant index)."""
+
+
+@_stub
+def spmd(n: Any, name_hint: Any = None, optimizations: Any = None) -> Any:
+    """One task of `n` blocks; the loop variable is the block index."""
+
+
+@_stub
+def at(
+    level: Any = Level.CORE_GROUP, name_hint: Any = None, optimizations: Any = None, optimization: Any = None
+) -> Any:
+    """`with pl.at(...)`: the body is one task."""
+
+
+@dataclass(frozen=True)
+class OptimizationHint:
+    """An optimisation hint for `pl.at(optimizations=[...])`; calling it (with any options) names the same hint."""
+
+    name: str
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> OptimizationHint:
+        return self
+
+
+auto_chunk = OptimizationHint("auto_chunk")
+chunked_loop_optimizer = OptimizationHint("chunked_loop_optimizer")
+
+
+# Creation.
+@_stub
+def create_tensor(shape: Sequence[Any], dtype: DType) -> Any:
+    """A GM scratch tensor."""
+
+
+@_stub
+def full(shape: Sequence[Any], dtype: DType, value: Any) -> Any:
+    """A tile (in a task) or tensor filled with `value`."""
+
+
+@_stub
+def arange(shape: Sequence[Any], dtype: DType = INT32, start: Any = 0) -> Any:
+    """`start, start+1, ...` along the last axis of a [N] or [1, N] result."""
+
+
+# Views and writes.
+@_stub
+def slice(tensor: Any, shape: Sequence[Any], offsets: Sequence[Any], valid_shape: Any = None) -> Any:  # noqa: A001
+    """A static-shaped window at (run-time) offsets; a tile when loaded inside a task."""
+
+
+@_stub
+def reshape(tensor: Any, shape: Sequence[Any]) -> Any:
+    """Same elements, new static shape."""
+
+
+@_stub
+def assemble(dst: Any, src: Any, offsets: Sequence[Any]) -> Any:
+    """Write `src` into `dst` at `offsets`; returns the new `dst`."""
+
+
+@_stub
+def read(tensor: Any, indices: Sequence[Any]) -> Any:
+    """One scalar element."""
+
+
+@_stub
+def write(tensor: Any, indices: Sequence[Any], value: Any) -> Any:
+    """Write one scalar element; returns the new tensor."""
+
+
+@_stub
+def cast(tensor: Any, target_type: DType, mode: Any = "none") -> Any:
+    """Element type conversion (`mode` = rint | round | trunc | none); also converts runtime scalars."""
+
+
+@_stub
+def concat(lhs: Any, rhs: Any, axis: Any = 0) -> Any:
+    """Concatenate along `axis`."""
+
+
+@_stub
+def set_validshape(tile: Any, valid_shape: Sequence[Any]) -> Any:
+    """Declare the valid extents of a tile."""
+
+
+@_stub
+def fillpad(tile: Any, pad_value: Any = PadValue.min) -> Any:
+    """Fill the invalid part of a tile with `pad_value`."""
+
+
+# Elementwise.
+@_stub
+def add(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def sub(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def mul(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def div(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def maximum(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def minimum(lhs: Any, rhs: Any) -> Any: ...
+@_stub
+def exp(x: Any) -> Any: ...
+@_stub
+def sqrt(x: Any) -> Any: ...
+@_stub
+def recip(x: Any) -> Any: ...
+@_stub
+def neg(x: Any) -> Any: ...
+@_stub
+def abs(x: Any) -> Any: ...  # noqa: A001
+@_stub
+def relu(x: Any) -> Any: ...
+
+
+# Row / column reductions and broadcasts.
+@_stub
+def row_sum(x: Any) -> Any: ...
+@_stub
+def row_max(x: Any) -> Any: ...
+@_stub
+def col_sum(x: Any) -> Any: ...
+@_stub
+def col_max(x: Any) -> Any: ...
+@_stub
+def row_expand(x: Any, v: Any) -> Any: ...
+@_stub
+def row_expand_add(x: Any, v: Any) -> Any: ...
+@_stub
+def row_expand_sub(x: Any, v: Any) -> Any: ...
+@_stub
+def row_expand_mul(x: Any, v: Any) -> Any: ...
+@_stub
+def row_expand_div(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand_add(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand_sub(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand_mul(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand_div(x: Any, v: Any) -> Any: ...
+
+
+# Matrix.
+@_stub
+def matmul(a: Any, b: Any, out_dtype: Any = None, a_trans: Any = False, b_trans: Any = False) -> Any:
+    """`a @ b`: int8 x int8 accumulates in INT32, floats in FP32 unless `out_dtype` says otherwise."""
+
+
+@_stub
+def matmul_acc(acc: Any, a: Any, b: Any, a_trans: Any = False, b_trans: Any = False) -> Any:
+    """`acc + a @ b`."""
+
+
+# Sorting (top-k building blocks).
+@_stub
+def sort32(scores: Any, indices: Any) -> Any: ...
+@_stub
+def mrgsort(x: Any, block_len: Any) -> Any: ...
+@_stub
+def gather(x: Any, mask_pattern: Any) -> Any: ...
+
+
+# Scalar helpers (not reductions).
+@_stub
+def min(*values: Any) -> Any:  # noqa: A001
+    """The smallest of scalar values (compile-time folded when all are constants)."""
+
+
+@_stub
+def max(*values: Any) -> Any:  # noqa: A001
+    """The largest of scalar values."""
+
+
+OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(obj, "__pl_name__")}
+"""Every `pl` construct the builder understands, by name."""
+
+__all__ = [
+    "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "auto_chunk", "chunked_loop_optimizer", *OPS,
+]  # fmt: skip

@@ -1,0 +1,355 @@
+"""Emitters for the `pl` ops: one function per op family, from bound call arguments to dialect ops.
+
+Result types come from the ops' own `infer` rules (or, for data ops, from the same shape arithmetic their
+verifiers check), and every op is verified as soon as it is built, so a shape or dtype mismatch is reported
+at the user's call with the verifier's message.  Which ops are *compute* ops (only allowed inside a task
+scope) is decided here: everything that needs a core to run, i.e. all but views, writes and allocation.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from xdsl.dialects.builtin import BoolAttr, IntegerAttr, i64
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from ppc.dialects import compute_ops as C
+from ppc.dialects import data_ops as D
+from ppc.dialects.attributes import CastMode, CastModeAttr, PadAttr, PadValue
+from ppc.dialects.types import DYNAMIC, TensorType, TileType, is_float
+
+from . import scalars
+
+if TYPE_CHECKING:
+    from .builder import FunctionBuilder
+
+Args = dict[str, Any]
+Emitter = Callable[["FunctionBuilder", str, ast.AST, Args], Any]
+EMITTERS: dict[str, Emitter] = {}
+
+
+def emitter(*names: str) -> Callable[[Emitter], Emitter]:
+    def register(fn: Emitter) -> Emitter:
+        for name in names:
+            EMITTERS[name] = fn
+        return fn
+
+    return register
+
+
+def is_shaped(v: Any) -> bool:
+    return isinstance(v, SSAValue) and isinstance(v.type, TensorType | TileType)
+
+
+def _shape_type(v: SSAValue) -> TensorType | TileType:
+    assert isinstance(v.type, TensorType | TileType)
+    return v.type
+
+
+def _inferred(
+    b: FunctionBuilder,
+    node: ast.AST,
+    cls: type[Operation],
+    operands: list[SSAValue],
+    infer: Callable[[], Attribute],
+    props: dict[str, Attribute] | None = None,
+) -> SSAValue:
+    """Emit an op typed by its own `infer` rule (which raises the verifier's error on bad operands)."""
+
+    def make() -> Operation:
+        return cls.create(operands=operands, result_types=[infer()], properties=props or {})
+
+    return b.build(node, make, check=False)
+
+
+# ----------------------------------------------------------------------------------------- elementwise
+_BINARY: dict[str, tuple[type[C.ElementwiseBinaryOp], Callable[[Any, Any], Any], ast.operator | None, bool]] = {
+    "add": (C.AddOp, operator.add, ast.Add(), True),
+    "sub": (C.SubOp, operator.sub, ast.Sub(), False),
+    "mul": (C.MulOp, operator.mul, ast.Mult(), True),
+    "div": (C.DivOp, operator.truediv, ast.Div(), False),
+    "maximum": (C.MaximumOp, builtins.max, None, True),
+    "minimum": (C.MinimumOp, builtins.min, None, True),
+}
+
+
+def scalar_operand(b: FunctionBuilder, v: Any, element_type: Attribute, node: ast.AST) -> SSAValue:
+    """A scalar operand of a tile op: f32 for float tiles, the element type for integer ones."""
+    t = scalars.F32 if is_float(element_type) else element_type
+    return scalars.value_of(b, v, t, node)
+
+
+@emitter(*_BINARY)
+def binary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    cls, py, pyop, commutative = _BINARY[name]
+    lhs, rhs = a["lhs"], a["rhs"]
+    if not is_shaped(lhs) and not is_shaped(rhs):
+        if not isinstance(lhs, SSAValue) and not isinstance(rhs, SSAValue):
+            return b.fold(node, py, lhs, rhs)
+        if pyop is None:
+            return scalars.min_max(b, name == "maximum", [lhs, rhs], node)
+        return scalars.binary(b, pyop, lhs, rhs, node)
+    if not is_shaped(lhs):
+        if not commutative:
+            raise b.error(node, f"pl.{name} needs the tensor or tile as its first operand")
+        lhs, rhs = rhs, lhs
+    b.require_task(node, f"pl.{name}")
+    if not is_shaped(rhs):
+        rhs = scalar_operand(b, rhs, _shape_type(lhs).element_type, node)
+    return b.build(node, lambda: cls(lhs, rhs), check=False)
+
+
+_UNARY = {"exp": C.ExpOp, "sqrt": C.SqrtOp, "recip": C.RecipOp, "neg": C.NegOp, "abs": C.AbsOp, "relu": C.ReluOp,
+          "row_sum": C.RowSumOp, "row_max": C.RowMaxOp, "col_sum": C.ColSumOp, "col_max": C.ColMaxOp}  # fmt: skip
+
+
+@emitter(*_UNARY)
+def unary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    x = b.shaped(a["x"], f"the operand of pl.{name}", node)
+    b.require_task(node, f"pl.{name}")
+    return b.build(node, lambda: _UNARY[name](x), check=False)
+
+
+_BROADCAST = {
+    "row_expand": C.RowExpandOp, "row_expand_add": C.RowExpandAddOp, "row_expand_sub": C.RowExpandSubOp,
+    "row_expand_mul": C.RowExpandMulOp, "row_expand_div": C.RowExpandDivOp, "col_expand": C.ColExpandOp,
+    "col_expand_add": C.ColExpandAddOp, "col_expand_sub": C.ColExpandSubOp, "col_expand_mul": C.ColExpandMulOp,
+    "col_expand_div": C.ColExpandDivOp,
+}  # fmt: skip
+
+
+@emitter(*_BROADCAST)
+def broadcast(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    x = b.shaped(a["x"], f"the operand of pl.{name}", node)
+    v = b.shaped(a["v"], f"the broadcast operand of pl.{name}", node)
+    b.require_task(node, f"pl.{name}")
+    return b.build(node, lambda: _BROADCAST[name](x, v), check=False)
+
+
+# ----------------------------------------------------------------------------------------- matmul / sort
+def _transposes(b: FunctionBuilder, a: Args, node: ast.AST) -> dict[str, Attribute]:
+    props: dict[str, Attribute] = {}
+    for key in ("a_trans", "b_trans"):
+        flag = b.constant(a[key], f"'{key}'", node)
+        if not isinstance(flag, bool):
+            raise b.error(node, f"'{key}' must be True or False, got {flag!r}")
+        if flag:
+            props[key] = BoolAttr.from_bool(True)
+    return props
+
+
+@emitter("matmul")
+def matmul(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    lhs = b.shaped(a["a"], "the lhs of pl.matmul", node)
+    rhs = b.shaped(a["b"], "the rhs of pl.matmul", node)
+    b.require_task(node, "pl.matmul")
+    props = _transposes(b, a, node)
+    out = None if a["out_dtype"] is None else b.dtype(a["out_dtype"], "'out_dtype'", node)
+    return _inferred(
+        b, node, C.MatmulOp, [lhs, rhs], lambda: C.MatmulOp.infer(lhs.type, rhs.type, out, **props), props
+    )
+
+
+@emitter("matmul_acc")
+def matmul_acc(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    acc = b.shaped(a["acc"], "the accumulator of pl.matmul_acc", node)
+    lhs = b.shaped(a["a"], "the lhs of pl.matmul_acc", node)
+    rhs = b.shaped(a["b"], "the rhs of pl.matmul_acc", node)
+    b.require_task(node, "pl.matmul_acc")
+    props = _transposes(b, a, node)
+
+    def infer() -> Attribute:
+        return C.MatmulAccOp.infer(acc.type, lhs.type, rhs.type, **props)
+
+    return _inferred(b, node, C.MatmulAccOp, [acc, lhs, rhs], infer, props)
+
+
+@emitter("sort32")
+def sort32(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    s = b.shaped(a["scores"], "the scores of pl.sort32", node)
+    i = b.shaped(a["indices"], "the indices of pl.sort32", node)
+    b.require_task(node, "pl.sort32")
+    return _inferred(b, node, C.Sort32Op, [s, i], lambda: C.Sort32Op.infer(s.type, i.type))
+
+
+def _int_prop_op(cls: type[C._ComputeOp], key: str) -> Emitter:
+    def emit(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+        x = b.shaped(a["x"], f"the operand of pl.{name}", node)
+        b.require_task(node, f"pl.{name}")
+        value = b.constant(a[key], f"'{key}'", node)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise b.error(node, f"'{key}' of pl.{name} must be a compile-time integer, got {value!r}")
+        props: dict[str, Attribute] = {key: IntegerAttr(value, i64)}
+        return _inferred(b, node, cls, [x], lambda: cls.infer(x.type, **props), props)
+
+    return emit
+
+
+EMITTERS["mrgsort"] = _int_prop_op(C.MrgSortOp, "block_len")
+EMITTERS["gather"] = _int_prop_op(C.GatherOp, "mask_pattern")
+
+
+# ----------------------------------------------------------------------------------------- creation
+@emitter("create_tensor")
+def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    t = TensorType(b.ints(a["shape"], "the shape of pl.create_tensor", node), b.dtype(a["dtype"], "'dtype'", node))
+    return b.build(node, lambda: D.CreateTensorOp(t))
+
+
+@emitter("full")
+def full(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    b.require_task(node, "pl.full")
+    t = b.fresh_type(b.ints(a["shape"], "the shape of pl.full", node), b.dtype(a["dtype"], "'dtype'", node))
+    value = scalar_operand(b, a["value"], t.element_type, node)
+    return b.build(node, lambda: D.FullOp.create(operands=[value], result_types=[t]))
+
+
+@emitter("arange")
+def arange(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    b.require_task(node, "pl.arange")
+    t = b.fresh_type(b.ints(a["shape"], "the shape of pl.arange", node), b.dtype(a["dtype"], "'dtype'", node))
+    start = scalar_operand(b, a["start"], t.element_type, node)
+    return b.build(node, lambda: D.ArangeOp.create(operands=[start], result_types=[t]))
+
+
+# ----------------------------------------------------------------------------------------- views and writes
+def _valid_dims(valid: list[Any]) -> list[int]:
+    """Static valid extents as numbers, run-time ones as `?`."""
+    return [v if isinstance(v, int) else DYNAMIC for v in valid]
+
+
+@emitter("slice")
+def slice_(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    src = b.shaped(a["tensor"], "the source of pl.slice", node)
+    shape = b.ints(a["shape"], "the shape of pl.slice", node)
+    offsets = b.indices(a["offsets"], "the offsets of pl.slice", node)
+    result = b.view_type(_shape_type(src), shape)
+    valid: tuple[SSAValue, ...] = ()
+    if a["valid_shape"] is not None:
+        dims = list(a["valid_shape"]) if isinstance(a["valid_shape"], list | tuple) else [a["valid_shape"]]
+        valid = tuple(b.indices(dims, "the valid_shape of pl.slice", node))
+        if isinstance(result, TileType):
+            result = TileType(shape, result.element_type, result.memory_space, _valid_dims(dims))
+    return b.build(node, lambda: D.SliceOp(src, offsets, result, valid))
+
+
+@emitter("reshape")
+def reshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    src = b.shaped(a["tensor"], "the source of pl.reshape", node)
+    t = _shape_type(src)
+    shape = b.ints(a["shape"], "the shape of pl.reshape", node)
+    result = TensorType(shape, t.element_type) if isinstance(t, TensorType) else t.with_shape(shape)
+    return b.build(node, lambda: D.ReshapeOp.create(operands=[src], result_types=[result]))
+
+
+@emitter("assemble")
+def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    dst = b.shaped(a["dst"], "the destination of pl.assemble", node)
+    src = b.shaped(a["src"], "the source of pl.assemble", node)
+    offsets = b.indices(a["offsets"], "the offsets of pl.assemble", node)
+    return b.build(node, lambda: D.AssembleOp(src, dst, offsets))
+
+
+@emitter("read")
+def read(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    src = b.shaped(a["tensor"], "the source of pl.read", node)
+    idx = b.indices(a["indices"], "the indices of pl.read", node)
+    elt = _shape_type(src).element_type
+    return b.build(node, lambda: D.ReadOp.create(operands=[src, *idx], result_types=[elt]))
+
+
+@emitter("write")
+def write(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    dst = b.shaped(a["tensor"], "the destination of pl.write", node)
+    idx = b.indices(a["indices"], "the indices of pl.write", node)
+    return element_write(b, node, dst, idx, a["value"])
+
+
+def element_write(b: FunctionBuilder, node: ast.AST, dst: SSAValue, idx: list[SSAValue], value: Any) -> SSAValue:
+    v = scalars.value_of(b, value, _shape_type(dst).element_type, node)
+    return b.build(node, lambda: D.WriteOp.create(operands=[v, dst, *idx], result_types=[dst.type]))
+
+
+@emitter("cast")
+def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    target = b.dtype(a["target_type"], "'target_type'", node)
+    try:
+        mode = CastMode(a["mode"])
+    except ValueError:
+        raise b.error(node, f"pl.cast mode must be one of rint, round, trunc, none; got {a['mode']!r}") from None
+    src = a["tensor"]
+    if not is_shaped(src):
+        if isinstance(src, SSAValue):
+            if is_float(src.type) and scalars.is_int(target) and mode != CastMode.TRUNC:
+                raise b.error(node, f"pl.cast of a run-time scalar from {src.type} to {target} needs mode='trunc'")
+            return scalars.convert(b, src, target, node)
+        return b.fold(node, float if is_float(target) else int, src)
+    b.require_task(node, "pl.cast")
+    props: dict[str, Attribute] = {} if mode == CastMode.NONE else {"mode": CastModeAttr(mode)}
+    return _inferred(b, node, D.CastOp, [src], lambda: D.CastOp.infer(src.type, target, mode), props)
+
+
+@emitter("concat")
+def concat(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    lhs = b.shaped(a["lhs"], "the lhs of pl.concat", node)
+    rhs = b.shaped(a["rhs"], "the rhs of pl.concat", node)
+    b.require_task(node, "pl.concat")
+    axis = b.ints(a["axis"], "the axis of pl.concat", node)
+    if len(axis) != 1:
+        raise b.error(node, "the axis of pl.concat must be one integer")
+    props: dict[str, Attribute] = {"axis": IntegerAttr(axis[0], i64)}
+    return _inferred(b, node, D.ConcatOp, [lhs, rhs], lambda: D.ConcatOp.infer(lhs.type, rhs.type, axis[0]), props)
+
+
+def _tile(b: FunctionBuilder, v: Any, what: str, node: ast.AST) -> SSAValue:
+    x = b.shaped(v, what, node)
+    if not isinstance(x.type, TileType):
+        raise b.error(node, f"{what} must be a tile (a value loaded inside a task scope), got {x.type}")
+    return x
+
+
+@emitter("set_validshape")
+def set_validshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    x = _tile(b, a["tile"], "the operand of pl.set_validshape", node)
+    b.require_task(node, "pl.set_validshape")
+    dims = list(a["valid_shape"]) if isinstance(a["valid_shape"], list | tuple) else [a["valid_shape"]]
+    extents = b.indices(dims, "the valid_shape of pl.set_validshape", node)
+    t = x.type
+    assert isinstance(t, TileType)
+    if len(dims) != t.rank:
+        raise b.error(node, f"pl.set_validshape needs {t.rank} extents, got {len(dims)}")
+    result = TileType(t.get_shape(), t.element_type, t.memory_space, _valid_dims(dims))
+    return b.build(node, lambda: D.SetValidShapeOp.create(operands=[x, *extents], result_types=[result]))
+
+
+@emitter("fillpad")
+def fillpad(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    x = _tile(b, a["tile"], "the operand of pl.fillpad", node)
+    b.require_task(node, "pl.fillpad")
+    try:
+        pad = PadValue(a["pad_value"])
+    except ValueError:
+        raise b.error(node, f"pad_value must be pl.PadValue.zero, .min or .max, got {a['pad_value']!r}") from None
+    t = x.type
+    assert isinstance(t, TileType)
+    props: dict[str, Attribute] = {"pad": PadAttr(pad)}
+    return b.build(node, lambda: D.FillPadOp.create(operands=[x], result_types=[t.with_shape(t.get_shape())], properties=props))
+
+
+# ----------------------------------------------------------------------------------------- scalar helpers
+@emitter("min", "max")
+def min_max(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    values = list(a["values"])
+    if not values:
+        raise b.error(node, f"pl.{name} needs at least one value")
+    if any(is_shaped(v) for v in values):
+        raise b.error(
+            node, f"pl.{name} is for scalars; use pl.{name}imum for tiles or pl.row_{name}/pl.col_{name} to reduce"
+        )
+    if not any(isinstance(v, SSAValue) for v in values):
+        return b.fold(node, builtins.max if name == "max" else builtins.min, *values)
+    return scalars.min_max(b, name == "max", values, node)

@@ -1,0 +1,122 @@
+"""Parameter types: `pl` annotations and call arguments (tensors or shape specs) to dialect types.
+
+An annotation fixes a parameter's type; an argument passed to `lower()` must agree with it (shape and
+dtype), and a mismatch is reported at the annotation.  dtypes of numpy, ml_dtypes and torch tensors are
+recognised by name, so torch is never imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    IndexType,
+    IntegerType,
+    Signedness,
+    i1,
+    i32,
+    i64,
+)
+from xdsl.ir import Attribute
+
+from ppc.dialects.attributes import Direction
+from ppc.dialects.types import TensorType
+
+from . import language as pl
+
+_MLIR_TYPES: dict[str, Attribute] = {
+    "bf16": BFloat16Type(),
+    "f16": Float16Type(),
+    "f32": Float32Type(),
+    "i8": IntegerType(8),
+    "i32": i32,
+    "i64": i64,
+    "ui32": IntegerType(32, Signedness.UNSIGNED),
+    "i1": i1,
+    "index": IndexType(),
+}
+_BY_ARRAY_DTYPE = {
+    "bfloat16": pl.BF16, "float16": pl.FP16, "half": pl.FP16, "float32": pl.FP32, "float": pl.FP32,
+    "int8": pl.INT8, "int32": pl.INT32, "int64": pl.INT64, "long": pl.INT64, "uint32": pl.UINT32, "bool": pl.BOOL,
+}  # fmt: skip
+
+
+def mlir_type(dtype: pl.DType) -> Attribute:
+    return _MLIR_TYPES[dtype.mlir]
+
+
+def dtype_of(t: Attribute) -> pl.DType | None:
+    """The `pl` dtype of a dialect element type (for `x.dtype` in a kernel)."""
+    for d in pl.DTYPES:
+        if _MLIR_TYPES[d.mlir] == t:
+            return d
+    return None
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A parameter's dialect type and declared direction (None = unmarked)."""
+
+    type: Attribute
+    direction: Direction | None
+
+    @property
+    def is_tensor(self) -> bool:
+        return isinstance(self.type, TensorType)
+
+
+def annotation_spec(ann: Any) -> ParamSpec | str:
+    """The spec of a `pl` annotation, or a message saying what is wrong with it."""
+    direction = None
+    if isinstance(ann, pl.DirectedAnnotation):
+        direction, ann = ann.direction, ann.inner
+        if not isinstance(ann, pl.TensorAnnotation):
+            return f"pl.{'Out' if direction == Direction.OUT else 'InOut'}[...] must wrap a pl.Tensor[[dims], dtype]"
+    if isinstance(ann, pl.TensorAnnotation):
+        if not ann.shape or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in ann.shape):
+            return f"pl.Tensor needs a list of positive compile-time dimensions, got {list(ann.shape)}"
+        if not isinstance(ann.dtype, pl.DType):
+            return f"pl.Tensor element type must be a pl dtype (pl.BF16, pl.FP32, ...), got {ann.dtype!r}"
+        return ParamSpec(TensorType(ann.shape, mlir_type(ann.dtype)), direction)
+    if isinstance(ann, pl.ScalarAnnotation):
+        if not isinstance(ann.dtype, pl.DType):
+            return f"pl.Scalar needs a pl dtype (pl.INT32, pl.BOOL, ...), got {ann.dtype!r}"
+        # arith works on signless integers: an unsigned scalar is carried as i32 (its bits are the same).
+        return ParamSpec(i32 if ann.dtype == pl.UINT32 else mlir_type(ann.dtype), None)
+    return (
+        "expected pl.Tensor[[dims], dtype], pl.Scalar[dtype], pl.Out[pl.Tensor[...]] or pl.InOut[pl.Tensor[...]], "
+        f"got {ann!r}"
+    )
+
+
+def argument_mismatch(spec: ParamSpec, arg: Any) -> str | None:
+    """Why `arg` cannot be passed for a parameter of this spec (None if it can)."""
+    if not spec.is_tensor:
+        if hasattr(arg, "shape") and tuple(getattr(arg, "shape")) not in ((), (1,)):
+            return f"is annotated as a scalar {spec.type} but the argument has shape {list(arg.shape)}"
+        return None
+    expected = spec.type
+    assert isinstance(expected, TensorType)
+    if isinstance(arg, pl.DirectedAnnotation):
+        arg = arg.inner
+    if isinstance(arg, pl.TensorAnnotation):
+        shape, dtype = tuple(arg.shape), arg.dtype
+    elif hasattr(arg, "shape") and hasattr(arg, "dtype"):
+        shape, dtype = tuple(int(d) for d in arg.shape), arg.dtype
+    else:
+        return f"is annotated {_spell(expected)} but the argument is {type(arg).__name__}, not a tensor or shape spec"
+    if not isinstance(dtype, pl.DType):
+        dtype = _BY_ARRAY_DTYPE.get(str(dtype).removeprefix("torch."), dtype)
+    got = TensorType(shape, mlir_type(dtype)) if isinstance(dtype, pl.DType) and shape else None
+    if got != expected:
+        return f"is annotated {_spell(expected)} but the argument has shape {list(shape)} and dtype {dtype}"
+    return None
+
+
+def _spell(t: TensorType) -> str:
+    d = dtype_of(t.element_type)
+    return f"pl.Tensor[{list(t.get_shape())}, {d!r}]"
