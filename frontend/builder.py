@@ -26,7 +26,7 @@ from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
-from ppc.dialects.attributes import DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
+from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
 from ppc.dialects.diagnostics import SourceLoc, emit
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
 from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
@@ -190,6 +190,10 @@ class FunctionBuilder(ExpressionBuilder):
                 problem = argument_mismatch(spec, args[i])
                 if problem:
                     raise self.error(where, f"parameter '{a.arg}' {problem}")
+            if spec.is_tensor and spec.direction is None:
+                # LANGUAGE.md: an unmarked entry tensor is In. Saying so in the IR lets pl-infer-directions
+                # report a write to it (PyPTO would silently drop that output) instead of inferring one.
+                spec = ParamSpec(spec.type, Direction.IN)
             params.append(Param(a.arg, spec, a))
         return params
 

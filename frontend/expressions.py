@@ -361,10 +361,6 @@ def _signature(stub: Any) -> inspect.Signature:
     return sig
 
 
-def show(v: Any) -> str:
-    return scalars.describe(v) if isinstance(v, SSAValue) else repr(v)
-
-
 def _callee_name(callee: Any) -> str:
     name = getattr(callee, "__qualname__", None) or getattr(callee, "__name__", None)
     return f"'{name}'" if name else repr(callee)

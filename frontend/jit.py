@@ -1,9 +1,10 @@
 """`@pl.jit` objects: a decorated kernel function, its parsed source, and `lower()`.
 
 The decorator never runs the function; `lower(*args)` parses its source (once, cached) into the `pl`
-dialect and, for `pipeline="default"`, runs the registered `pl-lower` pipeline if the passes package
-provides one.  `compile`/`__call__` (compile + run on the simulator) are composed on top of `lower` by the
-runtime layer and are deliberately not defined here.
+dialect and, for `pipeline="default"`, runs the default pass pipeline.  `compile(*args)` also prepares
+the lowered module for the runtime, and calling the object compiles (cached per argument signature)
+and runs it.  This object is the only place that composes builder -> passes -> runtime (ARCHITECTURE.md),
+which is why the passes and the runtime are imported lazily here.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class JitFunction:
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
         self._parsed: ParsedSource | None = None
+        self._compiled: dict[tuple[Any, ...], Any] = {}
 
     def __repr__(self) -> str:
         return f"<pl.jit {self.kind.value} function {self.fn.__qualname__}>"
@@ -66,8 +68,34 @@ class JitFunction:
 
         module = build_module(self, args)
         if pipeline == "default":
-            _run_default_pipeline(module)
+            from ppc.passes.pipeline import default_pipeline, run_pipeline
+
+            run_pipeline(module, default_pipeline())
         return module
+
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False) -> Any:
+        """A `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5").
+
+        The IR after the frontend and after every pass is kept for `program.ir_after(name)`; `spmd=True`
+        adds `pl-parallel-to-spmd` to the pipeline.
+        """
+        from ppc.passes.pipeline import default_pipeline, run_pipeline
+        from ppc.runtime.program import CompiledProgram
+
+        from .builder import build_module
+
+        module = build_module(self, args)
+        ir_after = {"frontend": str(module)}
+        run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, str(m)))
+        return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
+
+    def __call__(self, *args: Any, platform: str = "a2a3") -> Any:
+        """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place."""
+        key = (platform, *(_signature_key(a) for a in args))
+        program = self._compiled.get(key)
+        if program is None:
+            program = self._compiled[key] = self.compile(*args, platform=platform)
+        return program.run(*args)
 
 
 class JitDecorator:
@@ -105,16 +133,11 @@ def _parse(fn: Callable[..., Any]) -> ParsedSource:
     return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
 
 
-def _run_default_pipeline(module: ModuleOp) -> None:
-    """Run `pl-lower` when the passes package registers it; until then the default stops at the frontend."""
-    from ppc.passes import pipeline
-
-    factory = pipeline.PASSES.get("pl-lower")
-    if factory is None:
-        return
-    from ppc.dialects.parsing import make_context
-
-    factory()().apply(make_context(), module)
+def _signature_key(arg: Any) -> tuple[Any, ...]:
+    """What a compiled program depends on: a tensor's shape and dtype, a scalar's Python type."""
+    if hasattr(arg, "shape") and hasattr(arg, "dtype"):
+        return (tuple(int(d) for d in arg.shape), str(arg.dtype))
+    return (type(arg).__name__,)
 
 
 def _report_diagnostics(

@@ -7,16 +7,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from xdsl.dialects.builtin import ModuleOp, UnitAttr
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
-from xdsl.passes import ModulePass
 
 import ppc
 from ppc import pl
 from ppc.dialects.diagnostics import verify_module
-from ppc.dialects.local_ops import LocalDeclOp
 from ppc.dialects.parsing import parse_mlir
-from ppc.passes import pipeline
 
 Rows = pl.Tensor[[32, 64], pl.BF16]
 
@@ -87,23 +84,35 @@ def test_lower_is_repeatable():
     assert str(entry.lower(pipeline="frontend")) == str(entry.lower(pipeline="frontend"))
 
 
-class _MarkLowered(ModulePass):
-    name = "pl-lower"
+def test_default_pipeline_lowers_to_dispatches():
+    module = entry.lower()
+    names = {op.name for op in module.walk()}
+    assert "pl.dispatch" in names
+    assert not any(n.startswith("pl.local.") for n in names) and "func.call" not in names
+    kinds = {f.sym_name.data: str(f.attributes["pl.kind"]) for f in module.ops if isinstance(f, FuncOp)}
+    assert kinds == {"entry": "#pl.kind<orchestration>", "halves": "#pl.kind<incore>"}
 
-    def apply(self, ctx, op: ModuleOp) -> None:
-        for decl in op.walk():
-            if isinstance(decl, LocalDeclOp):
-                decl.attributes["lowered"] = UnitAttr()
+
+def test_compile_records_the_ir_after_every_pass():
+    program = entry.compile()
+    assert "pl.local.decl" in program.ir_after("frontend")
+    assert "pl.local.decl" not in program.ir_after("pl-ssa")
+    assert "pl.dispatch" in program.ir_after("pl-outline-tasks")
+    with pytest.raises(KeyError, match="no IR recorded after pass 'pl-bogus'"):
+        program.ir_after("pl-bogus")
 
 
-def test_default_pipeline_runs_pl_lower_when_registered(monkeypatch):
-    if "pl-lower" not in pipeline.PASSES:
-        # Until the passes exist, the default pipeline stops at the frontend form.
-        assert str(entry.lower()) == str(entry.lower(pipeline="frontend"))
-    monkeypatch.setitem(pipeline.PASSES, "pl-lower", lambda: _MarkLowered)
-    lowered = entry.lower()
-    assert any("lowered" in op.attributes for op in lowered.walk())
-    assert not any("lowered" in op.attributes for op in entry.lower(pipeline="frontend").walk())
+def test_calling_the_entry_compiles_once_and_writes_outputs_in_place():
+    ml_bf16 = pytest.importorskip("ml_dtypes").bfloat16
+    x = (np.arange(32 * 64, dtype=np.float32).reshape(32, 64) / 64).astype(ml_bf16)
+    y = np.zeros((32, 64), ml_bf16)
+    result = entry(x, y, 1)
+    np.testing.assert_array_equal(y.astype(np.float32), (x.astype(np.float32) * 2).astype(ml_bf16).astype(np.float32))
+    assert result.report.total_us > 0
+    y2 = np.zeros_like(y)
+    entry(x, y2, 5)
+    assert len(entry._compiled) == 1  # same shapes and dtypes: the program is reused
+    np.testing.assert_array_equal(y2.astype(np.float32), y.astype(np.float32))
 
 
 def test_unknown_pipeline_is_rejected():

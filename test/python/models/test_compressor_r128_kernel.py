@@ -15,7 +15,6 @@ from xdsl.dialects.func import FuncOp
 
 from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics, verify_module
 from ppc.dialects.task_ops import AtOp, DispatchOp, SpmdOp
-from ppc.frontend.jit import JitFunction
 from ppc.models.deepseek_v4 import golden
 from ppc.models.deepseek_v4.cases import harness_specs, kernel_args, make_inputs, start_pos_cases
 from ppc.models.deepseek_v4.compressor_r128 import build_compressor_r128
@@ -142,11 +141,6 @@ def test_no_compression_dispatches_only_projection_and_scatter():
     assert not np.asarray(run.outputs["kv"]).any()
 
 
-@pytest.mark.skipif(
-    not hasattr(JitFunction, "compile"),
-    reason="ppc.frontend.jit.JitFunction has no compile() yet (ARCHITECTURE 'Python API'), which run_jit calls; "
-    "the same comparison runs through CompiledProgram in test_matches_golden",
-)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_golden_harness(variant: str):
     def golden_fn(tensors: dict) -> dict:
