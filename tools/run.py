@@ -3,6 +3,11 @@
     ppc-run path/kernels.py::entry [--platform a2a3|a5] [--trace out.json] [--json] [--seed N]
             [--set name=value ...] [--compare path/other.py::entry2] [--check]
     ppc-run lowered.mlir [--entry name] [...same options]
+    ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
+
+A named MODEL (`compressor_r128`) runs all its variants on the same inputs, checks each against its torch
+golden, prints every report and the comparison, and with --trace writes one swimlane per variant
+(swimlane.json -> swimlane.<variant>.json). It needs torch (the test extra) for inputs and goldens.
 
 Inputs: a `.py` target may define `SPECS`, either a list of `ppc.runtime.golden.TensorSpec`/`ScalarSpec`
 (for its only entry) or a dict entry name -> list; otherwise inputs follow the entry's annotations (In and
@@ -234,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ppc-run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("target", help="FILE.py::ENTRY or a lowered FILE.mlir")
+    parser.add_argument("target", help="FILE.py::ENTRY, a lowered FILE.mlir, or a named model (compressor_r128)")
+    parser.add_argument("--size", default="full", choices=["full", "reduced"], help="named model size (default full)")
     parser.add_argument("--entry", help="orchestration function of a .mlir target (default: the only one)")
     parser.add_argument("--platform", default="a2a3", choices=["a2a3", "a5"])
     parser.add_argument("--trace", metavar="OUT.json", help="write the Perfetto/Chrome-trace swimlane")
@@ -248,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if "::" not in args.target and not args.target.endswith((".mlir", ".py")):
+        return _main_model(args)
     try:
         first = run_target(args.target, args)
         second = run_target(args.compare, args) if args.compare else None
@@ -271,6 +279,22 @@ def main(argv: list[str] | None = None) -> int:
         first.result.write_trace(args.trace)
         print(f"trace written to {args.trace}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _main_model(args: argparse.Namespace) -> int:
+    from ppc.models.registry import MODELS
+
+    from .run_model import run_model
+
+    if args.target not in MODELS:
+        print(f"ppc-run: error: unknown model {args.target!r} (known: {', '.join(MODELS)}); "
+              "or give FILE.py::ENTRY / FILE.mlir", file=sys.stderr)
+        return 1
+    try:
+        return run_model(args.target, args)
+    except (PlRuntimeError, PlDiagnostic) as err:
+        print(str(err), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
