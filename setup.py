@@ -30,6 +30,7 @@ setup(
         "console_scripts": [
             "ppc-opt=ppc.tools.opt:main",
             "ppc-run=ppc.tools.run:main",
+            "ppc-bench=ppc.tools.bench:main",
         ]
     },
 )

@@ -1,0 +1,110 @@
+"""`ppc-bench`: print the speed figures the project has targets for, measured in one run.
+
+    ppc-bench [frontend] [passes] [executor] [simulation]     (default: all)
+
+frontend   - `lower(pipeline="frontend")` of the ratio-128 compressor (a ~400-line kernel), warm median
+             (target < 0.3 s);
+passes     - `pl-lower` on the same module, per pass (each includes the verification after it);
+executor   - executor overhead per tile op (target <= 20 us) and a 10,000-dispatch program end to end;
+simulation - the Level-B simulation of a 10,000-dispatch synthetic program (target <= 2 s).
+Machines are shared and noisy: compare figures from the same run, not across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import statistics
+import time
+from collections.abc import Callable
+
+SECTIONS = ("frontend", "passes", "executor", "simulation")
+
+
+def _compressor_entries():
+    from ppc.models.deepseek_v4.cases import ARG_ORDER, make_inputs
+    from ppc.models.deepseek_v4.compressor_r128 import build_compressor_r128
+    from ppc.models.deepseek_v4.config import FULL
+
+    inputs = make_inputs(FULL, start_pos=FULL.R - 1, rotate=True)
+    return build_compressor_r128(FULL), [inputs[n] for n in ARG_ORDER]
+
+
+def bench_frontend(repeat: int = 7) -> None:
+    from ppc.dialects.diagnostics import capture_diagnostics
+    from ppc.models.deepseek_v4 import compressor_r128
+
+    entries, args = _compressor_entries()
+    lines = len(inspect.getsource(compressor_r128).splitlines())
+    for variant in ("parallel", "spmd"):
+        entry = getattr(entries, variant)
+        times = []
+        with capture_diagnostics():
+            for _ in range(repeat):
+                start = time.perf_counter()
+                module = entry.lower(*args, pipeline="frontend")
+                times.append(time.perf_counter() - start)
+        ops = sum(1 for _ in module.walk())
+        print(f"frontend  compressor_r128.{variant} ({lines} source lines, {ops} ops): cold {times[0]:.3f} s, "
+              f"warm median {statistics.median(times[1:]):.3f} s (target < 0.3 s)")
+
+
+def bench_passes() -> None:
+    from ppc.frontend.builder import build_module
+    from ppc.passes.pipeline import default_pipeline, run_pipeline
+
+    entries, args = _compressor_entries()
+    for variant in ("parallel", "spmd"):
+        module = build_module(getattr(entries, variant), args)
+        times: dict[str, float] = {}
+        last = [time.perf_counter()]
+
+        def record(name: str, _module: object) -> None:
+            now = time.perf_counter()
+            times[name], last[0] = now - last[0], now
+
+        start = last[0]
+        run_pipeline(module, default_pipeline(), after_each=record)
+        per_pass = ", ".join(f"{name} {1e3 * t:.0f}" for name, t in times.items())
+        print(f"passes    pl-lower on compressor_r128.{variant}: {1e3 * (last[0] - start):.0f} ms ({per_pass} ms)")
+
+
+def bench_executor() -> None:
+    from ppc.runtime.bench_executor import bench_dispatches, bench_ops
+
+    bench_ops(5000)
+    bench_dispatches(10_000)
+
+
+def bench_simulation() -> None:
+    from ppc.runtime.npu.bench_sim import run
+
+    figures = run(10_000)
+    print(f"simulation {figures['dispatches']} dispatches / {figures['blocks']} blocks: "
+          f"{figures['simulate_s']:.3f} s (target <= 2 s); building the task list {figures['build_s']:.3f} s, "
+          f"report {figures['report_s']:.3f} s, trace {figures['trace_s']:.3f} s")
+
+
+BENCHES: dict[str, Callable[[], None]] = {
+    "frontend": bench_frontend,
+    "passes": bench_passes,
+    "executor": bench_executor,
+    "simulation": bench_simulation,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="ppc-bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("sections", nargs="*", metavar="SECTION", help=f"any of {', '.join(SECTIONS)}")
+    sections = parser.parse_args(argv).sections or SECTIONS
+    unknown = [s for s in sections if s not in BENCHES]
+    if unknown:
+        parser.error(f"unknown section {', '.join(unknown)} (choose from {', '.join(SECTIONS)})")
+    for name in sections:
+        BENCHES[name]()
+
+
+if __name__ == "__main__":
+    main()
