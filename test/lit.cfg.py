@@ -10,7 +10,7 @@ config.name = "ppc"  # noqa: F821  (lit injects `config` and `lit_config`)
 config.test_format = lit.formats.ShTest(execute_external=False)  # noqa: F821
 config.suffixes = [".mlir", ".py"]  # noqa: F821
 config.test_source_root = os.path.dirname(__file__)  # noqa: F821
-config.excludes = ["lit.cfg.py", "python", "Output", "__pycache__", "conftest.py"]  # noqa: F821
+config.excludes = ["lit.cfg.py", "python", "Inputs", "Output", "__pycache__", "conftest.py"]  # noqa: F821
 
 # Tools come from the environment lit runs in (the project's venv).
 bin_dir = os.path.dirname(sys.executable)
