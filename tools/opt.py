@@ -30,7 +30,11 @@ class PpcOptMain(xDSLOptMain):
     version_format = "ppc-opt (xDSL {xdsl_version})"
 
     def __init__(self, args: list[str] | None = None):
-        super().__init__(description=__doc__.splitlines()[0].strip("`"), args=args)
+        super().__init__(
+            description="ppc-opt: parse, verify and transform pl dialect (.mlir) programs with ppc's passes, "
+            "mlir-opt style. Errors are printed as file:line:col: error: ... with exit status 1.",
+            args=args,
+        )
 
     def register_all_dialects(self) -> None:
         from xdsl.dialects.arith import Arith
@@ -40,6 +44,12 @@ class PpcOptMain(xDSLOptMain):
 
         for dialect in (Builtin, Func, Scf, Arith, PL):
             self.ctx.load_dialect(dialect)
+
+    def register_all_targets(self) -> None:
+        """Only MLIR text output: xDSL's assembly targets do not apply to pl programs."""
+        from xdsl.universe import Universe
+
+        self.available_targets["mlir"] = Universe.get_multiverse().all_targets["mlir"]
 
     def register_all_passes(self) -> None:
         for name, factory in PASSES.items():
