@@ -45,7 +45,11 @@ def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
     return UNKNOWN
 
 
-class PlDiagnostic(DiagnosticException):
+class PlError(Exception):
+    """Base of every user-facing ppc error: its `str()` is the whole, one-line message (no traceback needed)."""
+
+
+class PlDiagnostic(DiagnosticException, PlError):
     """A located error (or, in a sink, warning/remark) about the user's program."""
 
     def __init__(self, where: Operation | Attribute | SourceLoc | None, message: str, severity: str = "error"):

@@ -21,7 +21,7 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic
+from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError
 
 PIPELINES = ("frontend", "default")
 
@@ -143,8 +143,8 @@ def _signature_key(arg: Any) -> tuple[Any, ...]:
 def _report_diagnostics(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, _previous=sys.excepthook
 ) -> None:
-    """An uncaught PlDiagnostic ends a script with its one-line `file:line:col: error: ...`, no traceback."""
-    if isinstance(exc, PlDiagnostic):
+    """An uncaught ppc error (compile- or run-time) ends a script with its one-line message, no traceback."""
+    if isinstance(exc, PlError):
         print(exc, file=sys.stderr)
     else:
         _previous(exc_type, exc, tb)

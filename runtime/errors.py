@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from xdsl.ir import Operation
 
-from ..dialects.diagnostics import UNKNOWN, SourceLoc, source_loc
+from ..dialects.diagnostics import UNKNOWN, PlError, SourceLoc, source_loc
 
 
-class PlRuntimeError(Exception):
+class PlRuntimeError(PlError):
     """`<context>: <message> (<file:line:col>)`; context (kernel + block) is added as the error propagates."""
 
     def __init__(self, message: str, where: Operation | SourceLoc | None = None, context: str = ""):
