@@ -82,6 +82,14 @@ class ChipConfig:
     # --- global memory --------------------------------------------------------------------------
     gm_head_cycles: float = 200  # MTE start-up + first-access latency of one GM transfer
     gm_bytes_per_cycle: float = 64  # one core's own GM port
+    # CALIBRATED (was an implicit 1 cycle in the formula, which never binds: a 512 B line already costs
+    # 8 cycles). Each row of a strided transfer is one DMA burst, and a burst occupies MTE2 for at least
+    # this long (address generation + an L2/HBM access per burst), so short strided rows run far below
+    # the port rate: a 512 B row moves at 512/27 = 19 B/cycle, ~30% of the port - in line with Huawei's
+    # guidance that small blocks transfer far below peak and only contiguous transfers >= 16 KB reach
+    # it (a contiguous transfer is one row, so it is unaffected). 27 puts both seed totals in band
+    # (runtime/npu/CALIBRATION.md); 24..30 keep them within +-15%.
+    gm_min_row_cycles: float = 27
     hbm_bytes_per_s: float = 1.6e12  # HBM peak of the chip
     hbm_share: float = 0.8  # achievable fraction of the HBM peak when many cores stream at once
 
@@ -92,7 +100,12 @@ class ChipConfig:
     pop_base_us: float = 0.25  # dequeue a ready task and prepare its launch
     pop_per_block_us: float = 0.03  # write one block's launch registers
     dispatch_receive_us: float = 0.25  # launch register write -> core sees the task
-    cold_core_us: float = 1.4  # first task on a core: instruction cache fill + handshake
+    # CALIBRATED (was 1.4): first task on a core: instruction-cache fill of its kernel and first payload
+    # read. The AICPU runtime handshakes every core at start-up, before the first dispatch, so the
+    # handshake is not part of a task's Head OH. Bounded by the seed: the spmd variant runs 56 of its 77
+    # blocks on first-use cores and shows avg Head OH 0.57 us = 0.25 receive + 0.45 * 56/77; the +-30%
+    # band allows 0.21..0.67 us, while 1.4 gives 1.27 us.
+    cold_core_us: float = 0.45
     pending_slots: int = 1  # a core holds one running and this many pending tasks
     pending_start_us: float = 0.8  # previous block's end -> a pending block starts
     completion_seen_us: float = 0.6  # block end -> its scheduler sees the completion flag
@@ -101,8 +114,12 @@ class ChipConfig:
     # sequence over the block's global index (`sweep_jitter_us`), never from a random generator.
     sweep_jitter_max_us: float = 0.2
     sweep_jitter_step: float = 0.6180339887498949  # golden-ratio step: offsets spread evenly
-    completion_base_us: float = 0.15  # retire one completed block
+    completion_base_us: float = 0.15  # retire one completed task (paid with its last block)
     completion_per_fanout_us: float = 0.03  # decrement one consumer's dependency counter
+    # Each other block of a multi-block (spmd) task only marks itself done: NPU_MODEL.md counts "n
+    # completions" for n pl.at tasks but one for an n-block spmd task. Same cost as writing one block's
+    # launch registers (pop_per_block_us).
+    completion_per_block_us: float = 0.03
 
     def __hash__(self) -> int:
         # The tables are read-only proxies (unhashable); configs that compare equal share a name.

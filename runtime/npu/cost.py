@@ -83,14 +83,15 @@ def reduction_cycles(nbytes: int, reduce_len: int, cfg: ChipConfig) -> float:
 
 
 def gm_transfer_cycles(rows: int, row_bytes: int, cfg: ChipConfig) -> float:
-    """GM <-> on-chip transfer of `rows` rows: `head + sum(max(row rounded to L2 lines / BW, 1))`.
+    """GM <-> on-chip transfer of `rows` rows: `head + sum(max(row rounded to L2 lines / BW, min_row))`.
 
-    A contiguous region is one row; a strided tile pays a whole L2 line for every partial row.
+    A contiguous region is one row; a strided tile pays a whole L2 line for every partial row, and every
+    row (one DMA burst) at least `gm_min_row_cycles`.
     """
     if rows <= 0 or row_bytes <= 0:
         raise ValueError(f"GM transfer needs positive rows and row bytes, got {rows} x {row_bytes}")
     line = cfg.l2_line_bytes
-    per_row = max(math.ceil(row_bytes / line) * line / cfg.gm_bytes_per_cycle, 1.0)
+    per_row = max(math.ceil(row_bytes / line) * line / cfg.gm_bytes_per_cycle, cfg.gm_min_row_cycles)
     return cfg.gm_head_cycles + rows * per_row
 
 

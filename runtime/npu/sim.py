@@ -3,18 +3,25 @@
 This is where Head OH comes from. The modelled actors and the policy choices the spec leaves open:
 
 * Orchestrator: one thread submits the tasks in program order, `submit_us` each, back to back.
-* Ready queue: a task is ready once submitted and all its producers have FINISHED (their last completion
-  retired by a scheduler). Ready tasks wait in one FIFO per core type; a scheduler only looks at the
-  head of each FIFO, so the queue is strictly in order.
+* Ready queues: a task is ready once submitted and all its producers have FINISHED (their last completion
+  retired by a scheduler). A single-block task released by a completion joins the queue of the thread
+  that retired that completion (the runtime's per-thread ready queue: the releasing thread dispatches its
+  consumers itself), up to as many tasks as the thread has cores of that type; every other ready task
+  (ready at submit, multi-block, or overflow) joins the shared queue of its core type. A thread serves its
+  own queue before the shared one and only looks at the head of each queue (strict FIFO).
 * Scheduler threads: cluster c belongs to thread c % scheduler_threads. A thread only launches onto and
   retires from its own cores, one action at a time: retiring a completion (`completion_base_us` +
-  `completion_per_fanout_us` per consumer released) has priority over popping a task
+  `completion_per_fanout_us` per consumer released for a task's last block, `completion_per_block_us`
+  for the other blocks of a multi-block task) has priority over popping a task
   (`pop_base_us` + `pop_per_block_us` per block launched). Free threads are offered work in rotating
   order (the race between polling threads, resolved round-robin).
-* Placement: a block goes to an idle core (nothing outstanding) if the thread has one. A single-block
-  task may also go to a core's pending slot, but only when no core of its type is idle anywhere (idle
-  cores first). A multi-block (spmd) task is launched in bursts onto idle cores only, in waves as cores
-  free up; it is popped once: threads joining a partly launched task pay only the per-block cost.
+* Placement, as a thread sees it (only its own cores): a block goes to one of the thread's idle cores
+  (nothing outstanding) if it has one. A single-block task may otherwise go to the pending slot of one of
+  the thread's busy cores - even while other threads' cores are idle, since a thread cannot see them. A
+  multi-block (spmd) task is launched in bursts onto idle cores only, in waves as cores free up; it is
+  popped once: threads joining a partly launched task pay only the per-block cost. The thread writes one
+  block's launch registers after another, so block k of a burst is dispatched `pop_per_block_us` after
+  block k-1 (its Head OH starts then, not when the whole burst is written).
 * Cores: dispatch -> start takes `dispatch_receive_us` (+ `cold_core_us` on a core's first block); a
   pending block starts `pending_start_us` after the running one ends. A completion is seen
   `completion_seen_us` + a deterministic sweep offset after the block ends; that is the block's
@@ -40,7 +47,7 @@ from .hbm import SharedHbm
 from .timeline import ORCHESTRATOR_TRACK, BlockRecord, SimTask, Span, TaskRecord, Timeline, scheduler_track
 
 # event kinds
-_SUBMIT, _ACTION_END, _START, _END, _SEEN, _HBM = range(6)
+_SUBMIT, _ACTION_END, _START, _END, _SEEN, _HBM, _LAUNCH = range(7)
 # scheduler actions
 _POP, _RETIRE = range(2)
 
@@ -60,7 +67,7 @@ class _Core:
 
 
 class _Thread:
-    __slots__ = ("index", "cores", "idle", "busy", "completions", "action")
+    __slots__ = ("index", "cores", "idle", "busy", "completions", "action", "ready")
 
     def __init__(self, index: int) -> None:
         self.index = index
@@ -69,6 +76,7 @@ class _Thread:
         self.busy = False
         self.completions: deque[int] = deque()
         self.action: tuple = ()
+        self.ready: dict[str, deque[int]] = {kind: deque() for kind in CORE_TYPES}  # released by this thread
 
 
 class _Simulation:
@@ -150,7 +158,9 @@ class _Simulation:
     def run(self) -> None:
         if self.tasks:
             self.push(self.cfg.submit_us, _SUBMIT, 0)
-        handlers = (self.on_submit, self.on_action_end, self.on_start, self.on_end, self.on_seen, self.on_hbm)
+        handlers = (
+            self.on_submit, self.on_action_end, self.on_start, self.on_end, self.on_seen, self.on_hbm, self.on_launch
+        )
         events = self.events
         while events:
             time, _, kind, payload = heapq.heappop(events)
@@ -170,11 +180,17 @@ class _Simulation:
         if self.remaining[t] == 0:
             self.make_ready(now, t)
 
-    def make_ready(self, now: float, t: int) -> None:
+    def make_ready(self, now: float, t: int, releaser: _Thread | None = None) -> None:
         self.ready_us[t] = now
         self.ready_order[t] = self.ready_count
         self.ready_count += 1
-        self.ready[self.tasks[t].core_type].append(t)
+        task = self.tasks[t]
+        kind = task.core_type
+        own = releaser.ready[kind] if releaser is not None and len(task.blocks) == 1 else None
+        if own is not None and len(own) < len(releaser.cores[kind]):
+            own.append(t)
+        else:
+            self.ready[kind].append(t)
         self.kick(now)
 
     # --- scheduler threads ------------------------------------------------------------------------
@@ -192,25 +208,30 @@ class _Simulation:
         if thread.completions:
             self.start_retire(now, thread, thread.completions.popleft())
             return
-        best: tuple[int, int, list[int]] | None = None
-        for kind in CORE_TYPES:
-            queue = self.ready[kind]
-            if queue and (best is None or self.ready_order[queue[0]] < best[0]):
-                cores = self.claimable(thread, queue[0])
-                if cores:
-                    best = (self.ready_order[queue[0]], queue[0], cores)
-        if best is not None:
-            self.start_pop(now, thread, best[1], best[2])
+        for queues in (thread.ready, self.ready):  # the thread's own queue first
+            best: tuple[int, deque[int], list[int]] | None = None
+            for kind in CORE_TYPES:
+                queue = queues[kind]
+                if queue and (best is None or self.ready_order[queue[0]] < self.ready_order[best[0]]):
+                    cores = self.claimable(thread, queue[0])
+                    if cores:
+                        best = (queue[0], queue, cores)
+            if best is not None:
+                self.start_pop(now, thread, *best)
+                return
 
     def claimable(self, thread: _Thread, t: int) -> list[int]:
+        """The thread's cores that can take task t's next blocks: idle ones, else (single-block tasks
+        only) the first of its busy cores with a free pending slot."""
         task = self.tasks[t]
         kind = task.core_type
-        wanted = len(task.blocks) - self.placed[t]
+        own = thread.cores[kind]
         if thread.idle[kind]:
-            return [c for c in thread.cores[kind] if self.cores[c].outstanding == 0][:wanted]
-        if len(task.blocks) == 1 and self.idle[kind] == 0:
+            wanted = len(task.blocks) - self.placed[t]
+            return [c for c in own if self.cores[c].outstanding == 0][:wanted]
+        if len(task.blocks) == 1:
             limit = 1 + self.cfg.pending_slots
-            return [c for c in thread.cores[kind] if self.cores[c].outstanding < limit][:1]
+            return [c for c in own if self.cores[c].outstanding < limit][:1]
         return []
 
     def occupy(self, c: int, delta: int) -> None:
@@ -222,17 +243,19 @@ class _Simulation:
             self.idle[core.kind] += change
             self.threads[core.thread].idle[core.kind] += change
 
-    def start_pop(self, now: float, thread: _Thread, t: int, cores: list[int]) -> None:
+    def start_pop(self, now: float, thread: _Thread, t: int, queue: deque[int], cores: list[int]) -> None:
         cfg = self.cfg
-        cost = cfg.pop_per_block_us * len(cores) + (0.0 if self.popped[t] else cfg.pop_base_us)
+        base = 0.0 if self.popped[t] else cfg.pop_base_us
         self.popped[t] = True
         first = self.offset[t] + self.placed[t]
         self.placed[t] += len(cores)
         if self.placed[t] == len(self.tasks[t].blocks):
-            self.ready[self.tasks[t].core_type].popleft()
-        for c in cores:
+            queue.popleft()
+        for k, (g, c) in enumerate(zip(range(first, first + len(cores)), cores)):
             self.occupy(c, +1)
-        self.begin(now, thread, cost, "pop", t, (_POP, first, tuple(cores)))
+            self.core_of[g] = c
+            self.push(now + base + cfg.pop_per_block_us * (k + 1), _LAUNCH, g)  # its registers are written
+        self.begin(now, thread, base + cfg.pop_per_block_us * len(cores), "pop", t, (_POP,))
         self.rr = (thread.index + 1) % len(self.threads)
 
     def start_retire(self, now: float, thread: _Thread, g: int) -> None:
@@ -241,8 +264,10 @@ class _Simulation:
         self.finish[g] = now
         self.retired[t] += 1
         last = self.retired[t] == len(self.tasks[t].blocks)
-        fanout = len(self.successors[t]) if last else 0
-        cost = cfg.completion_base_us + cfg.completion_per_fanout_us * fanout
+        if last:
+            cost = cfg.completion_base_us + cfg.completion_per_fanout_us * len(self.successors[t])
+        else:
+            cost = cfg.completion_per_block_us
         self.begin(now, thread, cost, "complete", t, (_RETIRE, g, last))
 
     def begin(self, now: float, thread: _Thread, cost: float, label: str, t: int, action: tuple) -> None:
@@ -254,32 +279,27 @@ class _Simulation:
     def on_action_end(self, now: float, index: int) -> None:
         thread = self.threads[index]
         thread.busy = False
-        if thread.action[0] == _POP:
-            _, first, cores = thread.action
-            for g, c in enumerate(cores, start=first):
-                self.launch(now, g, c)
-        else:
+        if thread.action[0] == _RETIRE:
             _, g, last = thread.action
             self.occupy(self.core_of[g], -1)
             if last:
-                self.task_finished(now, self.block_task[g])
+                self.task_finished(now, self.block_task[g], thread)
         self.kick(now)
 
-    def task_finished(self, now: float, t: int) -> None:
+    def task_finished(self, now: float, t: int, thread: _Thread) -> None:
         self.finished[t] = True
         self.finish_us[t] = now
         for s in self.successors[t]:
             self.remaining[s] -= 1
             if self.remaining[s] == 0:
                 self.gated_by[s] = t
-                self.make_ready(now, s)
+                self.make_ready(now, s, thread)
 
     # --- cores ------------------------------------------------------------------------------------
 
-    def launch(self, now: float, g: int, c: int) -> None:
+    def on_launch(self, now: float, g: int) -> None:
         cfg = self.cfg
-        core = self.cores[c]
-        self.core_of[g] = c
+        core = self.cores[self.core_of[g]]
         self.dispatch[g] = now
         self.receive[g] = now + cfg.dispatch_receive_us + (0.0 if core.warm else cfg.cold_core_us)
         core.warm = True

@@ -96,17 +96,18 @@ def test_reduction_cycles():
 @pytest.mark.parametrize(
     "rows,row_bytes,cycles",
     [
-        (64, 1024, 200 + 64 * 16),  # 1 KB rows: two 512 B lines at 64 B/cycle
-        (1, 100, 200 + 8),  # a partial row still moves a whole line
-        (16, 256, 200 + 16 * 8),
+        (64, 1024, 200 + 64 * 27),  # 1 KB rows: two 512 B lines (16 cycles), but a burst costs >= 27
+        (1, 100, 200 + 27),  # a partial row moves a whole line, and pays the burst floor
+        (4, 4096, 200 + 4 * 64),  # wide rows move at 64 B/cycle: the floor does not bind
+        (16, 256, 200 + 16 * 27),
     ],
 )
 def test_gm_transfer_cycles(rows, row_bytes, cycles):
     assert gm_transfer_cycles(rows, row_bytes, A2A3) == cycles
 
 
-def test_gm_transfer_row_floor_of_one_cycle():
-    fast = dataclasses.replace(A2A3, gm_bytes_per_cycle=1024)
+def test_gm_transfer_row_floor():
+    fast = dataclasses.replace(A2A3, gm_bytes_per_cycle=1024, gm_min_row_cycles=1)
     assert gm_transfer_cycles(10, 64, fast) == 200 + 10 * 1
     with pytest.raises(ValueError):
         gm_transfer_cycles(0, 64, A2A3)
@@ -146,7 +147,7 @@ def test_time_block_sums_work():
     work = time_block(ops, "AIC").work
     assert work.gm_bytes == 64 * 1024 + 64 * 64 * 4
     assert work.flops == 2 * 64 * 512 * 64
-    assert work.cycles == pytest.approx(1224 + 533 + 164 + 64 * 4.45)
+    assert work.cycles == pytest.approx(200 + 64 * 27 + 533 + 164 + 64 * 4.45)
 
 
 def test_time_block_rejects_bad_ops():

@@ -23,10 +23,10 @@ def aiv(name, us, deps=(), gm_bytes=0, blocks=1):
 def test_single_block_timeline():
     tl = simulate([aiv("k", 1.0)], A2A3)
     (r,) = tl.blocks
-    # submit 0.87; pop 0.25 + 0.03; receive 0.25 + cold 1.4; 1 us; seen after 0.6 (+ jitter 0 for block 0)
-    assert (r.dispatch_us, r.start_us, r.end_us, r.finish_us) == pytest.approx((1.15, 2.8, 3.8, 4.4))
+    # submit 0.87; pop 0.25 + 0.03; receive 0.25 + cold 0.45; 1 us; seen after 0.6 (+ jitter 0 for block 0)
+    assert (r.dispatch_us, r.start_us, r.end_us, r.finish_us) == pytest.approx((1.15, 1.85, 2.85, 3.45))
     assert r.core == "AIV_0"
-    assert tl.tasks[0].finish_us == pytest.approx(4.55)  # + retire 0.15
+    assert tl.tasks[0].finish_us == pytest.approx(3.6)  # + retire 0.15
     assert [(s.track, s.label) for s in tl.submits + tl.scheduler] == [
         ("Orchestrator", "submit"),
         ("Sched_0", "pop"),
@@ -38,31 +38,35 @@ def test_pending_slot_when_every_core_is_busy():
     tl = simulate([aiv("a", 10), aiv("b", 10), aiv("c", 10)], TINY)
     a, b, c = tl.blocks
     assert (a.core, b.core, c.core) == ("AIV_0", "AIV_1", "AIV_0")
-    assert (a.dispatch_us, a.start_us, a.end_us) == pytest.approx((1.15, 2.8, 12.8))
-    assert (b.dispatch_us, b.start_us, b.end_us) == pytest.approx((2.02, 3.67, 13.67))
+    assert (a.dispatch_us, a.start_us, a.end_us) == pytest.approx((1.15, 1.85, 11.85))
+    assert (b.dispatch_us, b.start_us, b.end_us) == pytest.approx((2.02, 2.72, 12.72))
     # c waits in AIV_0's pending slot: warm receive, then starts 0.8 after a ends
-    assert (c.dispatch_us, c.start_us, c.end_us) == pytest.approx((2.89, 13.6, 23.6))
-    assert c.head_oh_us == pytest.approx(10.71)
-    assert b.finish_us == pytest.approx(13.67 + 0.6 + 0.2 * 0.6180339887)
-    assert c.finish_us == pytest.approx(23.6 + 0.6 + 0.2 * 0.2360679775)
+    assert (c.dispatch_us, c.start_us, c.end_us) == pytest.approx((2.89, 12.65, 22.65))
+    assert c.head_oh_us == pytest.approx(9.76)
+    assert b.finish_us == pytest.approx(12.72 + 0.6 + 0.2 * 0.6180339887)
+    assert c.finish_us == pytest.approx(22.65 + 0.6 + 0.2 * 0.2360679775)
 
 
 def test_spmd_waits_for_idle_cores_in_waves():
     tl = simulate([aiv("s", 10, blocks=3)], TINY)
     b0, b1, b2 = tl.blocks
-    assert b0.dispatch_us == b1.dispatch_us == pytest.approx(0.87 + 0.25 + 2 * 0.03)
-    # the third block waits for an idle core: b0's completion is retired, then b1's (seen while the
-    # thread was busy, so its finish is late; completions go before pops), then a 1-block wave pop
-    assert b1.finish_us == pytest.approx(b0.finish_us + 0.15)
-    assert b2.dispatch_us == pytest.approx(b1.finish_us + 0.15 + 0.03)
+    # one pop writes the blocks' launch registers one after another: each is dispatched when written
+    assert (b0.dispatch_us, b1.dispatch_us) == pytest.approx((0.87 + 0.25 + 0.03, 0.87 + 0.25 + 2 * 0.03))
+    # the third block waits for an idle core: b0's completion is retired (0.03: not the task's last
+    # block), then a 1-block wave pop; b1's completion is seen later (b1 was launched 0.03 us later and
+    # draws a larger sweep offset), so the thread is free for it
+    assert b2.dispatch_us == pytest.approx(b0.finish_us + 0.03 + 0.03)
+    assert b1.finish_us == pytest.approx(b1.end_us + 0.6 + 0.2 * 0.6180339887)
     assert b2.head_oh_us == pytest.approx(0.25)
     assert b2.core == b0.core
 
 
 def test_hbm_processor_sharing():
     # 12 blocks launched together on thread 0's AIV cores: 12 > 1.28 MB/us / 115.2 KB/us, so each
-    # gets 1/12 of the shared bandwidth and moves its 1.28 MB in 12 us.
-    tl = simulate([aiv("s", 0.001, gm_bytes=1_280_000, blocks=12)], A2A3)
+    # gets 1/12 of the shared bandwidth and moves its 1.28 MB in 12 us. (Launch registers written at
+    # no cost here, so that the blocks really start together.)
+    cfg = dataclasses.replace(A2A3, pop_per_block_us=0.0)
+    tl = simulate([aiv("s", 0.001, gm_bytes=1_280_000, blocks=12)], cfg)
     assert all(r.exec_us == pytest.approx(12.0) for r in tl.blocks)
     # alone, a block is capped at its core's own 64 B/cycle
     (alone,) = simulate([aiv("a", 0.001, gm_bytes=230_400)], A2A3).blocks
@@ -72,10 +76,10 @@ def test_hbm_processor_sharing():
 def test_hbm_retimes_when_a_block_joins():
     cfg = dataclasses.replace(A2A3, hbm_bytes_per_s=1.2e11, hbm_share=1.0)  # 2 blocks already contend
     a, b = simulate([aiv("a", 0.001, gm_bytes=230_400), aiv("b", 0.001, gm_bytes=230_400)], cfg).blocks
-    assert (a.start_us, b.start_us) == pytest.approx((2.8, 3.67))
+    assert (a.start_us, b.start_us) == pytest.approx((1.85, 2.72))
     # a alone for 0.87 us at 115200 B/us, then both at 60000 B/us; b finishes alone again
     left_a = 230_400 - 0.87 * 115_200
-    assert a.end_us == pytest.approx(3.67 + left_a / 60_000)
+    assert a.end_us == pytest.approx(2.72 + left_a / 60_000)
     assert b.end_us == pytest.approx(a.end_us + (230_400 - left_a) / 115_200)
 
 
