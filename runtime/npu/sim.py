@@ -5,23 +5,34 @@ This is where Head OH comes from. The modelled actors and the policy choices the
 * Orchestrator: one thread submits the tasks in program order, `submit_us` each, back to back.
 * Ready queues: a task is ready once submitted and all its producers have FINISHED (their last completion
   retired by a scheduler). A single-block task released by a completion joins the queue of the thread
-  that retired that completion (the runtime's per-thread ready queue: the releasing thread dispatches its
-  consumers itself), up to as many tasks as the thread has cores of that type; every other ready task
-  (ready at submit, multi-block, or overflow) joins the shared queue of its core type. A thread serves its
-  own queue before the shared one and only looks at the head of each queue (strict FIFO).
+  that retired that completion (the runtime's per-thread local ready buffer: the releasing thread
+  dispatches its consumers itself), up to as many tasks as the thread has cores of that type; every other
+  ready task (ready at submit, multi-block, or overflow) joins the shared queue of its core type. A thread
+  serves its own queue before the shared one and only looks at the head of each queue (strict FIFO). A
+  thread that has no idle core of a type moves its own queued tasks of that type to the tail of the shared
+  queue, where any thread can take them (the runtime flushes its local buffers to the shared queue
+  between its idle and its pending dispatch stage).
 * Scheduler threads: cluster c belongs to thread c % scheduler_threads. A thread only launches onto and
   retires from its own cores, one action at a time: retiring a completion (`completion_base_us` +
   `completion_per_fanout_us` per consumer released for a task's last block, `completion_per_block_us`
   for the other blocks of a multi-block task) has priority over popping a task
-  (`pop_base_us` + `pop_per_block_us` per block launched). Free threads are offered work in rotating
-  order (the race between polling threads, resolved round-robin).
+  (`pop_base_us` + `pop_per_block_us` per block launched), as the runtime's loop polls completions
+  before it dispatches. A task that is ready at submit is offered first to WIRING_THREAD (thread 0),
+  which drains the orchestrator's wiring queue, pushes the ready task to the shared queue and dispatches
+  in the same loop pass; tasks released by completions are offered to free threads in rotating order
+  (a symmetric race between polling threads, resolved round-robin).
 * Placement, as a thread sees it (only its own cores): a block goes to one of the thread's idle cores
   (nothing outstanding) if it has one. A single-block task may otherwise go to the pending slot of one of
-  the thread's busy cores - even while other threads' cores are idle, since a thread cannot see them. A
-  multi-block (spmd) task is launched in bursts onto idle cores only, in waves as cores free up; it is
-  popped once: threads joining a partly launched task pay only the per-block cost. The thread writes one
-  block's launch registers after another, so block k of a burst is dispatched `pop_per_block_us` after
-  block k-1 (its Head OH starts then, not when the whole burst is written).
+  the thread's busy cores, but only while no other thread has an idle core of that type (the runtime
+  reads its peers' idle-core masks and skips its pending stage while a peer is idle). A multi-block
+  (spmd) task is launched in bursts onto idle cores only, in waves as cores free up; it is popped once:
+  threads joining a partly launched task pay only the per-block cost. The thread writes one block's
+  launch registers after another, so block k of a burst is dispatched `pop_per_block_us` after block
+  k-1 (its Head OH starts then, not when the whole burst is written).
+  Source of the queue, wiring and pending-stage rules: the PTO2 AICPU runtime, hw-native-sys/simpler,
+  src/a2a3/runtime/tensormap_and_ringbuffer/runtime/scheduler/scheduler_dispatch.cpp (the version with
+  per-thread local ready buffers) and docs/RUNTIME_LOGIC.md; runtime/npu/CALIBRATION.md lists what was
+  read and how the runtime's versions differ.
 * Cores: dispatch -> start takes `dispatch_receive_us` (+ `cold_core_us` on a core's first block); a
   pending block starts `pending_start_us` after the running one ends. A completion is seen
   `completion_seen_us` + a deterministic sweep offset after the block ends; that is the block's
@@ -50,6 +61,9 @@ from .timeline import ORCHESTRATOR_TRACK, BlockRecord, SimTask, Span, TaskRecord
 _SUBMIT, _ACTION_END, _START, _END, _SEEN, _HBM, _LAUNCH = range(7)
 # scheduler actions
 _POP, _RETIRE = range(2)
+# The scheduler thread that drains the orchestrator's wiring queue: it pushes each task that is ready at
+# submit onto the shared queue and runs its own dispatch pass right after, so it gets the first pick.
+WIRING_THREAD = 0
 
 
 class _Core:
@@ -191,13 +205,13 @@ class _Simulation:
             own.append(t)
         else:
             self.ready[kind].append(t)
-        self.kick(now)
+        self.kick(now, WIRING_THREAD if releaser is None else None)
 
     # --- scheduler threads ------------------------------------------------------------------------
 
-    def kick(self, now: float) -> None:
-        """Offer work to every free thread, starting from the rotating pointer."""
-        first = self.rr
+    def kick(self, now: float, first: int | None = None) -> None:
+        """Offer work to every free thread, starting from `first` (default: the rotating pointer)."""
+        first = self.rr if first is None else first
         count = len(self.threads)
         for i in range(count):
             thread = self.threads[(first + i) % count]
@@ -207,6 +221,9 @@ class _Simulation:
     def act(self, now: float, thread: _Thread) -> None:
         if thread.completions:
             self.start_retire(now, thread, thread.completions.popleft())
+            return
+        if self.spill(thread):
+            self.kick(now)  # peers with idle cores can take the spilled tasks now
             return
         for queues in (thread.ready, self.ready):  # the thread's own queue first
             best: tuple[int, deque[int], list[int]] | None = None
@@ -220,16 +237,29 @@ class _Simulation:
                 self.start_pop(now, thread, *best)
                 return
 
+    def spill(self, thread: _Thread) -> bool:
+        """Move the thread's released tasks of a core type it has no idle core of to the tail of the shared
+        queue (the runtime flushes its local buffers between the idle and the pending dispatch stage)."""
+        spilled = False
+        for kind in CORE_TYPES:
+            own = thread.ready[kind]
+            if own and not thread.idle[kind]:
+                self.ready[kind].extend(own)
+                own.clear()
+                spilled = True
+        return spilled
+
     def claimable(self, thread: _Thread, t: int) -> list[int]:
         """The thread's cores that can take task t's next blocks: idle ones, else (single-block tasks
-        only) the first of its busy cores with a free pending slot."""
+        only, and only while no other thread has an idle core of the type) the first of its busy cores
+        with a free pending slot."""
         task = self.tasks[t]
         kind = task.core_type
         own = thread.cores[kind]
         if thread.idle[kind]:
             wanted = len(task.blocks) - self.placed[t]
             return [c for c in own if self.cores[c].outstanding == 0][:wanted]
-        if len(task.blocks) == 1:
+        if len(task.blocks) == 1 and self.idle[kind] == 0:
             limit = 1 + self.cfg.pending_slots
             return [c for c in own if self.cores[c].outstanding < limit][:1]
         return []

@@ -10,7 +10,8 @@ from ppc.runtime.npu import calibrate
 
 NOT_REPRODUCED = (
     "the seed's -9% needs one extra softmax_pool wave in the parallel variant (a scheduler thread "
-    "overflowing into its busy cores' pending slots); with the round-robin race the model shows ~-1.5%"
+    "overflowing into its busy cores' pending slots); the runtime's rules as read (pending slots only "
+    "while no peer has an idle core) rule that out, and the model shows ~-1.6%"
 )
 EXPECTED = {
     "Total Test Time parallel (us)": None,

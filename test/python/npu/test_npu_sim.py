@@ -47,6 +47,30 @@ def test_pending_slot_when_every_core_is_busy():
     assert c.finish_us == pytest.approx(22.65 + 0.6 + 0.2 * 0.2360679775)
 
 
+TWO = dataclasses.replace(A2A3, clusters=2, scheduler_threads=2)  # Sched_0: AIV_0/1, Sched_1: AIV_2/3
+
+
+def test_tasks_ready_at_submit_go_to_the_wiring_thread_first():
+    # Sched_0 drains the orchestrator's wiring queue and dispatches right after: it takes every task
+    # ready at submit while it has an idle core (round-robin would alternate AIV_0, AIV_2, AIV_1)
+    tl = simulate([aiv("a", 10), aiv("b", 10), aiv("c", 10)], TWO)
+    assert [r.core for r in tl.blocks] == ["AIV_0", "AIV_1", "AIV_2"]
+    # c did not go to a pending slot of Sched_0: Sched_1 still had idle cores
+    assert tl.blocks[2].head_oh_us == pytest.approx(0.25 + 0.45)
+
+
+def test_released_task_spills_to_a_peer_with_an_idle_core():
+    # p (on Sched_1) releases c1 and c2; Sched_1's other core runs q, Sched_0's cores are idle again
+    tasks = [aiv("a", 1), aiv("b", 1), aiv("p", 3), aiv("q", 30), aiv("c1", 5, deps=(2,)), aiv("c2", 5, deps=(2,))]
+    tl = simulate(tasks, TWO)
+    by_name = {r.name: r for r in tl.blocks}
+    assert (by_name["p"].core, by_name["q"].core) == ("AIV_2", "AIV_3")
+    assert by_name["c1"].core == "AIV_2"  # the releasing thread keeps what fits its idle cores
+    # c2 is not queued in a pending slot behind q: it goes to the shared queue and Sched_0 takes it
+    assert by_name["c2"].core in ("AIV_0", "AIV_1")
+    assert by_name["c2"].head_oh_us < 1.0
+
+
 def test_spmd_waits_for_idle_cores_in_waves():
     tl = simulate([aiv("s", 10, blocks=3)], TINY)
     b0, b1, b2 = tl.blocks
