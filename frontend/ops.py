@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from xdsl.dialects.builtin import BoolAttr, IntegerAttr, i64
+from xdsl.dialects.builtin import BoolAttr, IntegerAttr, IntegerType, Signedness, i64
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from ppc.dialects import compute_ops as C
@@ -78,8 +78,11 @@ _BINARY: dict[str, tuple[type[C.ElementwiseBinaryOp], Callable[[Any, Any], Any],
 
 
 def scalar_operand(b: FunctionBuilder, v: Any, element_type: Attribute, node: ast.AST) -> SSAValue:
-    """A scalar operand of a tile op: f32 for float tiles, the element type for integer ones."""
+    """A scalar operand of a tile op: f32 for float tiles, the element type for integer ones (signless:
+    `arith` scalars carry no signedness, so a ui32 tile takes an i32 operand)."""
     t = scalars.F32 if is_float(element_type) else element_type
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
+        t = IntegerType(t.width.data)
     return scalars.value_of(b, v, t, node)
 
 

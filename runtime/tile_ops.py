@@ -215,6 +215,10 @@ def _slice(op: D.SliceOp, c: FunctionCompiler):
         array = source.array if src_is_tensor else source
         if not _in_bounds(offsets, extent, array.shape):
             raise _oob(op, "offsets", offsets, extent, array.shape, "tensor" if src_is_tensor else "tile")
+        if src_is_tensor and 0 in extent:  # nothing valid: no transfer to record or price
+            r[o] = np.zeros(shape, dtype)
+            f.p[o] = -1
+            return
         index = tuple(slice(a, a + e) for a, e in zip(offsets, extent))
         if extent == shape:
             tile = array[index].copy()
@@ -264,6 +268,9 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
             return
         if not target.flags.writeable:
             raise _read_only(op)
+        if 0 in extent:  # an empty valid extent writes nothing: no transfer to record or price
+            r[o] = dest
+            return
         deps = (src,)
         if src_is_tensor:  # GM -> GM copy: a load then a store
             f.rec.reads.append(source.region((0,) * len(shape), extent))

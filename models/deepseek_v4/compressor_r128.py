@@ -16,6 +16,7 @@ softmax over the 128 slots per channel, bf16) -> rmsnorm -> rope -> kv_hadamard 
 
 import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from ppc import pl
@@ -25,11 +26,13 @@ from .config import CompressorR128Config
 
 @dataclass(frozen=True)
 class CompressorR128:
-    """The two variants of one size; both take the arguments in `cases.ARG_ORDER`."""
+    """The two variants of one size; both take the arguments in `cases.ARG_ORDER`.  `stages` holds the
+    `@pl.jit.inline` helpers other compressors of the same head size reuse (compressor_r4.py)."""
 
     config: CompressorR128Config
     parallel: Any
     spmd: Any
+    stages: SimpleNamespace
 
 
 @functools.cache
@@ -221,6 +224,34 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
             kv_state, score_state = scatter_token(kvp, scp, ape, kv_state, score_state, s, (start_pos + s) % R, o0)
         return kv_state, score_state
 
+    @pl.jit.inline
+    def hadamard_block(
+        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
+        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
+        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
+        b0: pl.Scalar[pl.INDEX],
+        o0: pl.Scalar[pl.INDEX],
+    ):
+        """y[b0:b0+BATCH_CHUNK_0, o0:o0+OUT_CHUNK] = normed[b0..] @ hadamard[:, o0..], accumulated in f32."""
+        yb = pl.slice(normed, [BATCH_CHUNK_0, HEAD_DIM], [b0, 0])
+        y = pl.assemble(y, pl.matmul(yb, pl.slice(hadamard, [HEAD_DIM, OUT_CHUNK], [0, o0])), [b0, o0])
+        return y
+
+    @pl.jit.inline
+    def cache_write_block(
+        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
+        kv: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
+        kv_cache: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
+        cache_row: pl.Scalar[pl.INT32],
+        b0: pl.Scalar[pl.INDEX],
+    ):
+        """kv[b0.., 0] = y[b0..]; kv_cache[b0.., cache_row] = bf16(y[b0..]) for BATCH_CHUNK_1 batch rows."""
+        yb = pl.slice(y, [BATCH_CHUNK_1, HEAD_DIM], [b0, 0])
+        kv = pl.assemble(kv, pl.reshape(yb, [BATCH_CHUNK_1, 1, HEAD_DIM]), [b0, 0, 0])
+        yc = pl.reshape(pl.cast(yb, target_type=pl.BF16), [BATCH_CHUNK_1, 1, HEAD_DIM])
+        kv_cache = pl.assemble(kv_cache, yc, [b0, cache_row, 0])
+        return kv, kv_cache
+
     # ------------------------------------------------------------------------------- dispatch sites shared by both variants
     @pl.jit.inline
     def zero_kv(kv: pl.Tensor[[B, S, HEAD_DIM], pl.FP32]):
@@ -279,8 +310,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         for b0 in pl.parallel(0, B, BATCH_CHUNK_0):
             for o0 in pl.parallel(0, HEAD_DIM, OUT_CHUNK):
                 with pl.at(level=pl.Level.CORE_GROUP, name_hint="kv_hadamard"):
-                    yb = pl.slice(normed, [BATCH_CHUNK_0, HEAD_DIM], [b0, 0])
-                    y = pl.assemble(y, pl.matmul(yb, pl.slice(hadamard, [HEAD_DIM, OUT_CHUNK], [0, o0])), [b0, o0])
+                    y = hadamard_block(normed, hadamard, y, b0, o0)
         return y
 
     @pl.jit.inline
@@ -293,10 +323,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         """kv[:, 0] = y; kv_cache[:, cache_row] = bf16(y): one task per batch group."""
         for b0 in pl.parallel(0, B, BATCH_CHUNK_1):
             with pl.at(level=pl.Level.CORE_GROUP, name_hint="kv_and_cache_write"):
-                yb = pl.slice(y, [BATCH_CHUNK_1, HEAD_DIM], [b0, 0])
-                kv = pl.assemble(kv, pl.reshape(yb, [BATCH_CHUNK_1, 1, HEAD_DIM]), [b0, 0, 0])
-                yc = pl.reshape(pl.cast(yb, target_type=pl.BF16), [BATCH_CHUNK_1, 1, HEAD_DIM])
-                kv_cache = pl.assemble(kv_cache, yc, [b0, cache_row, 0])
+                kv, kv_cache = cache_write_block(y, kv, kv_cache, cache_row, b0)
         return kv, kv_cache
 
     # ------------------------------------------------------------------------------- the two entries
@@ -413,4 +440,9 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
                     )
         return kv, kv_state, score_state, kv_cache
 
-    return CompressorR128(cfg, compressor_r128_parallel, compressor_r128_spmd)
+    stages = SimpleNamespace(
+        project_columns=project_columns, zero_kv=zero_kv, pool_seeded_by_slot=pool_seeded_by_slot,
+        rmsnorm_block=rmsnorm_block, rope_block=rope_block,
+        kv_write_block=kv_write_block, hadamard_block=hadamard_block, cache_write_block=cache_write_block,
+    )  # fmt: skip
+    return CompressorR128(cfg, compressor_r128_parallel, compressor_r128_spmd, stages)

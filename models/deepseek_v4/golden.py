@@ -6,6 +6,7 @@ rounded to bf16, the hadamard rotation accumulates in f32, and the cache holds b
 the same f32 operations in the same order as the kernel (RoPE: `ev·cos − od·sin`, `ev·sin + od·cos`; RMSNorm:
 `x · recip(sqrt(mean(x²) + eps)) · w`).  The pooling is a direct softmax here and an online one (seeded with
 slot R-1) in the kernel; with reduction order and exp ulps that is all that differs, far below one bf16 ulp.
+`compressor_step` is written for an overlap factor so the ratio-4 compressor (§2) shares it.
 """
 
 from __future__ import annotations
@@ -57,15 +58,36 @@ def softmax_pool(kv_state: torch.Tensor, score_state: torch.Tensor) -> torch.Ten
     return (weights * kv_state.float()).sum(dim=1)
 
 
-def compressor_r128(cfg: CompressorR128Config, inputs: Mapping[str, object]) -> dict[str, torch.Tensor]:
-    """Run one decode step; returns new `kv`, `kv_state`, `score_state`, `kv_cache` (inputs are not modified)."""
+def normed_roped_rotated(cfg: CompressorR128Config, pooled: torch.Tensor, t: Mapping[str, object]) -> torch.Tensor:
+    """The compressed entry (f32) from the bf16 pooled head: RMSNorm·norm_w, RoPE on the last ROPE channels,
+    then the hadamard rotation if `t["rotate"]`."""
+    y = rmsnorm_bf16(pooled, t["norm_w"], cfg.EPS)
+    y[:, cfg.NOPE :] = rope_interleaved_bf16(y[:, cfg.NOPE :], t["cos"], t["sin"])
+    yf = y.float()
+    if bool(t["rotate"]):
+        yf = yf @ t["hadamard"].float()
+    return yf
+
+
+def pooling_window(state: torch.Tensor, R: int, head_dim: int, coff: int) -> torch.Tensor:
+    """The [B, coff·R, head_dim] slots a completed window pools over: channel block k of slots kR..(k+1)R-1 for
+    each k < coff.  coff 1: the whole state; coff 2 (overlap): the front half of the previous window's slots,
+    then the back half of the current window's."""
+    return torch.cat([state[:, k * R : (k + 1) * R, k * head_dim : (k + 1) * head_dim] for k in range(coff)], dim=1)
+
+
+def compressor_step(cfg: CompressorR128Config, inputs: Mapping[str, object], coff: int = 1) -> dict[str, torch.Tensor]:
+    """Run one decode step with overlap factor `coff` (1: ratio-128 HCA, §1; 2: ratio-4 CSA, §2); returns new
+    `kv`, `kv_state`, `score_state`, `kv_cache` (inputs are not modified).  The states hold coff windows of R
+    slots, oldest first; tokens go to the newest window, which after pooling moves down one window."""
     t = {k: (v.clone() if isinstance(v, torch.Tensor) else v) for k, v in inputs.items()}
-    start_pos, rotate = int(t["start_pos"]), bool(t["rotate"])
+    start_pos = int(t["start_pos"])
     kv_state, score_state, kv_cache = t["kv_state"], t["score_state"], t["kv_cache"]
     B, S, R, HD = cfg.B, cfg.S, cfg.R, cfg.HEAD_DIM
+    current = (coff - 1) * R  # first slot of the newest window
 
     x = t["x"].float()
-    kvp = x @ t["wkv"].float()  # [B, S, HD] f32
+    kvp = x @ t["wkv"].float()  # [B, S, coff·HD] f32
     scp = x @ t["wgate"].float()
     ape = t["ape"].float()
 
@@ -74,23 +96,26 @@ def compressor_r128(cfg: CompressorR128Config, inputs: Mapping[str, object]) -> 
     def scatter(tokens: range) -> None:
         for s in tokens:
             r = (start_pos + s) % R
-            kv_state[:, r] = kvp[:, s]
-            score_state[:, r] = scp[:, s] + ape[r]
+            kv_state[:, current + r] = kvp[:, s]
+            score_state[:, current + r] = scp[:, s] + ape[r]
 
     scatter(range(pre))
     kv = torch.zeros(B, S, HD, dtype=torch.float32)
     if compress:
-        pooled = softmax_pool(kv_state, score_state).to(torch.bfloat16)
-        y = rmsnorm_bf16(pooled, t["norm_w"], cfg.EPS)
-        y[:, cfg.NOPE :] = rope_interleaved_bf16(y[:, cfg.NOPE :], t["cos"], t["sin"])
-        yf = y.float()
-        if rotate:
-            yf = yf @ t["hadamard"].float()
+        window = [pooling_window(state, R, HD, coff) for state in (kv_state, score_state)]
+        pooled = softmax_pool(*window).to(torch.bfloat16)
+        for state in (kv_state, score_state):
+            state[:, :current] = state[:, R:].clone()
+        yf = normed_roped_rotated(cfg, pooled, t)
         kv[:, 0] = yf
         kv_cache[:, start_pos // R] = yf.to(torch.bfloat16)
         scatter(range(pre, S))
     return {"kv": kv, "kv_state": kv_state, "score_state": score_state, "kv_cache": kv_cache}
 
+
+def compressor_r128(cfg: CompressorR128Config, inputs: Mapping[str, object]) -> dict[str, torch.Tensor]:
+    """One decode step of the ratio-128 compressor (§1: no overlap)."""
+    return compressor_step(cfg, inputs, coff=1)
 
 
 def mismatches(got: Mapping[str, object], expected: Mapping[str, torch.Tensor]) -> list[str]:
