@@ -5,9 +5,9 @@
     ppc-run lowered.mlir [--entry name] [...same options]
     ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
 
-A named MODEL (`compressor_r128`) runs all its variants on the same inputs, checks each against its torch
-golden, prints every report and the comparison, and with --trace writes one swimlane per variant
-(swimlane.json -> swimlane.<variant>.json). It needs torch (the test extra) for inputs and goldens.
+A named MODEL (compressor_r128, compressor_r4, lightning_indexer, sparse_attention) runs all its
+variants on the same inputs, checks each against its torch golden, prints every report and the
+comparison, and with --trace writes one swimlane per variant (swimlane.json -> swimlane.<variant>.json). It needs torch (the test extra) for inputs and goldens.
 
 Inputs: a `.py` target may define `SPECS`, either a list of `ppc.runtime.golden.TensorSpec`/`ScalarSpec`
 (for its only entry) or a dict entry name -> list; otherwise inputs follow the entry's annotations (In and
@@ -239,7 +239,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ppc-run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("target", help="FILE.py::ENTRY, a lowered FILE.mlir, or a named model (compressor_r128)")
+    from ppc.models.registry import MODELS
+
+    parser.add_argument("target", help=f"FILE.py::ENTRY, a lowered FILE.mlir, or a named model ({', '.join(MODELS)})")
     parser.add_argument("--size", default="full", choices=["full", "reduced"], help="named model size (default full)")
     parser.add_argument("--entry", help="orchestration function of a .mlir target (default: the only one)")
     parser.add_argument("--platform", default="a2a3", choices=["a2a3", "a5"])

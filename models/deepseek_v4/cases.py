@@ -106,3 +106,25 @@ def harness_specs(cfg: CompressorR128Config, start_pos: int, rotate: bool, seed:
         else TensorSpec(name, tuple(inputs[name].shape), inputs[name].dtype, inputs[name], is_output=name in OUTPUTS)
         for name in ARG_ORDER
     ]  # fmt: skip
+
+
+def model_run(size: str = "full", seed: int = 0):
+    """`ppc-run compressor_r128`: both variants in the calibration case of NPU_MODEL.md (start_pos=127, rotate)."""
+    from ppc.models.registry import ModelRun
+
+    from . import golden
+    from .compressor_r128 import build_compressor_r128
+    from .config import CONFIGS
+
+    cfg = CONFIGS[size]
+    inputs = make_inputs(cfg, start_pos=cfg.R - 1, rotate=True, seed=seed)
+    expected = golden.compressor_r128(cfg, inputs)
+    entries = build_compressor_r128(cfg)
+    return ModelRun(
+        title=f"compressor r128 ({size}: B={cfg.B} S={cfg.S} D={cfg.D} HEAD_DIM={cfg.HEAD_DIM}, "
+        f"start_pos={cfg.R - 1}, rotate)",
+        variants={"parallel": entries.parallel, "spmd": entries.spmd},
+        make_args=lambda: kernel_args(inputs),
+        output_names={name: ARG_ORDER.index(name) for name in golden.OUTPUTS},
+        check=lambda outputs: golden.mismatches(outputs, expected),
+    )

@@ -39,3 +39,25 @@ def make_inputs(cfg: CompressorR4Config, start_pos: int, rotate: bool, seed: int
         ape=randn(cfg.R, W, scale=0.5),
     )
     return inputs
+
+
+def model_run(size: str = "full", seed: int = 0):
+    """`ppc-run compressor_r4`: the spmd kernel on the crossing case with rotation."""
+    from ppc.models.registry import ModelRun
+
+    from . import golden
+    from .compressor_r4 import build_compressor_r4
+    from .compressor_r4_golden import compressor_r4
+    from .config import R4_CONFIGS
+
+    cfg = R4_CONFIGS[size]
+    start_pos = start_pos_cases(cfg)["crossing"]
+    inputs = make_inputs(cfg, start_pos, rotate=True, seed=seed)
+    expected = compressor_r4(cfg, inputs)
+    return ModelRun(
+        title=f"compressor r4 ({size}: B={cfg.B} S={cfg.S} D={cfg.D} OUT_DIM={cfg.OUT_DIM}, start_pos={start_pos}, rotate)",
+        variants={"spmd": build_compressor_r4(cfg)},
+        make_args=lambda: cases.kernel_args(inputs),
+        output_names={name: cases.ARG_ORDER.index(name) for name in golden.OUTPUTS},
+        check=lambda outputs: golden.mismatches(outputs, expected),
+    )

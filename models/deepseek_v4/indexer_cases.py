@@ -86,3 +86,24 @@ def kernel_args(inputs: dict[str, object]) -> list[object]:
 def named(args: list[object]) -> dict[str, np.ndarray]:
     """Kernel arguments by parameter name (to read the written outputs back)."""
     return dict(zip(ARG_ORDER, args))
+
+
+def model_run(size: str = "full", seed: int = 0):
+    """`ppc-run lightning_indexer`: scoring + top-k on the `long` case (more visible rows than IDX_TOPK)."""
+    from ppc.models.registry import ModelRun
+
+    from . import indexer_golden as golden
+    from .config import INDEXER_CONFIGS
+    from .indexer import build_indexer
+
+    cfg = INDEXER_CONFIGS[size]
+    start_pos = start_pos_cases(cfg)["long"]
+    inputs = make_inputs(cfg, start_pos, seed)
+    expected = golden.indexer(cfg, inputs)
+    return ModelRun(
+        title=f"lightning indexer ({size}: B={cfg.B} S={cfg.S} IH={cfg.IH} IDX_DIM={cfg.IDX_DIM}, start_pos={start_pos})",
+        variants={"parallel": build_indexer(cfg)},
+        make_args=lambda: kernel_args(inputs),
+        output_names={name: ARG_ORDER.index(name) for name in OUTPUT_NAMES},
+        check=lambda outputs: golden.mismatches(cfg, outputs, expected),
+    )

@@ -103,8 +103,7 @@ def harness_specs(
 
 
 def model_run(size: str = "full", seed: int = 0):
-    """`ppc-run`'s view of the kernel (a `registry.ModelRun`): the entry with the output projection on the
-    `padded` case, checked against the golden.  Not registered in `registry.MODELS` yet (see the report)."""
+    """`ppc-run sparse_attention`: the entry with the output projection on the `padded` case."""
     from ppc.models.registry import ModelRun
 
     from . import sparse_attention_golden as golden
