@@ -15,14 +15,10 @@ from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, r
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
-from .support import SignatureFormat, check_result, same_kind, shaped
+from .support import SignatureFormat, check_result, same_kind, scalar_matches, shaped
 from .types import TensorType, TileType, is_float, is_integer
 
 Shaped = TensorType | TileType
-
-
-def _scalar_matches(scalar: Attribute, element_type: Attribute) -> bool:
-    return (is_float(scalar) and is_float(element_type)) or (is_integer(scalar) and is_integer(element_type))
 
 
 def _rank2(t: Shaped, what: str) -> tuple[int, int]:
@@ -64,7 +60,7 @@ class ElementwiseBinaryOp(_ComputeOp):
                 raise VerifyException(f"'{cls.name}' operand shapes differ: {list(a.get_shape())} vs {list(rhs.get_shape())}")
             if rhs.element_type != a.element_type:
                 raise VerifyException(f"'{cls.name}' operand dtypes differ: {a.element_type} vs {rhs.element_type}")
-        elif not _scalar_matches(rhs, a.element_type):
+        elif not scalar_matches(rhs, a.element_type):
             raise VerifyException(f"'{cls.name}' scalar operand {rhs} does not match element type {a.element_type}")
         return a
 

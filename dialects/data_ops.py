@@ -23,7 +23,7 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 from .attributes import CastMode, CastModeAttr, PadAttr
-from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, shaped
+from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, scalar_matches, shaped
 from .types import TensorType, TileType, is_element_type, is_float, is_integer
 
 
@@ -52,7 +52,7 @@ class FullOp(IRDLOperation):
     def verify_(self) -> None:
         t = shaped(self.result, "'pl.full' result")
         v = self.value.type
-        if not ((is_float(v) and is_float(t.element_type)) or (is_integer(v) and is_integer(t.element_type))):
+        if not scalar_matches(v, t.element_type):
             raise VerifyException(f"'pl.full' value of type {v} cannot fill elements of type {t.element_type}")
 
 

@@ -17,7 +17,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from .types import TensorType, TileType
+from .types import TensorType, TileType, is_float, is_integer
 
 
 def constant_int(value: SSAValue) -> int | None:
@@ -26,6 +26,11 @@ def constant_int(value: SSAValue) -> int | None:
     if isinstance(op, ConstantOp) and isinstance(op.value, IntegerAttr):
         return op.value.value.data
     return None
+
+
+def scalar_matches(scalar: Attribute, element_type: Attribute) -> bool:
+    """A scalar can combine with (or fill) elements of the same family: float with float, integer with integer."""
+    return (is_float(scalar) and is_float(element_type)) or (is_integer(scalar) and is_integer(element_type))
 
 
 def shaped(value: SSAValue | Attribute, what: str) -> TensorType | TileType:
