@@ -6,6 +6,7 @@ Every case starts from random (non-zero) states and a random cache, so a missing
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import ml_dtypes
 import numpy as np
@@ -79,8 +80,8 @@ def make_inputs(cfg: CompressorR128Config, start_pos: int, rotate: bool, seed: i
     }
 
 
-def kernel_args(inputs: dict[str, object]) -> list[object]:
-    """The inputs as kernel arguments in `ARG_ORDER`: fresh numpy arrays (bf16 via ml_dtypes), scalars as is.
+def arguments_in_order(inputs: Mapping[str, object], order: Sequence[str]) -> list[object]:
+    """`inputs` as kernel arguments in `order`: fresh numpy arrays (bf16 via ml_dtypes), scalars as is.
     The kernel writes its Out/InOut arguments in place, so the torch inputs stay untouched for the golden."""
 
     def to_numpy(v: object) -> object:
@@ -90,7 +91,12 @@ def kernel_args(inputs: dict[str, object]) -> list[object]:
             return v.float().numpy().astype(ml_dtypes.bfloat16)
         return v.numpy().copy()
 
-    return [to_numpy(inputs[name]) for name in ARG_ORDER]
+    return [to_numpy(inputs[name]) for name in order]
+
+
+def kernel_args(inputs: dict[str, object]) -> list[object]:
+    """The inputs as kernel arguments in `ARG_ORDER` (see `arguments_in_order`)."""
+    return arguments_in_order(inputs, ARG_ORDER)
 
 
 def named(args: list[object]) -> dict[str, np.ndarray]:

@@ -27,12 +27,14 @@ from .config import CompressorR128Config
 @dataclass(frozen=True)
 class CompressorR128:
     """The two variants of one size; both take the arguments in `cases.ARG_ORDER`.  `stages` holds the
-    `@pl.jit.inline` helpers other compressors of the same head size reuse (compressor_r4.py)."""
+    `@pl.jit.inline` helpers and `types` the head-wide parameter types other compressors of the same head
+    size reuse (compressor_r4.py)."""
 
     config: CompressorR128Config
     parallel: Any
     spmd: Any
     stages: SimpleNamespace
+    types: SimpleNamespace
 
 
 @functools.cache
@@ -48,16 +50,24 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
     HEAD_BLOCKS = HEAD_DIM // HEAD_CHUNK
     GROUPS_1 = B // BATCH_CHUNK_1
 
+    # Parameter types, named once for the helpers and both entries.
+    Index, Int32 = pl.Scalar[pl.INDEX], pl.Scalar[pl.INT32]
+    X = pl.Tensor[[B, S, D], pl.BF16]
+    Weight = pl.Tensor[[D, HEAD_DIM], pl.BF16]  # wkv, wgate
+    Tokens = pl.Tensor[[B, S, HEAD_DIM], pl.FP32]  # the projections kvp, scp and the output kv
+    Ape = pl.Tensor[[R, HEAD_DIM], pl.FP32]
+    State = pl.Tensor[[B, R, HEAD_DIM], pl.FP32]  # kv_state, score_state
+    Head = pl.Tensor[[B, HEAD_DIM], pl.BF16]  # pooled, normed
+    HeadF32 = pl.Tensor[[B, HEAD_DIM], pl.FP32]  # y
+    NormW = pl.Tensor[[HEAD_DIM], pl.FP32]
+    Angle = pl.Tensor[[1, HALF], pl.FP32]  # cos, sin
+    Selector = pl.Tensor[[ROPE, HALF], pl.BF16]  # even_select, odd_select
+    Hadamard = pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16]
+    Cache = pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16]
+
     # ------------------------------------------------------------------------------- task bodies
     @pl.jit.inline
-    def project_columns(
-        x: pl.Tensor[[B, S, D], pl.BF16],
-        wkv: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        wgate: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        kvp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        o0: pl.Scalar[pl.INDEX],
-    ):
+    def project_columns(x: X, wkv: Weight, wgate: Weight, kvp: Tokens, scp: Tokens, o0: Index):
         """kvp/scp[:, :, o0:o0+OUT_CHUNK] = x @ w[:, o0:o0+OUT_CHUNK]: BATCH_CHUNK_0-row blocks x pipelined K loop."""
         for b0 in pl.range(0, B, PROJ_BATCHES):
             xa = pl.reshape(pl.slice(x, [PROJ_BATCHES, S, K_CHUNK], [b0, 0, 0]), [BATCH_CHUNK_0, K_CHUNK])
@@ -73,14 +83,8 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     @pl.jit.inline
     def scatter_token(
-        kvp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        s: pl.Scalar[pl.INDEX],
-        r: pl.Scalar[pl.INDEX],
-        o0: pl.Scalar[pl.INDEX],
+        kvp: Tokens, scp: Tokens, ape: Ape, kv_state: State, score_state: State,
+        s: Index, r: Index, o0: Index,
     ):
         """Slot r of both states, columns o0:o0+OUT_CHUNK <- token s (the score plus ape[r])."""
         kv_t = pl.slice(kvp, [B, 1, OUT_CHUNK], [0, s, o0])
@@ -92,19 +96,16 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return kv_state, score_state
 
     @pl.jit.inline
-    def slot_tile(t, b0: pl.Scalar[pl.INDEX], slot, h0: pl.Scalar[pl.INDEX]):
+    def slot_tile(t, b0: Index, slot, h0: Index):
         """t[b0:b0+BATCH_CHUNK_1, slot, h0:h0+HEAD_CHUNK] of a [B, slots, HEAD_DIM] tensor as a 2-D tile."""
         return pl.reshape(pl.slice(t, [BATCH_CHUNK_1, 1, HEAD_CHUNK], [b0, slot, h0]), [BATCH_CHUNK_1, HEAD_CHUNK])
 
     @pl.jit.inline
     def pool_block(
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        pooled: pl.Tensor[[B, HEAD_DIM], pl.BF16],
+        kv_state: State, score_state: State, pooled: Head,
         seed_kv,  # [BATCH_CHUNK_1, HEAD_CHUNK] f32 tile
         seed_sc,  # [BATCH_CHUNK_1, HEAD_CHUNK] f32 tile
-        b0: pl.Scalar[pl.INDEX],
-        h0: pl.Scalar[pl.INDEX],
+        b0: Index, h0: Index,
     ):
         """pooled[b0.., h0..] = bf16(Σ_r softmax_r(score) · kv): online softmax over slots 0..R-2, seeded
         with slot R-1's (kv, score) given as tiles."""
@@ -124,13 +125,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return pooled
 
     @pl.jit.inline
-    def pool_seeded_by_slot(
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        pooled: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        b0: pl.Scalar[pl.INDEX],
-        h0: pl.Scalar[pl.INDEX],
-    ):
+    def pool_seeded_by_slot(kv_state: State, score_state: State, pooled: Head, b0: Index, h0: Index):
         """softmax_pool when the window ends with this step's last token: seed read back from slot R-1."""
         seed_kv = slot_tile(kv_state, b0, R - 1, h0)
         seed_sc = slot_tile(score_state, b0, R - 1, h0)
@@ -139,15 +134,8 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     @pl.jit.inline
     def pool_seeded_by_token(
-        kvp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        pooled: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        pre: pl.Scalar[pl.INT32],
-        b0: pl.Scalar[pl.INDEX],
-        h0: pl.Scalar[pl.INDEX],
+        kvp: Tokens, scp: Tokens, ape: Ape, kv_state: State, score_state: State,
+        pooled: Head, pre: Int32, b0: Index, h0: Index,
     ):
         """softmax_pool when later tokens start the next window: seed taken from the just-projected token
         pre-1 (slot R-1's value, plus ape[R-1]) instead of being read back from the state."""
@@ -158,12 +146,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return pooled
 
     @pl.jit.inline
-    def rmsnorm_block(
-        pooled: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        norm_w: pl.Tensor[[HEAD_DIM], pl.FP32],
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        b0: pl.Scalar[pl.INDEX],
-    ):
+    def rmsnorm_block(pooled: Head, norm_w: NormW, normed: Head, b0: Index):
         """normed[b0..] = bf16(x · recip(sqrt(mean(x²) + eps)) · norm_w), x = f32(pooled[b0..])."""
         xb = pl.cast(pl.slice(pooled, [BATCH_CHUNK_1, HEAD_DIM], [b0, 0]), target_type=pl.FP32)
         mean_sq = pl.mul(pl.row_sum(pl.mul(xb, xb)), 1.0 / HEAD_DIM)
@@ -174,14 +157,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return normed
 
     @pl.jit.inline
-    def rope_block(
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        cos: pl.Tensor[[1, HALF], pl.FP32],
-        sin: pl.Tensor[[1, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        b0: pl.Scalar[pl.INDEX],
-    ):
+    def rope_block(normed: Head, cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector, b0: Index):
         """Interleaved RoPE on normed[b0.., NOPE:]: de-interleave the pairs by 0/1 matmuls, rotate in f32,
         round to bf16, re-interleave with the transposed selectors (exact: one non-zero term per output)."""
         yr = pl.slice(normed, [BATCH_CHUNK_1, ROPE], [b0, NOPE])
@@ -199,25 +175,15 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return normed
 
     @pl.jit.inline
-    def kv_write_block(
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
-        b0: pl.Scalar[pl.INDEX],
-    ):
+    def kv_write_block(normed: Head, y: HeadF32, b0: Index):
         """y[b0..] = f32(normed[b0..]) (no rotation)."""
         y = pl.assemble(y, pl.cast(pl.slice(normed, [BATCH_CHUNK_1, HEAD_DIM], [b0, 0]), target_type=pl.FP32), [b0, 0])
         return y
 
     @pl.jit.inline
     def state_scatter_next_block(
-        kvp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        start_pos: pl.Scalar[pl.INT32],
-        pre: pl.Scalar[pl.INT32],
-        o0: pl.Scalar[pl.INDEX],
+        kvp: Tokens, scp: Tokens, ape: Ape, kv_state: State, score_state: State,
+        start_pos: Int32, pre: Int32, o0: Index,
     ):
         """Tokens pre..S-1 (the next window) into their slots, columns o0:o0+OUT_CHUNK."""
         for s in pl.range(pre, S):
@@ -225,26 +191,14 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return kv_state, score_state
 
     @pl.jit.inline
-    def hadamard_block(
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
-        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
-        b0: pl.Scalar[pl.INDEX],
-        o0: pl.Scalar[pl.INDEX],
-    ):
+    def hadamard_block(normed: Head, hadamard: Hadamard, y: HeadF32, b0: Index, o0: Index):
         """y[b0:b0+BATCH_CHUNK_0, o0:o0+OUT_CHUNK] = normed[b0..] @ hadamard[:, o0..], accumulated in f32."""
         yb = pl.slice(normed, [BATCH_CHUNK_0, HEAD_DIM], [b0, 0])
         y = pl.assemble(y, pl.matmul(yb, pl.slice(hadamard, [HEAD_DIM, OUT_CHUNK], [0, o0])), [b0, o0])
         return y
 
     @pl.jit.inline
-    def cache_write_block(
-        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
-        kv: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        kv_cache: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        cache_row: pl.Scalar[pl.INT32],
-        b0: pl.Scalar[pl.INDEX],
-    ):
+    def cache_write_block(y: HeadF32, kv: Tokens, kv_cache: Cache, cache_row: Int32, b0: Index):
         """kv[b0.., 0] = y[b0..]; kv_cache[b0.., cache_row] = bf16(y[b0..]) for BATCH_CHUNK_1 batch rows."""
         yb = pl.slice(y, [BATCH_CHUNK_1, HEAD_DIM], [b0, 0])
         kv = pl.assemble(kv, pl.reshape(yb, [BATCH_CHUNK_1, 1, HEAD_DIM]), [b0, 0, 0])
@@ -254,7 +208,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     # ------------------------------------------------------------------------------- dispatch sites shared by both variants
     @pl.jit.inline
-    def zero_kv(kv: pl.Tensor[[B, S, HEAD_DIM], pl.FP32]):
+    def zero_kv(kv: Tokens):
         """kv = 0 (kv_zero): only kv[:, 0] is written later, and only when the window completes."""
         for b0 in pl.parallel(0, B, BATCH_CHUNK_0):
             with pl.at(level=pl.Level.CORE_GROUP, name_hint="kv_zero"):
@@ -264,13 +218,8 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     @pl.jit.inline
     def scatter_current_window(
-        kvp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        kv_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, R, HEAD_DIM], pl.FP32],
-        start_pos: pl.Scalar[pl.INT32],
-        pre: pl.Scalar[pl.INT32],
+        kvp: Tokens, scp: Tokens, ape: Ape, kv_state: State, score_state: State,
+        start_pos: Int32, pre: Int32,
     ):
         """score_ape_state_scatter: one task per token s < pre and per column block."""
         for s in pl.range(pre):
@@ -283,15 +232,10 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     @pl.jit.inline
     def norm_and_rope(
-        pooled: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        norm_w: pl.Tensor[[HEAD_DIM], pl.FP32],
-        cos: pl.Tensor[[1, HALF], pl.FP32],
-        sin: pl.Tensor[[1, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
+        pooled: Head, norm_w: NormW, cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
     ):
-        """rmsnorm then rope tasks, one per batch group."""
+        """rmsnorm then rope tasks, one per batch group, into a new normed head."""
+        normed = pl.create_tensor([B, HEAD_DIM], pl.BF16)
         for b0 in pl.parallel(0, B, BATCH_CHUNK_1):
             with pl.at(level=pl.Level.CORE_GROUP, name_hint="rmsnorm"):
                 normed = rmsnorm_block(pooled, norm_w, normed, b0)
@@ -301,11 +245,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return normed
 
     @pl.jit.inline
-    def kv_hadamard(
-        normed: pl.Tensor[[B, HEAD_DIM], pl.BF16],
-        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
-        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
-    ):
+    def kv_hadamard(normed: Head, hadamard: Hadamard, y: HeadF32):
         """y = f32(normed) @ hadamard: one task per (batch chunk, column block)."""
         for b0 in pl.parallel(0, B, BATCH_CHUNK_0):
             for o0 in pl.parallel(0, HEAD_DIM, OUT_CHUNK):
@@ -314,12 +254,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         return y
 
     @pl.jit.inline
-    def kv_and_cache_write(
-        y: pl.Tensor[[B, HEAD_DIM], pl.FP32],
-        kv: pl.Tensor[[B, S, HEAD_DIM], pl.FP32],
-        kv_cache: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        cache_row: pl.Scalar[pl.INT32],
-    ):
+    def kv_and_cache_write(y: HeadF32, kv: Tokens, kv_cache: Cache, cache_row: Int32):
         """kv[:, 0] = y; kv_cache[:, cache_row] = bf16(y): one task per batch group."""
         for b0 in pl.parallel(0, B, BATCH_CHUNK_1):
             with pl.at(level=pl.Level.CORE_GROUP, name_hint="kv_and_cache_write"):
@@ -329,23 +264,11 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
     # ------------------------------------------------------------------------------- the two entries
     @pl.jit
     def compressor_r128_parallel(
-        kv_state: pl.InOut[pl.Tensor[[B, R, HEAD_DIM], pl.FP32]],
-        score_state: pl.InOut[pl.Tensor[[B, R, HEAD_DIM], pl.FP32]],
-        x: pl.Tensor[[B, S, D], pl.BF16],
-        wkv: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        wgate: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        norm_w: pl.Tensor[[HEAD_DIM], pl.FP32],
-        cos: pl.Tensor[[1, HALF], pl.FP32],
-        sin: pl.Tensor[[1, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
-        kv_cache: pl.InOut[pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16]],
-        start_pos: pl.Scalar[pl.INT32],
-        rotate: pl.Scalar[pl.BOOL],
-        kv: pl.Out[pl.Tensor[[B, S, HEAD_DIM], pl.FP32]],
-    ):
+        kv_state: pl.InOut[State], score_state: pl.InOut[State],
+        x: X, wkv: Weight, wgate: Weight, ape: Ape,
+        norm_w: NormW, cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector, hadamard: Hadamard,
+        kv_cache: pl.InOut[Cache], start_pos: Int32, rotate: pl.Scalar[pl.BOOL], kv: pl.Out[Tokens],
+    ):  # fmt: skip
         kvp = pl.create_tensor([B, S, HEAD_DIM], pl.FP32)
         scp = pl.create_tensor([B, S, HEAD_DIM], pl.FP32)
         kv = zero_kv(kv)
@@ -367,8 +290,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
                     for h0 in pl.parallel(0, HEAD_DIM, HEAD_CHUNK):
                         with pl.at(level=pl.Level.CORE_GROUP, name_hint="softmax_pool"):
                             pooled = pool_seeded_by_slot(kv_state, score_state, pooled, b0, h0)
-            normed = pl.create_tensor([B, HEAD_DIM], pl.BF16)
-            normed = norm_and_rope(pooled, norm_w, cos, sin, even_select, odd_select, normed)
+            normed = norm_and_rope(pooled, norm_w, cos, sin, even_select, odd_select)
             y = pl.create_tensor([B, HEAD_DIM], pl.FP32)
             if rotate:
                 y = kv_hadamard(normed, hadamard, y)
@@ -387,23 +309,11 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
 
     @pl.jit
     def compressor_r128_spmd(
-        kv_state: pl.InOut[pl.Tensor[[B, R, HEAD_DIM], pl.FP32]],
-        score_state: pl.InOut[pl.Tensor[[B, R, HEAD_DIM], pl.FP32]],
-        x: pl.Tensor[[B, S, D], pl.BF16],
-        wkv: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        wgate: pl.Tensor[[D, HEAD_DIM], pl.BF16],
-        ape: pl.Tensor[[R, HEAD_DIM], pl.FP32],
-        norm_w: pl.Tensor[[HEAD_DIM], pl.FP32],
-        cos: pl.Tensor[[1, HALF], pl.FP32],
-        sin: pl.Tensor[[1, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
-        kv_cache: pl.InOut[pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16]],
-        start_pos: pl.Scalar[pl.INT32],
-        rotate: pl.Scalar[pl.BOOL],
-        kv: pl.Out[pl.Tensor[[B, S, HEAD_DIM], pl.FP32]],
-    ):
+        kv_state: pl.InOut[State], score_state: pl.InOut[State],
+        x: X, wkv: Weight, wgate: Weight, ape: Ape,
+        norm_w: NormW, cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector, hadamard: Hadamard,
+        kv_cache: pl.InOut[Cache], start_pos: Int32, rotate: pl.Scalar[pl.BOOL], kv: pl.Out[Tokens],
+    ):  # fmt: skip
         kvp = pl.create_tensor([B, S, HEAD_DIM], pl.FP32)
         scp = pl.create_tensor([B, S, HEAD_DIM], pl.FP32)
         kv = zero_kv(kv)
@@ -424,8 +334,7 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
                     b0 = (i // HEAD_BLOCKS) * BATCH_CHUNK_1
                     h0 = (i % HEAD_BLOCKS) * HEAD_CHUNK
                     pooled = pool_seeded_by_slot(kv_state, score_state, pooled, b0, h0)
-            normed = pl.create_tensor([B, HEAD_DIM], pl.BF16)
-            normed = norm_and_rope(pooled, norm_w, cos, sin, even_select, odd_select, normed)
+            normed = norm_and_rope(pooled, norm_w, cos, sin, even_select, odd_select)
             y = pl.create_tensor([B, HEAD_DIM], pl.FP32)
             if rotate:
                 y = kv_hadamard(normed, hadamard, y)
@@ -445,4 +354,8 @@ def build_compressor_r128(cfg: CompressorR128Config) -> CompressorR128:
         rmsnorm_block=rmsnorm_block, rope_block=rope_block,
         kv_write_block=kv_write_block, hadamard_block=hadamard_block, cache_write_block=cache_write_block,
     )  # fmt: skip
-    return CompressorR128(cfg, compressor_r128_parallel, compressor_r128_spmd, stages)
+    types = SimpleNamespace(
+        Index=Index, Int32=Int32, X=X, Tokens=Tokens, NormW=NormW, Angle=Angle, Selector=Selector,
+        Hadamard=Hadamard, Cache=Cache,
+    )  # fmt: skip
+    return CompressorR128(cfg, compressor_r128_parallel, compressor_r128_spmd, stages, types)

@@ -41,8 +41,8 @@ def _r128_config(cfg: CompressorR4Config, **changes: int) -> CompressorR128Confi
 def build_compressor_r4(cfg: CompressorR4Config) -> Any:
     """Define the `pl.jit` entry for `cfg` (arguments in `cases.ARG_ORDER`); the locals are folded constants."""
     B, S, D, R = cfg.B, cfg.S, cfg.D, cfg.R
-    HEAD_DIM, OUT_DIM, STATE_LEN, CACHE_ROWS = cfg.HEAD_DIM, cfg.OUT_DIM, cfg.STATE_LEN, cfg.CACHE_ROWS
-    ROPE, HALF = cfg.ROPE, cfg.ROPE // 2
+    HEAD_DIM, OUT_DIM, STATE_LEN = cfg.HEAD_DIM, cfg.OUT_DIM, cfg.STATE_LEN
+    ROPE = cfg.ROPE
     OUT_CHUNK, HEAD_CHUNK = cfg.OUT_CHUNK, cfg.HEAD_CHUNK
     BATCH_CHUNK_0, BATCH_CHUNK_1 = cfg.BATCH_CHUNK_0, cfg.BATCH_CHUNK_1
     OUT_BLOCKS = OUT_DIM // OUT_CHUNK  # column blocks of the projections and states
@@ -50,23 +50,27 @@ def build_compressor_r4(cfg: CompressorR4Config) -> Any:
     HEAD_BLOCKS = HEAD_DIM // HEAD_CHUNK
     GROUPS_0, GROUPS_1 = B // BATCH_CHUNK_0, B // BATCH_CHUNK_1
 
-    head = build_compressor_r128(_r128_config(cfg)).stages
+    head_compressor = build_compressor_r128(_r128_config(cfg))
+    head = head_compressor.stages
     zero_kv, rmsnorm_block, rope_block = head.zero_kv, head.rmsnorm_block, head.rope_block
     kv_write_block, hadamard_block, cache_write_block = head.kv_write_block, head.hadamard_block, head.cache_write_block
     project_columns = build_compressor_r128(_r128_config(cfg, NOPE=OUT_DIM - ROPE)).stages.project_columns
     pool_seeded_by_slot = build_compressor_r128(_r128_config(cfg, R=STATE_LEN)).stages.pool_seeded_by_slot
 
+    # Parameter types: the head-wide ones as in compressor_r128.py, the OUT_DIM-wide ones named here.
+    t = head_compressor.types
+    Index, Int32, X, Kv, NormW, Hadamard, Cache = t.Index, t.Int32, t.X, t.Tokens, t.NormW, t.Hadamard, t.Cache
+    Angle, Selector = t.Angle, t.Selector  # cos, sin; even_select, odd_select
+    Weight = pl.Tensor[[D, OUT_DIM], pl.BF16]  # wkv, wgate
+    Tokens = pl.Tensor[[B, S, OUT_DIM], pl.FP32]  # the projections kvp, scp
+    Ape = pl.Tensor[[R, OUT_DIM], pl.FP32]
+    State = pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32]  # kv_state, score_state
+    Window = pl.Tensor[[B, STATE_LEN, HEAD_DIM], pl.FP32]  # the overlapped window of one state
+
     @pl.jit.inline
     def scatter_tokens(
-        kvp: pl.Tensor[[B, S, OUT_DIM], pl.FP32],
-        scp: pl.Tensor[[B, S, OUT_DIM], pl.FP32],
-        ape: pl.Tensor[[R, OUT_DIM], pl.FP32],
-        kv_state: pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32],
-        start_pos: pl.Scalar[pl.INT32],
-        first: pl.Scalar[pl.INT32],
-        last: pl.Scalar[pl.INT32],
-        o0: pl.Scalar[pl.INDEX],
+        kvp: Tokens, scp: Tokens, ape: Ape, kv_state: State, score_state: State,
+        start_pos: Int32, first: Int32, last: Int32, o0: Index,
     ):
         """Tokens first..last-1 into current-window slot R + r, r = (start_pos + s) % R, columns o0:o0+OUT_CHUNK
         (the score plus ape[r])."""
@@ -79,12 +83,7 @@ def build_compressor_r4(cfg: CompressorR4Config) -> Any:
         return kv_state, score_state
 
     @pl.jit.inline
-    def gather_overlap(
-        state: pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32],
-        window: pl.Tensor[[B, STATE_LEN, HEAD_DIM], pl.FP32],
-        b0: pl.Scalar[pl.INDEX],
-        h0: pl.Scalar[pl.INDEX],
-    ):
+    def gather_overlap(state: State, window: Window, b0: Index, h0: Index):
         """window[b0.., :, h0..] = cat(state[b0.., 0:R, h0..] (front), state[b0.., R:2R, HEAD_DIM+h0..] (back))."""
         for j in pl.range(R):
             front = pl.slice(state, [BATCH_CHUNK_1, 1, HEAD_CHUNK], [b0, j, h0])
@@ -94,11 +93,7 @@ def build_compressor_r4(cfg: CompressorR4Config) -> Any:
         return window
 
     @pl.jit.inline
-    def shift_window(
-        kv_state: pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32],
-        score_state: pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32],
-        o0: pl.Scalar[pl.INDEX],
-    ):
+    def shift_window(kv_state: State, score_state: State, o0: Index):
         """Slots R..2R-1 (the window just pooled) become slots 0..R-1, columns o0:o0+OUT_CHUNK."""
         kv_state = pl.assemble(kv_state, pl.slice(kv_state, [B, R, OUT_CHUNK], [0, R, o0]), [0, 0, o0])
         score_state = pl.assemble(score_state, pl.slice(score_state, [B, R, OUT_CHUNK], [0, R, o0]), [0, 0, o0])
@@ -106,23 +101,11 @@ def build_compressor_r4(cfg: CompressorR4Config) -> Any:
 
     @pl.jit
     def compressor_r4_spmd(
-        kv_state: pl.InOut[pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32]],
-        score_state: pl.InOut[pl.Tensor[[B, STATE_LEN, OUT_DIM], pl.FP32]],
-        x: pl.Tensor[[B, S, D], pl.BF16],
-        wkv: pl.Tensor[[D, OUT_DIM], pl.BF16],
-        wgate: pl.Tensor[[D, OUT_DIM], pl.BF16],
-        ape: pl.Tensor[[R, OUT_DIM], pl.FP32],
-        norm_w: pl.Tensor[[HEAD_DIM], pl.FP32],
-        cos: pl.Tensor[[1, HALF], pl.FP32],
-        sin: pl.Tensor[[1, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        hadamard: pl.Tensor[[HEAD_DIM, HEAD_DIM], pl.BF16],
-        kv_cache: pl.InOut[pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16]],
-        start_pos: pl.Scalar[pl.INT32],
-        rotate: pl.Scalar[pl.BOOL],
-        kv: pl.Out[pl.Tensor[[B, S, HEAD_DIM], pl.FP32]],
-    ):
+        kv_state: pl.InOut[State], score_state: pl.InOut[State],
+        x: X, wkv: Weight, wgate: Weight, ape: Ape,
+        norm_w: NormW, cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector, hadamard: Hadamard,
+        kv_cache: pl.InOut[Cache], start_pos: Int32, rotate: pl.Scalar[pl.BOOL], kv: pl.Out[Kv],
+    ):  # fmt: skip
         kvp = pl.create_tensor([B, S, OUT_DIM], pl.FP32)
         scp = pl.create_tensor([B, S, OUT_DIM], pl.FP32)
         kv = zero_kv(kv)

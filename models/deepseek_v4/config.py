@@ -54,15 +54,18 @@ class CompressorR128Config:
             raise ValueError(f"S={self.S} must be in [1, R={self.R}]")
 
 
-FULL = CompressorR128Config(
+# Sizes and tilings shared by the ratio-128 and ratio-4 compressors (each keeps its own R).
+_COMPRESSOR_FULL_SIZES = dict(
     B=64, S=2, D=4096, NOPE=448, ROPE=64, MAX_SEQ=8192,
     K_CHUNK=512, OUT_CHUNK=64, BATCH_CHUNK_0=64, BATCH_CHUNK_1=16, HEAD_CHUNK=64,
 )  # fmt: skip
-
-REDUCED = CompressorR128Config(
+_COMPRESSOR_REDUCED_SIZES = dict(
     B=4, S=2, D=256, NOPE=64, ROPE=64, MAX_SEQ=512,
     K_CHUNK=128, OUT_CHUNK=32, BATCH_CHUNK_0=4, BATCH_CHUNK_1=2, HEAD_CHUNK=32,
 )  # fmt: skip
+
+FULL = CompressorR128Config(**_COMPRESSOR_FULL_SIZES)
+REDUCED = CompressorR128Config(**_COMPRESSOR_REDUCED_SIZES)
 
 CONFIGS = {"full": FULL, "reduced": REDUCED}
 
@@ -166,15 +169,8 @@ class CompressorR4Config(CompressorR128Config):
             raise ValueError(f"COFF={self.COFF}: the overlap compressor pools exactly two windows")
 
 
-FULL_R4 = CompressorR4Config(
-    B=64, S=2, D=4096, NOPE=448, ROPE=64, MAX_SEQ=8192,
-    K_CHUNK=512, OUT_CHUNK=64, BATCH_CHUNK_0=64, BATCH_CHUNK_1=16, HEAD_CHUNK=64,
-)  # fmt: skip
-
-REDUCED_R4 = CompressorR4Config(
-    B=4, S=2, D=256, NOPE=64, ROPE=64, MAX_SEQ=512,
-    K_CHUNK=128, OUT_CHUNK=32, BATCH_CHUNK_0=4, BATCH_CHUNK_1=2, HEAD_CHUNK=32,
-)  # fmt: skip
+FULL_R4 = CompressorR4Config(**_COMPRESSOR_FULL_SIZES)
+REDUCED_R4 = CompressorR4Config(**_COMPRESSOR_REDUCED_SIZES)
 
 R4_CONFIGS = {"full": FULL_R4, "reduced": REDUCED_R4}
 

@@ -11,7 +11,8 @@ slot R-1) in the kernel; with reduction order and exp ulps that is all that diff
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -118,11 +119,18 @@ def compressor_r128(cfg: CompressorR128Config, inputs: Mapping[str, object]) -> 
     return compressor_step(cfg, inputs, coff=1)
 
 
-def mismatches(got: Mapping[str, object], expected: Mapping[str, torch.Tensor]) -> list[str]:
-    """One line per output outside its KERNELS.md tolerance (`COMPARE`); [] if all agree."""
+def tolerance_problems(
+    got: Mapping[str, object], expected: Mapping[str, torch.Tensor], compare: Mapping[str, Any], names: Iterable[str]
+) -> list[str]:
+    """One line per output in `names` outside its golden-harness comparator `compare[name]`; [] if all agree."""
     problems = []
-    for name in OUTPUTS:
-        c = COMPARE[name](np.asarray(got[name]), expected[name].double().numpy(), {})
+    for name in names:
+        c = compare[name](np.asarray(got[name]), expected[name].double().numpy(), {})
         if not c.passed:
             problems.append(f"{name}: {c.summary}")
     return problems
+
+
+def mismatches(got: Mapping[str, object], expected: Mapping[str, torch.Tensor]) -> list[str]:
+    """One line per output outside its KERNELS.md tolerance (`COMPARE`); [] if all agree."""
+    return tolerance_problems(got, expected, COMPARE, OUTPUTS)

@@ -5,11 +5,10 @@ visible rows shows.  With few index heads, relu zeroes every head of some keys, 
 occur and the tie-aware top-k comparison is exercised.
 """
 
-import ml_dtypes
 import numpy as np
 import torch
 
-from .cases import hadamard, pair_selectors
+from .cases import arguments_in_order, hadamard, pair_selectors
 from .config import IndexerConfig
 
 ARG_ORDER = (
@@ -72,15 +71,7 @@ def tied_rows(cache: torch.Tensor, group: int) -> torch.Tensor:
 
 def kernel_args(inputs: dict[str, object]) -> list[object]:
     """The inputs as kernel arguments in `ARG_ORDER` (fresh numpy arrays, bf16 via ml_dtypes)."""
-
-    def to_numpy(v: object) -> object:
-        if not isinstance(v, torch.Tensor):
-            return v
-        if v.dtype == torch.bfloat16:
-            return v.float().numpy().astype(ml_dtypes.bfloat16)
-        return v.numpy().copy()
-
-    return [to_numpy(inputs[name]) for name in ARG_ORDER]
+    return arguments_in_order(inputs, ARG_ORDER)
 
 
 def named(args: list[object]) -> dict[str, np.ndarray]:

@@ -67,17 +67,21 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
     LORA_BLOCKS = O_LORA // LORA_CHUNK
     O_R_COLS = O_GROUPS * O_LORA
 
+    # Parameter types, named once for the helpers and both entries.
+    Index = pl.Scalar[pl.INDEX]
+    Heads = pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16]  # q, out
+    WinKv, CmpKv = pl.Tensor[[B, WIN, HEAD_DIM], pl.BF16], pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16]
+    Idx, Sink = pl.Tensor[[B, S, NK], pl.INT32], pl.Tensor[[H], pl.FP32]
+    Angle, Selector = pl.Tensor[[B, S, HALF], pl.FP32], pl.Tensor[[ROPE, HALF], pl.BF16]  # cos, sin; even/odd_select
+    KvRows, Bias = pl.Tensor[[B, S, NK_PAD, HEAD_DIM], pl.BF16], pl.Tensor[[B, S, NK_PAD], pl.FP32]  # gathered keys
+    LoraRows, QuantRows = pl.Tensor[[T, O_R_COLS], pl.FP32], pl.Tensor[[T, O_R_COLS], pl.INT8]  # o_r, o_i8
+    ActScale, WoB = pl.Tensor[[T, 1], pl.FP32], pl.Tensor[[D, O_R_COLS], pl.INT8]
+    WoA, WoBScale = pl.Tensor[[O_GROUPS, O_LORA, O_GROUP_IN], pl.BF16], pl.Tensor[[D], pl.FP32]
+    AttnOut = pl.Tensor[[B, S, D], pl.BF16]
+
     # ------------------------------------------------------------------------------- task bodies
     @pl.jit.inline
-    def gather_token(
-        idx: pl.Tensor[[B, S, NK], pl.INT32],
-        win_kv: pl.Tensor[[B, WIN, HEAD_DIM], pl.BF16],
-        cmp_kv: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        kv_rows: pl.Tensor[[B, S, NK_PAD, HEAD_DIM], pl.BF16],
-        bias: pl.Tensor[[B, S, NK_PAD], pl.FP32],
-        b: pl.Scalar[pl.INDEX],
-        s: pl.Scalar[pl.INDEX],
-    ):
+    def gather_token(idx: Idx, win_kv: WinKv, cmp_kv: CmpKv, kv_rows: KvRows, bias: Bias, b: Index, s: Index):
         """kv_rows[b, s, k] = the row idx[b, s, k] names (zeros for padding), bias[b, s, k] = 0 | NEG_BIG."""
         for k in pl.range(NK):
             row_id = pl.read(idx, [b, s, k])
@@ -98,12 +102,12 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
         return kv_rows, bias
 
     @pl.jit.inline
-    def key_tile(kv_rows: pl.Tensor[[B, S, NK_PAD, HEAD_DIM], pl.BF16], b, s, k0):
+    def key_tile(kv_rows: KvRows, b, s, k0):
         """The gathered keys k0..k0+KEY_TILE of token (b, s) as a [KEY_TILE, HEAD_DIM] bf16 tile."""
         return pl.reshape(pl.slice(kv_rows, [1, 1, KEY_TILE, HEAD_DIM], [b, s, k0, 0]), [KEY_TILE, HEAD_DIM])
 
     @pl.jit.inline
-    def tile_scores(qt, kt, bias: pl.Tensor[[B, S, NK_PAD], pl.FP32], b, s, k0):
+    def tile_scores(qt, kt, bias: Bias, b, s, k0):
         """q·Kᵀ·HEAD_DIM^-0.5 + bias of one key tile, [HEAD_CHUNK, KEY_TILE] f32."""
         sc = pl.mul(pl.matmul(qt, kt, b_trans=True), SCALE)
         bias_row = pl.reshape(pl.slice(bias, [1, 1, KEY_TILE], [b, s, k0]), [1, KEY_TILE])
@@ -112,12 +116,8 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
     @pl.jit.inline
     def inverse_rope(
         o_rope,  # [HEAD_CHUNK, ROPE] bf16 tile
-        cos: pl.Tensor[[B, S, HALF], pl.FP32],
-        sin: pl.Tensor[[B, S, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        b,
-        s,
+        cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
+        b, s,
     ):
         """Conjugate rotation of the (2i, 2i+1) pairs: (e·c + o·s, o·c − e·s) in f32, bf16 result.
         De-/re-interleaving by 0/1 matmuls is exact (one non-zero term per output)."""
@@ -135,18 +135,10 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
 
     @pl.jit.inline
     def attend_block(
-        q: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        kv_rows: pl.Tensor[[B, S, NK_PAD, HEAD_DIM], pl.BF16],
-        bias: pl.Tensor[[B, S, NK_PAD], pl.FP32],
-        attn_sink: pl.Tensor[[H], pl.FP32],
-        cos: pl.Tensor[[B, S, HALF], pl.FP32],
-        sin: pl.Tensor[[B, S, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        out: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        b: pl.Scalar[pl.INDEX],
-        s: pl.Scalar[pl.INDEX],
-        h0: pl.Scalar[pl.INDEX],
+        q: Heads, kv_rows: KvRows, bias: Bias, attn_sink: Sink,
+        cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
+        out: Heads,
+        b: Index, s: Index, h0: Index,
     ):
         """out[b, s, h0:h0+HEAD_CHUNK] for one token and head chunk: flash attention over the key tiles
         (tile 0 seeds the running max / denominator / accumulator), sink, bf16, inverse RoPE."""
@@ -177,13 +169,7 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
         return out
 
     @pl.jit.inline
-    def project_a_block(
-        o: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        wo_a: pl.Tensor[[O_GROUPS, O_LORA, O_GROUP_IN], pl.BF16],
-        o_r: pl.Tensor[[T, O_R_COLS], pl.FP32],
-        g: pl.Scalar[pl.INDEX],
-        n0: pl.Scalar[pl.INDEX],
-    ):
+    def project_a_block(o: Heads, wo_a: WoA, o_r: LoraRows, g: Index, n0: Index):
         """o_r[:, g·O_LORA + n0 ..+LORA_CHUNK] = o[:, :, heads of g] (as [T, O_GROUP_IN]) @ wo_a[g, n0..]ᵀ."""
         h_first = g * HEADS_PER_GROUP
         oh = pl.reshape(pl.slice(o, [B, S, 1, HEAD_DIM], [0, 0, h_first, 0]), [T, HEAD_DIM])
@@ -197,12 +183,7 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
         return o_r
 
     @pl.jit.inline
-    def quant_rows(
-        o_r: pl.Tensor[[T, O_R_COLS], pl.FP32],
-        o_i8: pl.Tensor[[T, O_R_COLS], pl.INT8],
-        act_scale: pl.Tensor[[T, 1], pl.FP32],
-        t0: pl.Scalar[pl.INDEX],
-    ):
+    def quant_rows(o_r: LoraRows, o_i8: QuantRows, act_scale: ActScale, t0: Index):
         """Per-row int8 of rows t0..t0+QUANT_ROWS: a max pass, then a quantise pass, over LORA_CHUNK columns."""
         amax = pl.full([QUANT_ROWS, 1], pl.FP32, INT8_AMAX_EPS)
         for c0 in pl.range(0, O_R_COLS, LORA_CHUNK):
@@ -217,12 +198,7 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
 
     @pl.jit.inline
     def project_b_block(
-        o_i8: pl.Tensor[[T, O_R_COLS], pl.INT8],
-        act_scale: pl.Tensor[[T, 1], pl.FP32],
-        wo_b: pl.Tensor[[D, O_R_COLS], pl.INT8],
-        wo_b_scale: pl.Tensor[[D], pl.FP32],
-        attn_out: pl.Tensor[[B, S, D], pl.BF16],
-        d0: pl.Scalar[pl.INDEX],
+        o_i8: QuantRows, act_scale: ActScale, wo_b: WoB, wo_b_scale: WoBScale, attn_out: AttnOut, d0: Index,
     ):
         """attn_out[:, :, d0..d0+OUT_CHUNK] = bf16(f32(o_i8 @ wo_b[d0..]ᵀ) · act_scale · wo_b_scale[d0..])."""
         acc = pl.matmul(
@@ -241,16 +217,9 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
     # ------------------------------------------------------------------------------- dispatch sites
     @pl.jit.inline
     def attention_core(
-        q: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        win_kv: pl.Tensor[[B, WIN, HEAD_DIM], pl.BF16],
-        cmp_kv: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        idx: pl.Tensor[[B, S, NK], pl.INT32],
-        attn_sink: pl.Tensor[[H], pl.FP32],
-        cos: pl.Tensor[[B, S, HALF], pl.FP32],
-        sin: pl.Tensor[[B, S, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        out: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
+        q: Heads, win_kv: WinKv, cmp_kv: CmpKv, idx: Idx, attn_sink: Sink,
+        cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
+        out: Heads,
     ):
         """kv_gather (one block per token) then sparse_attn (one block per token x head chunk)."""
         kv_rows = pl.create_tensor([B, S, NK_PAD, HEAD_DIM], pl.BF16)
@@ -268,35 +237,18 @@ def build_sparse_attention(cfg: SparseAttentionConfig) -> SparseAttention:
     # ------------------------------------------------------------------------------- the two entries
     @pl.jit
     def sparse_attention(
-        q: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        win_kv: pl.Tensor[[B, WIN, HEAD_DIM], pl.BF16],
-        cmp_kv: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        idx: pl.Tensor[[B, S, NK], pl.INT32],
-        attn_sink: pl.Tensor[[H], pl.FP32],
-        cos: pl.Tensor[[B, S, HALF], pl.FP32],
-        sin: pl.Tensor[[B, S, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        out: pl.Out[pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16]],
+        q: Heads, win_kv: WinKv, cmp_kv: CmpKv, idx: Idx, attn_sink: Sink,
+        cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
+        out: pl.Out[Heads],
     ):
         out = attention_core(q, win_kv, cmp_kv, idx, attn_sink, cos, sin, even_select, odd_select, out)
         return out
 
     @pl.jit
     def sparse_attention_oproj(
-        q: pl.Tensor[[B, S, H, HEAD_DIM], pl.BF16],
-        win_kv: pl.Tensor[[B, WIN, HEAD_DIM], pl.BF16],
-        cmp_kv: pl.Tensor[[B, CACHE_ROWS, HEAD_DIM], pl.BF16],
-        idx: pl.Tensor[[B, S, NK], pl.INT32],
-        attn_sink: pl.Tensor[[H], pl.FP32],
-        cos: pl.Tensor[[B, S, HALF], pl.FP32],
-        sin: pl.Tensor[[B, S, HALF], pl.FP32],
-        even_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        odd_select: pl.Tensor[[ROPE, HALF], pl.BF16],
-        wo_a: pl.Tensor[[O_GROUPS, O_LORA, O_GROUP_IN], pl.BF16],
-        wo_b: pl.Tensor[[D, O_R_COLS], pl.INT8],
-        wo_b_scale: pl.Tensor[[D], pl.FP32],
-        attn_out: pl.Out[pl.Tensor[[B, S, D], pl.BF16]],
+        q: Heads, win_kv: WinKv, cmp_kv: CmpKv, idx: Idx, attn_sink: Sink,
+        cos: Angle, sin: Angle, even_select: Selector, odd_select: Selector,
+        wo_a: WoA, wo_b: WoB, wo_b_scale: WoBScale, attn_out: pl.Out[AttnOut],
     ):
         o = pl.create_tensor([B, S, H, HEAD_DIM], pl.BF16)
         o = attention_core(q, win_kv, cmp_kv, idx, attn_sink, cos, sin, even_select, odd_select, o)

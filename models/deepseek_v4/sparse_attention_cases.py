@@ -10,13 +10,12 @@ Every token keeps at least one real window id (a decode token always sees itself
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 import torch
 
 from ppc.runtime.golden import TensorSpec
 
-from .cases import pair_selectors
+from .cases import arguments_in_order, pair_selectors
 from .config import SparseAttentionConfig
 from .sparse_attention_golden import OPROJ_OUTPUTS, OUTPUTS
 
@@ -77,13 +76,7 @@ def make_inputs(cfg: SparseAttentionConfig, case: str, seed: int = 0) -> dict[st
 def kernel_args(inputs: dict[str, torch.Tensor], order: tuple[str, ...] = ARG_ORDER) -> list[np.ndarray]:
     """The inputs as kernel arguments in `order` (`ARG_ORDER` of the core entry, `OPROJ_ARG_ORDER` of the
     one with the output projection): fresh numpy arrays (bf16 via ml_dtypes)."""
-
-    def to_numpy(v: torch.Tensor) -> np.ndarray:
-        if v.dtype == torch.bfloat16:
-            return v.float().numpy().astype(ml_dtypes.bfloat16)
-        return v.numpy().copy()
-
-    return [to_numpy(inputs[name]) for name in order]
+    return arguments_in_order(inputs, order)
 
 
 def named(args: list[np.ndarray], order: tuple[str, ...] = ARG_ORDER) -> dict[str, np.ndarray]:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import torch
 
 from ppc.runtime.golden import ratio_allclose
 
 from .config import SparseAttentionConfig
+from .golden import tolerance_problems
 from .sparse_attention import INT8_AMAX_EPS, INT8_SCALE_MAX, NEG_BIG
 
 OUTPUTS = ("out",)
@@ -106,9 +106,4 @@ def sparse_attention_oproj(cfg: SparseAttentionConfig, inputs: Mapping[str, obje
 
 def mismatches(got: Mapping[str, object], expected: Mapping[str, torch.Tensor]) -> list[str]:
     """One line per output in `expected` outside its KERNELS.md tolerance (`COMPARE`); [] if all agree."""
-    problems = []
-    for name in expected:
-        c = COMPARE[name](np.asarray(got[name]), expected[name].double().numpy(), {})
-        if not c.passed:
-            problems.append(f"{name}: {c.summary}")
-    return problems
+    return tolerance_problems(got, expected, COMPARE, expected)

@@ -7,10 +7,13 @@ the kernel's rounding points (pooled, normed, roped, cache).
 
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 import pytest
 import torch
+from golden_checks import (
+    assert_compressor_matches, assert_only_token_slots_written, assert_rotation_is_the_hadamard,
+    assert_window_positions, bf16, compressor_start, f64,
+)  # fmt: skip
 
 from ppc.models.deepseek_v4 import golden
 from ppc.models.deepseek_v4.cases import make_inputs, pair_selectors, start_pos_cases
@@ -18,28 +21,13 @@ from ppc.models.deepseek_v4.config import FULL, REDUCED
 
 CFG = REDUCED
 CASES = start_pos_cases(CFG)
-KV_TOL = {"atol": 1e-4, "rtol": 1 / 128}
-STATE_TOL = {"atol": 1e-3, "rtol": 1e-3}
-
-
-def f64(t: torch.Tensor) -> np.ndarray:
-    return t.double().numpy()
-
-
-def bf16(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float32).astype(ml_dtypes.bfloat16).astype(np.float64)
 
 
 def reference(inp: dict) -> dict[str, np.ndarray]:
     """KERNELS.md §1 in float64 with bf16 rounding at the kernel's rounding points."""
     B, S, R, NOPE, HD = CFG.B, CFG.S, CFG.R, CFG.NOPE, CFG.HEAD_DIM
     start_pos, rotate = inp["start_pos"], inp["rotate"]
-    kv_state, score_state = f64(inp["kv_state"]).copy(), f64(inp["score_state"]).copy()
-    cache = f64(inp["kv_cache"]).copy()
-    x = f64(inp["x"])
-    kvp = np.einsum("bsd,dc->bsc", x, f64(inp["wkv"]))
-    scp = np.einsum("bsd,dc->bsc", x, f64(inp["wgate"]))
-    ape = f64(inp["ape"])
+    kv_state, score_state, cache, kvp, scp, ape = compressor_start(inp)
 
     pos_in = start_pos % R
     pre = min(S, R - pos_in)
@@ -75,35 +63,23 @@ def run(case: str, rotate: bool, seed: int = 0) -> tuple[dict, dict, dict]:
 
 def test_cases_cover_the_three_window_positions():
     R, S = CFG.R, CFG.S
-    none, aligned, crossing = CASES["none"], CASES["aligned"], CASES["crossing"]
-    assert none % R + S < R
-    assert (aligned + S) % R == 0
-    assert crossing % R == R - 1
-    assert golden.window_split(none, S, R) == (S, False)
-    assert golden.window_split(aligned, S, R) == (S, True)
-    assert golden.window_split(crossing, S, R) == (1, True)
+    assert_window_positions(CASES, R, S)
+    assert golden.window_split(CASES["none"], S, R) == (S, False)
+    assert golden.window_split(CASES["aligned"], S, R) == (S, True)
+    assert golden.window_split(CASES["crossing"], S, R) == (1, True)
 
 
 @pytest.mark.parametrize("case", ["none", "aligned", "crossing"])
 @pytest.mark.parametrize("rotate", [False, True])
 def test_golden_matches_float64_reference(case: str, rotate: bool):
     _, got, want = run(case, rotate)
-    np.testing.assert_allclose(f64(got["kv"]), want["kv"], **KV_TOL)
-    np.testing.assert_allclose(f64(got["kv_cache"]), want["kv_cache"], **KV_TOL)
-    for name in golden.STATE_OUTPUTS:
-        np.testing.assert_allclose(f64(got[name]), want[name], **STATE_TOL)
+    assert_compressor_matches(got, want)
 
 
 def test_no_compression_only_touches_the_token_slots():
     inp, got, _ = run("none", rotate=True)
-    start_pos = CASES["none"]
-    assert not got["kv"].any()
-    assert torch.equal(got["kv_cache"], inp["kv_cache"])
-    slots = [(start_pos + s) % CFG.R for s in range(CFG.S)]
-    untouched = [r for r in range(CFG.R) if r not in slots]
-    for name in golden.STATE_OUTPUTS:
-        assert torch.equal(got[name][:, untouched], inp[name][:, untouched])
-        assert not torch.equal(got[name][:, slots], inp[name][:, slots])
+    slots = [(CASES["none"] + s) % CFG.R for s in range(CFG.S)]
+    assert_only_token_slots_written(inp, got, slots, CFG.R)
 
 
 @pytest.mark.parametrize("case", ["aligned", "crossing"])
@@ -131,11 +107,7 @@ def test_crossing_fills_the_next_window_after_pooling():
 
 
 def test_rotation_is_the_hadamard_of_the_unrotated_result():
-    _, plain, _ = run("aligned", rotate=False)
-    inp, rotated, _ = run("aligned", rotate=True)
-    np.testing.assert_allclose(
-        f64(rotated["kv"][:, 0]), f64(plain["kv"][:, 0]) @ f64(inp["hadamard"]), **KV_TOL
-    )
+    assert_rotation_is_the_hadamard(run)
 
 
 def test_rope_selectors_deinterleave_pairs():

@@ -11,11 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from golden_checks import (
+    assert_compressor_matches, assert_only_token_slots_written, assert_rotation_is_the_hadamard,
+    assert_window_positions, bf16, compressor_start, f64,
+)  # fmt: skip
+
 from ppc.models.deepseek_v4 import golden
 from ppc.models.deepseek_v4.compressor_r4_cases import make_inputs, start_pos_cases
 from ppc.models.deepseek_v4.compressor_r4_golden import compressor_r4
 from ppc.models.deepseek_v4.config import FULL_R4, REDUCED_R4, CompressorR4Config
-from test_compressor_r128_golden import KV_TOL, STATE_TOL, bf16, f64
 
 CFG = REDUCED_R4
 CASES = start_pos_cases(CFG)
@@ -25,12 +29,7 @@ def reference(inp: dict) -> dict[str, np.ndarray]:
     """KERNELS.md §2 in float64 with bf16 rounding at the kernel's rounding points."""
     B, S, R, NOPE, HD = CFG.B, CFG.S, CFG.R, CFG.NOPE, CFG.HEAD_DIM
     start_pos, rotate = inp["start_pos"], inp["rotate"]
-    kv_state, score_state = f64(inp["kv_state"]).copy(), f64(inp["score_state"]).copy()
-    cache = f64(inp["kv_cache"]).copy()
-    x = f64(inp["x"])
-    kvp = np.einsum("bsd,dc->bsc", x, f64(inp["wkv"]))
-    scp = np.einsum("bsd,dc->bsc", x, f64(inp["wgate"]))
-    ape = f64(inp["ape"])
+    kv_state, score_state, cache, kvp, scp, ape = compressor_start(inp)
 
     def put(s: int) -> None:
         r = (start_pos + s) % R
@@ -68,34 +67,21 @@ def run(case: str, rotate: bool, seed: int = 0) -> tuple[dict, dict, dict]:
 
 
 def test_cases_cover_the_three_window_positions():
-    R, S = CFG.R, CFG.S
-    none, aligned, crossing = CASES["none"], CASES["aligned"], CASES["crossing"]
-    assert none % R + S < R
-    assert (aligned + S) % R == 0
-    assert crossing % R == R - 1
-    assert aligned // R == crossing // R == 5
+    assert_window_positions(CASES, CFG.R, CFG.S)
+    assert CASES["aligned"] // CFG.R == CASES["crossing"] // CFG.R == 5
 
 
 @pytest.mark.parametrize("case", ["none", "aligned", "crossing"])
 @pytest.mark.parametrize("rotate", [False, True])
 def test_golden_matches_float64_reference(case: str, rotate: bool):
     _, got, want = run(case, rotate)
-    np.testing.assert_allclose(f64(got["kv"]), want["kv"], **KV_TOL)
-    np.testing.assert_allclose(f64(got["kv_cache"]), want["kv_cache"], **KV_TOL)
-    for name in golden.STATE_OUTPUTS:
-        np.testing.assert_allclose(f64(got[name]), want[name], **STATE_TOL)
+    assert_compressor_matches(got, want)
 
 
 def test_no_compression_only_touches_current_window_token_slots():
     inp, got, _ = run("none", rotate=True)
-    start_pos = CASES["none"]
-    assert not got["kv"].any()
-    assert torch.equal(got["kv_cache"], inp["kv_cache"])
-    slots = [CFG.R + (start_pos + s) % CFG.R for s in range(CFG.S)]
-    untouched = [r for r in range(CFG.STATE_LEN) if r not in slots]
-    for name in golden.STATE_OUTPUTS:
-        assert torch.equal(got[name][:, untouched], inp[name][:, untouched])
-        assert not torch.equal(got[name][:, slots], inp[name][:, slots])
+    slots = [CFG.R + (CASES["none"] + s) % CFG.R for s in range(CFG.S)]
+    assert_only_token_slots_written(inp, got, slots, CFG.STATE_LEN)
 
 
 def test_aligned_shifts_the_current_window_down():
@@ -137,9 +123,7 @@ def test_pool_reads_front_of_previous_and_back_of_current_window(slots: str, cha
 
 
 def test_rotation_is_the_hadamard_of_the_unrotated_result():
-    _, plain, _ = run("aligned", rotate=False)
-    inp, rotated, _ = run("aligned", rotate=True)
-    np.testing.assert_allclose(f64(rotated["kv"][:, 0]), f64(plain["kv"][:, 0]) @ f64(inp["hadamard"]), **KV_TOL)
+    assert_rotation_is_the_hadamard(run)
 
 
 def test_configs():

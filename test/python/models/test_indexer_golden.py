@@ -5,10 +5,10 @@ rotation element by element, bf16 rounding only at the kernel's rounding points,
 float64 and a per-row descending argsort for the top-k.
 """
 
-import ml_dtypes
 import numpy as np
 import pytest
 import torch
+from golden_checks import bf16, f64
 
 from ppc.models.deepseek_v4 import indexer_golden as golden
 from ppc.models.deepseek_v4.config import INDEXER_FULL, INDEXER_REDUCED
@@ -16,14 +16,6 @@ from ppc.models.deepseek_v4.indexer_cases import make_inputs, start_pos_cases
 
 CFG = INDEXER_REDUCED
 CASES = start_pos_cases(CFG)
-
-
-def f64(t: torch.Tensor) -> np.ndarray:
-    return t.double().numpy()
-
-
-def bf16(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float32).astype(ml_dtypes.bfloat16).astype(np.float64)
 
 
 def quantize(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

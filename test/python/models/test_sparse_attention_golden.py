@@ -8,10 +8,10 @@ inverse RoPE.  The golden must agree within the KERNELS.md attention tolerance.
 
 import dataclasses
 
-import ml_dtypes
 import numpy as np
 import pytest
 import torch
+from golden_checks import bf16, f64
 
 from ppc.models.deepseek_v4 import sparse_attention_golden as golden
 from ppc.models.deepseek_v4.config import SPARSE_ATTENTION_FULL as FULL
@@ -19,14 +19,6 @@ from ppc.models.deepseek_v4.config import SPARSE_ATTENTION_REDUCED as CFG
 from ppc.models.deepseek_v4.sparse_attention_cases import CASES, make_inputs
 
 TOL = {"atol": golden.ATOL, "rtol": golden.RTOL}
-
-
-def f64(t: torch.Tensor) -> np.ndarray:
-    return t.double().numpy()
-
-
-def bf16(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float32).astype(ml_dtypes.bfloat16).astype(np.float64)
 
 
 def reference(cfg, inp: dict) -> np.ndarray:
