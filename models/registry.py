@@ -36,4 +36,5 @@ MODELS: dict[str, Callable[..., ModelRun]] = {
     "compressor_r4": _lazy("compressor_r4_cases"),
     "lightning_indexer": _lazy("indexer_cases"),
     "sparse_attention": _lazy("sparse_attention_cases"),
+    "indexer_compressor": _lazy("indexer_compressor_cases"),
 }

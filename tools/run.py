@@ -5,7 +5,7 @@
     ppc-run lowered.mlir [--entry name] [...same options]
     ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
 
-A named MODEL (compressor_r128, compressor_r4, lightning_indexer, sparse_attention) runs all its
+A named MODEL (compressor_r128, compressor_r4, indexer_compressor, lightning_indexer, sparse_attention) runs all its
 variants on the same inputs, checks each against its torch golden, prints every report and the
 comparison, and with --trace writes one swimlane per variant (swimlane.json -> swimlane.<variant>.json). It needs torch (the test extra) for inputs and goldens.
 

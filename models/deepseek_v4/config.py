@@ -246,3 +246,16 @@ INDEXER_REDUCED = IndexerConfig(
 )  # fmt: skip
 
 INDEXER_CONFIGS = {"full": INDEXER_FULL, "reduced": INDEXER_REDUCED}
+
+
+@dataclass(frozen=True)
+class IndexerCompressorConfig(CompressorR4Config):
+    """One size of the indexer compressor (KERNELS.md §3): the ratio-4 overlap compressor at the index head
+    size (HEAD_DIM = 128 at full size, NOPE 64 + ROPE 64; OUT_DIM 256), always rotated by a HEAD_DIM² hadamard;
+    its cache is the lightning indexer's idx_kv_cache [B, MAX_SEQ / 4, HEAD_DIM]."""
+
+
+INDEXER_COMPRESSOR_FULL = IndexerCompressorConfig(**{**_COMPRESSOR_FULL_SIZES, "NOPE": 64})
+INDEXER_COMPRESSOR_REDUCED = IndexerCompressorConfig(**_COMPRESSOR_REDUCED_SIZES)  # HEAD_DIM already 128
+
+INDEXER_COMPRESSOR_CONFIGS = {"full": INDEXER_COMPRESSOR_FULL, "reduced": INDEXER_COMPRESSOR_REDUCED}

@@ -23,7 +23,7 @@ def test_named_model_runs_both_variants_checks_goldens_and_writes_swimlanes(tmp_
         assert any(e.get("ph") == "X" for e in events)
 
 
-@pytest.mark.parametrize("name", ["compressor_r4", "lightning_indexer", "sparse_attention"])
+@pytest.mark.parametrize("name", ["compressor_r4", "indexer_compressor", "lightning_indexer", "sparse_attention"])
 def test_every_named_model_runs_and_matches_its_golden(name, capsys):
     assert main([name, "--size", "reduced"]) == 0
     out = capsys.readouterr().out
