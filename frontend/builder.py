@@ -29,6 +29,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
 from ppc.dialects.diagnostics import SourceLoc, emit
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
+from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 
@@ -69,23 +70,15 @@ class ModuleBuilder:
     def __init__(self, entry: JitFunction):
         self.entry = entry
         self.helpers: list[func.FuncOp] = []
-        self.symbols: set[str] = set()
+        self.symbols = SymbolNames()
         self.specialised: dict[Any, tuple[str, list[Attribute]]] = {}
         self.active: list[JitFunction] = []
         self.reported_hints: set[str] = set()
 
-    def symbol(self, name: str) -> str:
-        unique, n = name, 0
-        while unique in self.symbols:
-            n += 1
-            unique = f"{name}_{n}"
-        self.symbols.add(unique)
-        return unique
-
     def build(self, args: Sequence[Any]) -> ModuleOp:
         builder = FunctionBuilder(self, self.entry, in_task=self.entry.kind == FuncKind.INCORE)
         self.active.append(self.entry)
-        entry = builder.build_function(self.symbol(self.entry.__name__), builder.entry_params(args), {})
+        entry = builder.build_function(self.symbols.fresh(self.entry.__name__), builder.entry_params(args), {})
         return ModuleOp([entry, *self.helpers])
 
     def instantiate(
@@ -118,7 +111,7 @@ class ModuleBuilder:
             params = builder.helper_params(runtime, caller, node)
             self.active.append(fn)
             try:
-                op = builder.build_function(self.symbol(fn.__name__), params, consts)
+                op = builder.build_function(self.symbols.fresh(fn.__name__), params, consts)
             finally:
                 self.active.pop()
             self.helpers.append(op)

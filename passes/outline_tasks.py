@@ -26,6 +26,7 @@ from xdsl.rewriter import Rewriter
 
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.diagnostics import PlDiagnostic
+from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 
 
@@ -51,22 +52,7 @@ def live_ins(op: Operation) -> list[SSAValue]:
     return list(found)
 
 
-class _Names:
-    """Fresh symbol names for kernels: `name`, `name_1`, `name_2`, ..."""
-
-    def __init__(self, module: ModuleOp):
-        self.taken = {str(o.sym_name.data) for o in module.ops if isinstance(o, FuncOp)}
-
-    def fresh(self, base: str) -> str:
-        name, n = base, 0
-        while name in self.taken:
-            n += 1
-            name = f"{base}_{n}"
-        self.taken.add(name)
-        return name
-
-
-def _outline(scope: TaskScopeOp, func: FuncOp, names: _Names, anchor: Operation) -> FuncOp:
+def _outline(scope: TaskScopeOp, func: FuncOp, names: SymbolNames, anchor: Operation) -> FuncOp:
     """Replace `scope` by a dispatch of a new kernel inserted after `anchor`; return the kernel."""
     base = scope.name_hint.data if scope.name_hint is not None else f"{func.sym_name.data}_task"
     kernel_name = names.fresh(base)
@@ -143,7 +129,7 @@ class OutlineTasksPass(ModulePass):
     name = "pl-outline-tasks"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        names = _Names(op)
+        names = SymbolNames(str(o.sym_name.data) for o in op.ops if isinstance(o, FuncOp))
         for func in [f for f in op.ops if isinstance(f, FuncOp)]:
             scopes = [s for s in func.walk() if isinstance(s, TaskScopeOp)]
             for scope in scopes:
