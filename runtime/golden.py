@@ -233,15 +233,6 @@ def _same_topk_row(ia: np.ndarray, ie: np.ndarray, row: np.ndarray, offset: int,
 
 
 # ------------------------------------------------------------------------------------------- run_jit
-def compile_entry(fn: Any, args: Sequence[Any], platform: str):
-    """`fn.compile(*args, platform=)`; for a jit object without `compile`, its lowered module is prepared here."""
-    if hasattr(fn, "compile"):
-        return fn.compile(*args, platform=platform)
-    from .program import CompiledProgram
-
-    return CompiledProgram(fn.lower(*args), platform)
-
-
 @dataclass
 class GoldenResult:
     """Outcome of `run_jit`: overall pass, one comparison per output, the run and both sets of outputs."""
@@ -262,7 +253,7 @@ class GoldenResult:
 def run_jit(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]], Any], platform: str = "a2a3",
             compare: Mapping[str, Comparator] | None = None, seed: int = 0,
             default: Comparator | None = None) -> GoldenResult:
-    """Compile `fn` (see `compile_entry`) for the specs, run it, run `golden_fn` on torch copies, compare
+    """Compile `fn` (`fn.compile(*args, platform=)`) for the specs, run it, run `golden_fn` on torch copies, compare
     every output.
 
     Outputs are the specs with `is_output=True`; each is compared with `compare[name]` or `default`
@@ -271,7 +262,7 @@ def run_jit(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]]
     inputs = make_inputs(specs, seed)
     golden_tensors = {n: _numpy_to_torch(v) if isinstance(v, np.ndarray) else v for n, v in inputs.items()}
     args = [inputs[s.name] for s in specs]
-    result = compile_entry(fn, args, platform).run(*args)
+    result = fn.compile(*args, platform=platform).run(*args)
     returned = golden_fn(golden_tensors)
     if isinstance(returned, Mapping):
         golden_tensors.update(returned)

@@ -39,7 +39,7 @@ from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
 from ppc.dialects.parsing import parse_mlir
 from ppc.runtime.arguments import Param
 from ppc.runtime.errors import PlRuntimeError
-from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, compile_entry, make_inputs, run_jit
+from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
 from ppc.runtime.program import CompiledProgram, RunResult
 
 
@@ -193,7 +193,7 @@ def run_target(text: str, args: argparse.Namespace) -> Outcome:
         return Outcome(text, checked.run, checked.outputs, checked)
     inputs = make_inputs(target.specs, args.seed)
     values = [inputs[s.name] for s in target.specs]
-    program = target.program or compile_entry(target.fn, values, args.platform)
+    program = target.program or target.fn.compile(*values, platform=args.platform)
     result = program.run(*values)
     outputs = {s.name: inputs[s.name] for s in target.specs if isinstance(s, TensorSpec) and _is_written(s, program)}
     return Outcome(text, result, outputs)

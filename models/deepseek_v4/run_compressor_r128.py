@@ -12,7 +12,7 @@ import argparse
 from collections import Counter
 from dataclasses import dataclass
 
-from ppc.runtime.program import CompiledProgram, RunResult
+from ppc.runtime.program import RunResult
 
 from . import golden
 from .cases import kernel_args, make_inputs, named, start_pos_cases
@@ -42,7 +42,7 @@ def run_variant(cfg: CompressorR128Config, variant: str, inputs: dict, platform:
     """Compile `variant` for these inputs, run it, and compare its written outputs with the golden."""
     entry = getattr(build_compressor_r128(cfg), variant)
     args = kernel_args(inputs)
-    result = CompiledProgram(entry.lower(*args), platform).run(*args)
+    result = entry.compile(*args, platform=platform).run(*args)
     outputs = named(args)
     return VariantRun(variant, result, outputs, golden.mismatches(outputs, golden.compressor_r128(cfg, inputs)))
 

@@ -94,12 +94,12 @@ def test_full_size_matches_golden():
     assert golden.mismatches(INDEXER_FULL, got, golden.indexer(INDEXER_FULL, inputs)) == []
 
 
-def test_run_script_reports_golden_and_sites(capsys):
-    from ppc.models.deepseek_v4.run_indexer import main
+def test_ppc_run_reports_golden_and_sites(capsys):
+    from ppc.tools.run import main
 
-    assert main(["--size", "reduced", "--case", "short"]) == 0
+    assert main(["lightning_indexer", "--size", "reduced"]) == 0
     out = capsys.readouterr().out
-    assert "golden: OK" in out and "Total Test Time" in out
+    assert "golden check: OK" in out and "Total Test Time" in out
     for site in SITES:
         assert f"  {site} " in out
 
