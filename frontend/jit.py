@@ -85,8 +85,10 @@ class JitFunction:
         from .builder import build_module
 
         module = build_module(self, args)
-        ir_after = {"frontend": str(module)}
-        run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, str(m)))
+        # Snapshots are clones, printed only if `ir_after` asks: printing every stage of every compile would
+        # nearly double the compile time of a kernel like the compressor.
+        ir_after = {"frontend": module.clone()}
+        run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
     def __call__(self, *args: Any, platform: str = "a2a3") -> Any:

@@ -43,7 +43,7 @@ class CompiledProgram:
     """A lowered module (one orchestration function + incore kernels) ready to run on `platform`."""
 
     def __init__(self, module: ModuleOp, platform: str = "a2a3", entry: str | None = None,
-                 ir_after: Mapping[str, str] | None = None):
+                 ir_after: Mapping[str, ModuleOp] | None = None):
         self.module = module
         self.platform = platform
         try:
@@ -67,7 +67,7 @@ class CompiledProgram:
         if pass_name not in self._ir_after:
             known = ", ".join(self._ir_after) or "none recorded"
             raise KeyError(f"no IR recorded after pass {pass_name!r} (recorded: {known})")
-        return self._ir_after[pass_name]
+        return str(self._ir_after[pass_name])
 
     def run(self, *args: object) -> RunResult:
         """Execute on the given tensors/scalars; Out/InOut tensors are written back in place on success."""
