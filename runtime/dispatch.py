@@ -16,6 +16,7 @@ from xdsl.dialects.func import FuncOp
 from ..dialects.attributes import FuncKind, KindAttr
 from ..dialects.task_ops import DispatchOp
 from .errors import PlRuntimeError
+from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
 from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_block
 from .pricing import Pricer, core_type_of
@@ -37,15 +38,52 @@ class PreparedKernel:
                 f"kernel '{self.name}' must take the block index (index) as its last parameter", function
             )
         self.core_type = core_type_of(function)
-        self.function = PreparedFunction.prepare(function, f"kernel '{self.name}'", Pricer(cfg, self.core_type))
+        self.pricer = Pricer(cfg, self.core_type)
+        self.function = PreparedFunction.prepare(function, f"kernel '{self.name}'", self.pricer)
+        self.return_op = function.body.block.last_op
 
-    def run_block(self, args: Sequence[object], block: int) -> Recorder:
+    def run_block(self, args: Sequence[object], block: int, blocks: int) -> Recorder:
         rec = Recorder()
         try:
-            self.function.run([*args, block], rec)
+            returned = self.function.run([*args, block], rec)
+            outs = args[len(args) - len(returned):]
+            for i, (out, result) in enumerate(zip(outs, returned)):
+                if not _same_view(out, result):
+                    self._land(i, out, result, blocks, rec)
         except PlRuntimeError as err:
             raise err.with_context(f"kernel '{self.name}' block {block}") from None
         return rec
+
+    def _land(self, i: int, out: GmTensor, result: GmTensor, blocks: int, rec: Recorder) -> None:
+        """Copy a returned tensor that is not the out's buffer into the out (a read of it, a whole-out write):
+        the dispatch's result is the out buffer, so leaving the data elsewhere would silently lose it."""
+        if blocks > 1:
+            raise PlRuntimeError(
+                f"result #{i} is not written into out #{i} but is another tensor; with {blocks} blocks each "
+                "block would replace the whole out, so write (pl.assemble) into the out parameter instead",
+                self.return_op,
+            )
+        if not out.array.flags.writeable:
+            raise PlRuntimeError(
+                f"result #{i} replaces out #{i}, a tensor the entry received as an In argument; declare it "
+                "pl.Out or pl.InOut", self.return_op,
+            )
+        whole = (0,) * result.array.ndim
+        rec.reads.append(result.region(whole, result.shape))
+        out.array[...] = result.array
+        rec.writes.append(out.region(whole, out.shape))
+        eb = out.array.dtype.itemsize
+        rows, row = result.transfer_shape(result.shape)
+        load = self.pricer.load(self.return_op, rows, row * eb, 1)
+        rows, row = out.transfer_shape(out.shape)
+        rec.ops.append((load, ()))
+        rec.ops.append((self.pricer.store(rows, row * eb, eb), (len(rec.ops) - 1,)))
+
+
+def _same_view(a: GmTensor, b: GmTensor) -> bool:
+    """Whether two tensors are the same elements of the same buffer (the kernel wrote into its out)."""
+    x, y = a.array, b.array
+    return x.__array_interface__["data"][0] == y.__array_interface__["data"][0] and x.strides == y.strides
 
 
 class RunState(Recorder):
@@ -62,7 +100,7 @@ class RunState(Recorder):
         works: list[BlockWork] = []
         reads, writes = {}, {}
         for b in range(blocks):
-            rec = kernel.run_block(args, b)
+            rec = kernel.run_block(args, b, blocks)
             works.append(time_block(rec.tile_ops(), kernel.core_type).work)
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
