@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import Attribute, Operation, OpResult, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
 
@@ -85,17 +85,39 @@ def capture_diagnostics() -> Iterator[list[PlDiagnostic]]:
 
 
 def verify_module(module: ModuleOp) -> None:
-    """Verify every op; raise PlDiagnostic at the first failing op (program order, parents first)."""
-    for op in module.walk():
-        try:
-            op.verify(verify_nested_ops=False)
-        except PlDiagnostic:
-            raise
-        except DiagnosticException as err:
-            message = _first_line(err)
-            if not message.startswith(f"'{op.name}'"):
-                message = f"'{op.name}' {message}"
-            raise PlDiagnostic(op, message) from None
+    """Verify every op and that each operand's definition dominates its use (xDSL checks neither order
+    nor scope of SSA values); raise PlDiagnostic at the first failing op (program order, parents first)."""
+    _verify_op(module, set())
+
+
+def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
+    try:
+        op.verify(verify_nested_ops=False)
+    except PlDiagnostic:
+        raise
+    except DiagnosticException as err:
+        message = _first_line(err)
+        if not message.startswith(f"'{op.name}'"):
+            message = f"'{op.name}' {message}"
+        raise PlDiagnostic(op, message) from None
+    for i, value in enumerate(op.operands):
+        if value not in visible:
+            raise PlDiagnostic(op, f"'{op.name}' {_not_dominating(i, value)}")
+    # ppc's dialects have no branch ops, so a block sees only its own values and its ancestors' (no CFG)
+    for block in (b for region in op.regions for b in region.blocks):
+        visible.update(block.args)
+        for inner in block.ops:
+            _verify_op(inner, visible)
+            visible.update(inner.results)
+        visible.difference_update(block.args)
+        visible.difference_update(r for inner in block.ops for r in inner.results)
+
+
+def _not_dominating(index: int, value: SSAValue) -> str:
+    name = f"%{value.name_hint}" if value.name_hint else "a value"
+    where = value.owner if isinstance(value, OpResult) else value.owner.parent_op()
+    return (f"operand #{index} ({name}) is used where its definition does not dominate it: before it, or "
+            f"outside the region that defines it (defined at {source_loc(where)})")
 
 
 def _first_line(err: Exception) -> str:
