@@ -40,6 +40,20 @@ class CreateTensorOp(IRDLOperation):
 
 
 @irdl_op_definition
+class UndefOp(IRDLOperation):
+    """An undefined value (MLIR's `ub.poison`): where `pl-ssa` cannot prove that a path which skips every
+    assignment of a variable is never taken, the variable starts from this; reading it at run time is a
+    located error, so an unproved guard can never yield garbage silently."""
+
+    name = "pl.undef"
+    result = result_def()
+    assembly_format = "attr-dict `:` type($result)"
+
+    def __init__(self, result_type: Attribute):
+        super().__init__(result_types=[result_type])
+
+
+@irdl_op_definition
 class FullOp(IRDLOperation):
     """A tensor or tile with every element set to a scalar."""
 
@@ -296,6 +310,6 @@ class FillPadOp(SignatureFormat):
 
 
 DATA_OPS = [
-    CreateTensorOp, FullOp, ArangeOp, SliceOp, AssembleOp, ReshapeOp, ReadOp, WriteOp,
+    CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, ReshapeOp, ReadOp, WriteOp,
     CastOp, ConcatOp, SetValidShapeOp, FillPadOp,
 ]  # fmt: skip

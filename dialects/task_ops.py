@@ -3,8 +3,10 @@
 `pl.at` is one task; `pl.spmd` is one task of `n` blocks whose body receives the block index.  Both are
 isolated scopes in the sense of `pl-ssa`: they capture outer values, and the tensors they write are
 threaded through explicit `outs(...)` region arguments and `pl.yield` (the `scf.forall` shared_outs
-idea), so the scope's results are the written tensors.  After outlining, each scope is a kernel
-`func.func` plus one `pl.dispatch` carrying the block count.
+idea), so the scope's first results are the written tensors.  Values first assigned inside a scope and
+read after it leave it as further results (`-> (types)`, yielded after the outs), as in PyPTO, whose
+outliner returns them from the kernel; `pl-outline-tasks` backs each with a GM temporary.  After
+outlining, each scope is a kernel `func.func` plus one `pl.dispatch` carrying the block count.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from .support import constant_int
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """Terminator of task scopes: the new versions of the scope's `outs` tensors."""
+    """Terminator of task scopes: the new versions of the scope's `outs` tensors, then its escaping values."""
 
     name = "pl.yield"
     values = var_operand_def()
@@ -64,18 +66,25 @@ class TaskScopeOp(IRDLOperation):
     def out_args(self) -> Sequence[SSAValue]:
         return self.body.block.args[self.N_LEADING_ARGS :]
 
+    @property
+    def escapes(self) -> Sequence[SSAValue]:
+        """The results after the outs': values defined inside the scope and used after it."""
+        return self.res[len(self.outs) :]
+
     def verify_(self) -> None:
         out_types = [o.type for o in self.outs]
         shown = f"({', '.join(map(str, out_types))})"
-        if [r.type for r in self.res] != out_types:
-            raise VerifyException(f"'{self.name}' results must match its outs {shown}")
+        if [r.type for r in self.res[: len(out_types)]] != out_types:
+            raise VerifyException(f"'{self.name}' results must start with its outs {shown}")
         if [a.type for a in self.out_args] != out_types:
             raise VerifyException(f"'{self.name}' region arguments must match its outs {shown}")
         term = self.body.block.last_op
         if not isinstance(term, YieldOp):
             raise VerifyException(f"'{self.name}' body must end with pl.yield")
-        if [v.type for v in term.values] != out_types:
-            raise VerifyException(f"'{self.name}' must yield one value per out, of types {shown}")
+        result_types = [r.type for r in self.res]
+        if [v.type for v in term.values] != result_types:
+            shown = f"({', '.join(map(str, result_types))})"
+            raise VerifyException(f"'{self.name}' must yield one value per out and escaping result, of types {shown}")
 
     def _print_outs_and_body(self, printer: Printer) -> None:
         if self.outs:
@@ -86,9 +95,13 @@ class TaskScopeOp(IRDLOperation):
                            printer.print_string(" : "), printer.print_attribute(p[1].type)),
             )
             printer.print_string(")")
+        if self.escapes:
+            printer.print_string(" -> (")
+            printer.print_list(self.escapes, lambda r: printer.print_attribute(r.type))
+            printer.print_string(")")
         printer.print_op_attributes({**self.properties, **self.attributes}, print_keyword=True)
         printer.print_string(" ")
-        printer.print_region(self.body, print_entry_block_args=False, print_block_terminators=bool(self.outs))
+        printer.print_region(self.body, print_entry_block_args=False, print_block_terminators=bool(self.res))
 
     @classmethod
     def _parse_outs_and_body(cls, parser: Parser, leading: Sequence[Parser.Argument], operands: list[SSAValue]) -> Self:
@@ -105,13 +118,16 @@ class TaskScopeOp(IRDLOperation):
                 operands.append(parser.resolve_operand(value, t))
 
             parser.parse_comma_separated_list(parser.Delimiter.PAREN, parse_out)
+        escape_types: list[Attribute] = []
+        if parser.parse_optional_punctuation("->"):
+            escape_types = parser.parse_comma_separated_list(parser.Delimiter.PAREN, parser.parse_type)
         attrs = parser.parse_optional_attr_dict_with_keyword()
         attrs = dict(attrs.data) if attrs else {}
         body = parser.parse_region([*leading, *out_args])
         props = {k: attrs.pop(k) for k in list(attrs) if k in cls.get_irdl_definition().properties}
         op = cls.create(
             operands=operands,
-            result_types=[a.type for a in out_args],
+            result_types=[*(a.type for a in out_args), *escape_types],
             properties=props,
             attributes=attrs,
             regions=[body],

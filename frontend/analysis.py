@@ -69,6 +69,9 @@ class FunctionNames:
     def still_valid(self, env: dict[str, Any]) -> bool:
         return all(env.get(name, _MISSING) is value for name, value in self.depends)
 
+    def is_function_level(self, name: str) -> bool:
+        return (None, name) in self.direct or (None, name) in self.variables
+
     def kind(self, name: str, task: int | None) -> str | None:
         """'direct', 'variable' or None (not assigned here) for `name` used inside task body `task`."""
         for key in ((task, name), (None, name)):
@@ -206,9 +209,13 @@ def analyze(fn: ast.FunctionDef, globals_env: dict[str, Any]) -> FunctionNames:
     for p in params:
         collector.info(p).assigns.append(entry)
     collector.statements(fn.body, ())
-    # A name that also occurs outside task bodies is one function-level name everywhere.
+    # A name that occurs outside task bodies, or in more than one of them, is one function-level name
+    # everywhere: a value first assigned in a task and read after it leaves the task (PyPTO semantics).
     merged: dict[Key, NameInfo] = {}
-    function_level = {name for (task, name) in collector.names if task is None}
+    homes: dict[str, set[int | None]] = {}
+    for task, name in collector.names:
+        homes.setdefault(name, set()).add(task)
+    function_level = {name for name, tasks in homes.items() if None in tasks or len(tasks) > 1}
     for (task, name), info in collector.names.items():
         key = (None, name) if name in function_level else (task, name)
         into = merged.setdefault(key, NameInfo())

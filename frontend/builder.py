@@ -25,9 +25,11 @@ from typing import Any
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.rewriter import Rewriter
 
 from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
 from ppc.dialects.diagnostics import SourceLoc, emit
+from ppc.dialects.data_ops import CreateTensorOp, SliceOp, UndefOp
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
 from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
@@ -268,10 +270,46 @@ class FunctionBuilder(ExpressionBuilder):
             value = scalars.constant(self, value, t, node)
         elif var is not None and var.type != value.type and scalars.is_int(var.type) and scalars.is_int(value.type):
             value = scalars.convert(self, value, var.type, node)
+        elif var is not None and _tile_and_tensor(var.type, value.type):
+            value = self._unify_tile_and_tensor(var, value, node)
         if var is None or var.type != value.type:
-            var = self._declare(owner or self.scopes[-1], name, value.type, node)
+            var = self._declare(owner or self._home(name), name, value.type, node)
         self.emit(LocalSetOp(var.ref, value), node)
         self.get_cache.pop(var.ref, None)
+
+    def _home(self, name: str) -> Scope:
+        """Where a new variable is declared: the function body for a name also used outside this task body."""
+        return self.scopes[0] if self.names.is_function_level(name) else self.scopes[-1]
+
+    def _unify_tile_and_tensor(self, var: Var, value: SSAValue, node: ast.AST) -> SSAValue:
+        """PyPTO treats a tensor and a tile of one shape and dtype bound to one name as one variable.
+
+        A tensor assigned to a tile variable is loaded (`pl.slice` of the whole tensor).  A tile assigned to a
+        tensor variable turns the variable into a tile one when the tensor was only a placeholder: every
+        earlier value is a fresh `pl.create_tensor` (undefined contents, so it becomes `pl.undef`) and nothing
+        has read the variable yet.  Otherwise the name starts a new variable, as before."""
+        if isinstance(var.type, TileType):
+            zeros = [self.index(0, node) for _ in var.type.get_shape()]
+            return self.emit(SliceOp(value, zeros, var.type), node).results[0]
+        sets = [u.operation for u in var.ref.uses]
+        if not all(isinstance(s, LocalSetOp) and isinstance(s.value.owner, CreateTensorOp) for s in sets):
+            return value
+        decl = var.ref.owner
+        assert isinstance(decl, LocalDeclOp)
+        retyped = LocalDeclOp(decl.var_name.data, value.type)
+        retyped.location = decl.location
+        retyped.results[0].name_hint = decl.results[0].name_hint
+        Rewriter.replace_op(decl, retyped)
+        for old in sets:
+            undef = UndefOp(value.type)
+            undef.location = old.location
+            old.parent_block().insert_op_before(undef, old)
+            Rewriter.replace_op(old, LocalSetOp(retyped.results[0], undef.result))
+        for scope in self.scopes:
+            if scope.last_decl is decl:
+                scope.last_decl = retyped
+        var.ref, var.type = retyped.results[0], value.type
+        return value
 
     def _find_var(self, name: str) -> tuple[Scope | None, Var | None]:
         for scope in reversed(self.scopes):
@@ -300,9 +338,7 @@ class FunctionBuilder(ExpressionBuilder):
                 binding = scope.bindings[name]
                 return self._get(binding, node) if isinstance(binding, Var) else binding
         if name in self.names.locals:
-            raise self.error(
-                node, f"'{name}' is used before it is assigned (a name first assigned in a task scope stays local to it)"
-            )
+            raise self.error(node, f"'{name}' is used before it is assigned")
         if name in self.env:
             return self.env[name]
         if hasattr(builtins, name):
@@ -599,6 +635,11 @@ class FunctionBuilder(ExpressionBuilder):
             self.task_depth -= 1
             self.task_key = None
             self.scopes.pop()
+
+def _tile_and_tensor(a: Attribute, b: Attribute) -> bool:
+    """One is a tile and the other a tensor, of the same shape and dtype."""
+    return {type(a), type(b)} == {TileType, TensorType} and _same_shape_and_dtype(a, b)
+
 
 def _same_shape_and_dtype(a: Attribute, b: Attribute) -> bool:
     if isinstance(a, TensorType | TileType) and isinstance(b, TensorType | TileType):

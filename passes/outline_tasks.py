@@ -10,6 +10,13 @@ N-iteration loop is still N dispatches at run time.  Kernels are named after the
 (uniquified within the module: `name`, `name_1`, ...; `<function>_task` when unnamed) and placed after
 the function they came from; the dispatch's `name` stays the scope's own name, so two sites written with
 the same `name_hint` report under one name.  Nested task scopes are reported as an error.
+
+A value that leaves a scope (an escaping result, see `pl-ssa`) first becomes an out backed by a GM
+temporary (`pl.create_tensor` before the scope, of the value's shape and dtype): a tensor built inside the
+scope from a fresh `pl.create_tensor` is built in the temporary itself (so each block of a `pl.spmd` writes its
+own part of it); any other tensor or tile of a `pl.at` is stored whole into it.  Later reads of an escaping tile
+load it back (`pl.slice` at the start of the reading task, or after the dispatch in the orchestration).  A tile
+or scalar of one `pl.spmd` block cannot leave the scope: each block holds its own, so that is a located error.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith
+from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
@@ -27,7 +34,9 @@ from xdsl.rewriter import Rewriter
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.diagnostics import PlDiagnostic
 from ppc.dialects.symbols import SymbolNames
+from ppc.dialects.data_ops import AssembleOp, CreateTensorOp, SliceOp, WriteOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
+from ppc.dialects.types import TensorType, TileType
 
 
 def defined_inside(value: SSAValue, op: Operation) -> bool:
@@ -52,8 +61,109 @@ def live_ins(op: Operation) -> list[SSAValue]:
     return list(found)
 
 
+def _fresh_root(value: SSAValue, scope: TaskScopeOp) -> CreateTensorOp | None:
+    """The `pl.create_tensor` at the top of the scope's body that `value` is a version of, if any."""
+    owner = value.owner
+    if isinstance(owner, CreateTensorOp):
+        return owner if owner.parent_block() is scope.body.block else None
+    if isinstance(owner, AssembleOp | WriteOp):
+        return _fresh_root(owner.dest, scope)
+    if isinstance(owner, scf.ForOp):
+        return _fresh_root(owner.iter_args[owner.results.index(value)], scope)
+    if isinstance(owner, scf.IfOp):
+        i = owner.results.index(value)
+        roots = {_fresh_root(r.block.last_op.operands[i], scope) for r in owner.regions if r.blocks}  # type: ignore[union-attr]
+        return roots.pop() if len(roots) == 1 else None
+    return None
+
+
+def _zeros(rank: int, before: Operation) -> list[SSAValue]:
+    zero = arith.ConstantOp.from_int_and_width(0, IndexType())
+    before.parent_block().insert_op_before(zero, before)  # type: ignore[union-attr]
+    return [zero.result] * rank
+
+
+def _back_escapes_with_gm(scope: TaskScopeOp) -> TaskScopeOp:
+    """`scope` with each escaping result turned into an out of a new GM temporary (see the module doc)."""
+    body = scope.body.block
+    term = body.last_op
+    assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
+    n_outs = len(scope.outs)
+    yielded = list(term.values)
+    temps: list[SSAValue] = []
+    for i, res in enumerate(scope.escapes):
+        value = yielded[n_outs + i]
+        name = res.name_hint or "value"
+        if not isinstance(res.type, TensorType | TileType):
+            raise PlDiagnostic(scope, f"scalar '{name}' computed in '{scope.name}' cannot be used after it; "
+                                      "pass it through a tensor (pl.write inside, pl.read after)")
+        gm_type = res.type if isinstance(res.type, TensorType) else TensorType(res.type.get_shape(), res.type.element_type)
+        temp = CreateTensorOp(gm_type)
+        temp.location = scope.location
+        temp.result.name_hint = f"{name}_gm"
+        scope.parent_block().insert_op_before(temp, scope)  # type: ignore[union-attr]
+        temps.append(temp.result)
+        arg = body.insert_arg(gm_type, len(body.args))
+        arg.name_hint = name
+        root = _fresh_root(value, scope) if isinstance(res.type, TensorType) else None
+        if root is not None:
+            root.result.replace_all_uses_with(arg)
+            Rewriter.erase_op(root)
+        elif isinstance(scope, SpmdOp):
+            raise PlDiagnostic(scope, f"value of one block leaves an spmd scope: '{name}' is assigned in each block of "
+                                      f"'{scope.name_hint.data if scope.name_hint else 'pl.spmd'}' and read after it; "
+                                      "assemble it into a tensor created before the scope instead")
+        else:
+            store = AssembleOp(value, arg, _zeros(len(gm_type.get_shape()), term))
+            store.location = term.location
+            body.insert_op_before(store, term)
+            value = store.result
+        yielded[n_outs + i] = value
+    new_term = YieldOp(*yielded)
+    new_term.location = term.location
+    Rewriter.replace_op(term, new_term)
+    new = type(scope).create(
+        operands=[*scope.operands, *temps],
+        result_types=[*(r.type for r in scope.results[:n_outs]), *(t.type for t in temps)],
+        properties=dict(scope.properties),
+        attributes=dict(scope.attributes),
+        regions=[scope.detach_region(scope.body)],
+    )
+    new.location = scope.location
+    scope.parent_block().insert_op_before(new, scope)  # type: ignore[union-attr]
+    for old, res in zip(scope.results, new.results):
+        res.name_hint = old.name_hint
+        if isinstance(old.type, TileType):
+            _load_where_read(old, res)
+        else:
+            old.replace_all_uses_with(res)
+    Rewriter.erase_op(scope)
+    return new
+
+
+def _load_where_read(tile: SSAValue, gm: SSAValue) -> None:
+    """Replace the uses of an escaped tile by loads of its GM copy: one at the start of each reading task
+    scope, one after the producing scope for reads in the orchestration."""
+    loads: dict[Operation | None, SSAValue] = {}
+    for use in list(tile.uses):
+        reader = use.operation.parent_op()
+        while reader is not None and not isinstance(reader, TaskScopeOp):
+            reader = reader.parent_op()
+        if reader not in loads:
+            first = reader.body.block.first_op if reader is not None else gm.owner.next_op
+            assert first is not None
+            load = SliceOp(gm, _zeros(len(gm.type.get_shape()), first), tile.type)  # type: ignore[union-attr]
+            load.location = first.location
+            load.result.name_hint = tile.name_hint
+            first.parent_block().insert_op_before(load, first)  # type: ignore[union-attr]
+            loads[reader] = load.result
+        use.operation.operands[use.index] = loads[reader]
+
+
 def _outline(scope: TaskScopeOp, func: FuncOp, names: SymbolNames, anchor: Operation) -> FuncOp:
     """Replace `scope` by a dispatch of a new kernel inserted after `anchor`; return the kernel."""
+    if scope.escapes:
+        scope = _back_escapes_with_gm(scope)
     base = scope.name_hint.data if scope.name_hint is not None else f"{func.sym_name.data}_task"
     kernel_name = names.fresh(base)
     captured = live_ins(scope)

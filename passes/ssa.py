@@ -5,12 +5,15 @@ reaches it.  A variable assigned in an `scf.if` arm and live after it becomes a 
 (the other arm yields the incoming value); a variable the body of an `scf.for` assigns that is live at the
 end of the body (read by the next iteration or after the loop) becomes a new iter_arg; a task scope
 (`pl.at`, `pl.spmd`) captures outer values, threads every outer *tensor* variable it assigns through a new
-`outs(...)` region argument, `pl.yield` operand and result, and lets nothing else escape.  New results,
-iter_args and outs are appended after existing ones, one per variable, in declaration order.  A variable
-first assigned inside a loop and guarded by a first-iteration test (`if k == 0: acc = matmul(...) else:
-acc = matmul_acc(acc, ...)`) is carried from a placeholder initial value (`arith.constant 0`, `pl.full 0`,
-`pl.create_tensor`) that is never read.  A read that may see no value is one located error naming the
-variable and where it was assigned (the first one found stops the pass).
+`outs(...)` region argument, `pl.yield` operand and result, and lets every other variable it assigns that is
+live after it leave as a further result (PyPTO semantics; `pl-outline-tasks` gives it a GM temporary).
+New results, iter_args and outs are appended after existing ones, one per variable, in declaration order.
+A variable carried by a loop without a value before it starts from `pl.undef`; where its reads are guarded
+by a first-iteration test (`k0 = kb * K; if k0 == 0: acc = matmul(...) else: acc = matmul_acc(acc, ...)`,
+proved by `first_iteration`) that undefined value is provably never read, and where that cannot be proved
+each read that may see it gets a located warning (the executor fails on reading it, so it can never be
+silently wrong).  Any other read that may see no value is one located error naming the variable and where
+it was assigned (the first one found stops the pass).
 """
 
 from __future__ import annotations
@@ -19,19 +22,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, scf
-from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, ModuleOp
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.dialects import func, scf
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
-from ppc.dialects.data_ops import CreateTensorOp, FullOp
-from ppc.dialects.diagnostics import PlDiagnostic, source_loc
+from ppc.dialects.data_ops import UndefOp
+from ppc.dialects.diagnostics import PlDiagnostic, emit, source_loc
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
-from ppc.dialects.support import constant_int
 from ppc.dialects.task_ops import TaskScopeOp, YieldOp
-from ppc.dialects.types import TensorType, TileType, is_float
 
+from .first_iteration import Loop, first_iteration_guard
 from .variable_flow import LOCAL_OPS, Variable, VariableFlow, runs_at_least_once
 
 
@@ -49,6 +51,8 @@ class Value:
     where: Operation
     """the assignment that produced it (quoted in diagnostics)"""
     first_iteration: FirstIteration | None = None
+    maybe_undef: str | None = None
+    """why it may be the `pl.undef` a loop-carried variable starts from, on any iteration"""
 
 
 @dataclass(frozen=True)
@@ -67,75 +71,13 @@ def _at(op: Operation) -> str:
     return str(source_loc(op))
 
 
-def _task_local(var: Variable, task: Operation) -> Unset:
-    kind = "tile" if isinstance(var.type, TileType) else "scalar" if not var.is_tensor else "tensor"
-    return Unset(
-        f"is local to the task scope at {_at(task)}; a {kind} assigned inside a task cannot be used after it "
-        "(only tensors already defined before the scope are passed out of it)"
-    )
-
-
-@dataclass(frozen=True)
-class _Loop:
-    """An enclosing `scf.for`, for recognizing first-iteration guards."""
-
-    iv: SSAValue
-    lb: SSAValue
-
-
-def _same_index(a: SSAValue, b: SSAValue) -> bool:
-    ca = constant_int(a)
-    return a is b or (ca is not None and ca == constant_int(b))
-
-
-def _strip_cast(v: SSAValue) -> SSAValue:
-    return v.owner.input if isinstance(v.owner, arith.IndexCastOp) else v
-
-
-_EQ, _NE, _SGT, _UGT, _SLT, _ULT = 0, 1, 4, 8, 2, 6
-
-
-def _first_iteration_guard(cond: SSAValue, loops: Sequence[_Loop]) -> tuple[SSAValue, bool] | None:
-    """(iv, then-arm-is-first-iteration) when `cond` compares a loop's induction variable with its lower bound."""
-    cmp = cond.owner
-    if not isinstance(cmp, arith.CmpiOp):
-        return None
-    pred = cmp.predicate.value.data
-    lhs, rhs = _strip_cast(cmp.lhs), _strip_cast(cmp.rhs)
-    for loop in reversed(loops):
-        if lhs is loop.iv and _same_index(rhs, loop.lb):
-            iv_first = {_EQ: True, _NE: False, _SGT: False, _UGT: False}
-        elif rhs is loop.iv and _same_index(lhs, loop.lb):
-            iv_first = {_EQ: True, _NE: False, _SLT: False, _ULT: False}
-        else:
-            continue
-        return (loop.iv, iv_first[pred]) if pred in iv_first else None
-    return None
-
-
-def _placeholder(var: Variable, loop: Operation) -> SSAValue:
-    """A value of the variable's type for an iter_arg whose first-iteration value is never read."""
-    t = var.type
-
-    def constant(scalar: Attribute) -> Operation:
-        if is_float(scalar):
-            return arith.ConstantOp(FloatAttr(0.0, scalar))  # type: ignore[arg-type]
-        if isinstance(scalar, IntegerType | IndexType):
-            return arith.ConstantOp(IntegerAttr(0, scalar))
-        raise PlDiagnostic(loop, f"cannot carry '{var.name}' of type {t} through the loop")
-
-    ops: list[Operation]
-    if isinstance(t, TensorType):
-        ops = [CreateTensorOp(t)]
-    elif isinstance(t, TileType):
-        zero = constant(t.element_type)
-        ops = [zero, FullOp.create(operands=[zero.results[0]], result_types=[t])]
-    else:
-        ops = [constant(t)]
-    for op in ops:
-        op.location = loop.location
-        loop.parent_block().insert_op_before(op, loop)  # type: ignore[union-attr]
-    return ops[-1].results[0]
+def _undef(var: Variable, loop: Operation) -> SSAValue:
+    """The start value of a variable a loop carries but nothing assigned before it."""
+    undef = UndefOp(var.type)
+    undef.location = loop.location
+    undef.result.name_hint = f"{var.name}_undef"
+    loop.parent_block().insert_op_before(undef, loop)  # type: ignore[union-attr]
+    return undef.result
 
 
 def _rebuild(op: Operation, extra_operands: Sequence[SSAValue], variables: Sequence[Variable]) -> Operation:
@@ -180,7 +122,7 @@ class _FunctionRewriter:
 
     def __init__(self, body: Block):
         self.flow = VariableFlow(body)
-        self.loops: list[_Loop] = []
+        self.loops: list[Loop] = []
         self.body = body
 
     def run(self) -> None:
@@ -214,13 +156,15 @@ class _FunctionRewriter:
             raise PlDiagnostic(op, f"'{var.name}' {why}")
         if isinstance(state, Unset):
             raise PlDiagnostic(op, f"'{var.name}' {state.why}")
-        if state.first_iteration is not None:
-            raise PlDiagnostic(op, f"'{var.name}' may be undefined here: {state.first_iteration.why}")
+        why = state.maybe_undef or (state.first_iteration.why if state.first_iteration else None)
+        if why is not None:
+            emit(op, f"'{var.name}' may be undefined here: {why}; it starts as pl.undef, and reading it undefined "
+                 "is a run-time error")
         return state.value
 
     # -------------------------------------------------------------------------------- scf.if
     def _if(self, op: scf.IfOp, env: Env) -> None:
-        guard = _first_iteration_guard(op.cond, self.loops)
+        guard = first_iteration_guard(op.cond, self.loops)
         arms = [op.true_region.block, op.false_region.block if op.false_region.blocks else None]
         ends: list[Env] = []
         for index, block in enumerate(arms):
@@ -236,7 +180,7 @@ class _FunctionRewriter:
             a, b = then_end[var], else_end[var]
             if isinstance(a, Value) and isinstance(b, Value):
                 if a.value is b.value:
-                    merged[var] = replace(a, first_iteration=a.first_iteration or b.first_iteration)
+                    merged[var] = _join_caveats(a, a, b)
                 elif var in live:
                     results.append(var)
                 else:
@@ -255,7 +199,7 @@ class _FunctionRewriter:
                 a, b = then_end[var], else_end[var]
                 assert isinstance(a, Value) and isinstance(b, Value)
                 where = a.where if not _same_state(env[var], a) else b.where
-                merged[var] = Value(new.results[n + i], where, a.first_iteration or b.first_iteration)
+                merged[var] = _join_caveats(Value(new.results[n + i], where), a, b)
         env.update(merged)
 
     # -------------------------------------------------------------------------------- scf.for
@@ -263,31 +207,29 @@ class _FunctionRewriter:
         body = op.body.block
         eff = self.flow.block_effects[body]
         live_end = self.flow.live_at_loop_end[op]
-        live_after = self.flow.live_after[op]
         iv = body.args[0]
         once = runs_at_least_once(op)
-        carried: list[Variable] = []
+        carried = _ordered([v for v in env if v in eff.writes and v in live_end])
         inits: list[SSAValue] = []
         inner = dict(env)
-        for var in _ordered([v for v in env if v in eff.writes and v in live_end]):
+        for var in carried:
             entry = env[var]
-            if isinstance(entry, Value) and (var in eff.defines or var not in eff.spoils):
-                header: FirstIteration | None = entry.first_iteration
+            if isinstance(entry, Value):
                 inits.append(entry.value)
-            elif var in eff.defines:
-                header = FirstIteration(
-                    iv, f"on the first iteration of the loop at {_at(op)} it is only assigned later, at {_at(eff.first_write[var])}"
-                )
-                inits.append(_placeholder(var, op))
+                start = entry
             else:
-                inner[var] = entry if isinstance(entry, Unset) else _task_local(var, eff.spoils[var])
-                continue
-            carried.append(var)
+                inits.append(_undef(var, op))
+                first_write = _at(eff.first_write[var])
+                if var in eff.defines:
+                    why = f"on the first iteration of the loop at {_at(op)} it is only assigned later, at {first_write}"
+                    start = Value(inits[-1], eff.first_write[var], FirstIteration(iv, why))
+                else:
+                    why = f"it is assigned only on some paths through the loop at {_at(op)} (at {first_write})"
+                    start = Value(inits[-1], eff.first_write[var], maybe_undef=why)
             arg = body.insert_arg(var.type, len(body.args))
             arg.name_hint = var.name
-            where = entry.where if isinstance(entry, Value) else eff.first_write[var]
-            inner[var] = Value(arg, where, header)
-        self.loops.append(_Loop(iv, op.lb))
+            inner[var] = replace(start, value=arg)
+        self.loops.append(Loop(iv, op.lb, op.step))
         self._block(body, inner)
         self.loops.pop()
         end_values = [self._carried_value(inner[v], v, op) for v in carried]
@@ -295,29 +237,19 @@ class _FunctionRewriter:
         n = len(op.results)
         new = _rebuild(op, inits, carried) if carried else op
         for var in [v for v in env if v in eff.writes]:
-            end = inner[var]
-            if var in carried:
-                assert isinstance(end, Value)
-                entry = env[var]
-                first = end.first_iteration  # zero trips leave the entry value, with its own caveat
-                if not once and isinstance(entry, Value):
-                    first = first or entry.first_iteration
-                if isinstance(entry, Unset) and not once:
-                    env[var] = Unset(
-                        f"may be undefined here: assigned at {_at(eff.first_write[var])} inside the loop at {_at(op)}, "
-                        "which may run zero times"
-                    )
-                else:
-                    env[var] = Value(new.results[n + carried.index(var)], end.where, first)
-            elif var not in live_after:
-                env[var] = DEAD
-            elif isinstance(end, Unset):
-                env[var] = end
-            elif var in eff.spoils:
-                env[var] = _task_local(var, eff.spoils[var])
+            entry, end = env[var], inner[var]
+            if var not in carried:
+                env[var] = DEAD  # not live at the end of the body, so not after the loop either
+            elif isinstance(entry, Unset) and not once:
+                env[var] = Unset(
+                    f"may be undefined here: assigned at {_at(eff.first_write[var])} inside the loop at {_at(op)}, "
+                    "which may run zero times"
+                )
             else:
-                entry = env[var]
-                env[var] = entry if isinstance(entry, Unset) else DEAD
+                assert isinstance(end, Value)
+                result = Value(new.results[n + carried.index(var)], end.where, end.first_iteration, end.maybe_undef)
+                # zero trips leave the entry value, with its own caveats
+                env[var] = result if once or isinstance(entry, Unset) else _join_caveats(result, result, entry)
 
     @staticmethod
     def _carried_value(state: State, var: Variable, loop: Operation) -> SSAValue:
@@ -337,21 +269,68 @@ class _FunctionRewriter:
             arg.name_hint = var.name
             entry = env[var]
             assert isinstance(entry, Value)
-            inner[var] = Value(arg, entry.where, entry.first_iteration)
+            inner[var] = replace(entry, value=arg)
         self._block(body, inner)
-        if not threaded:
-            for var in written:
-                env[var] = _task_local(var, op)
-            return
-        ends = [inner[v] for v in threaded]
-        _extend_terminator(body, [self._carried_value(s, v, op) for s, v in zip(ends, threaded)], YieldOp)
-        n = len(op.results)
-        new = _rebuild(op, [env[v].value for v in threaded], threaded)  # type: ignore[union-attr]
+        live = self.flow.live_after[op]
+        escaping: list[Variable] = []
         for var in written:
-            env[var] = _task_local(var, new)
-        for i, (var, end) in enumerate(zip(threaded, ends)):
+            end = inner[var]
+            if var in threaded:
+                continue
+            if var not in live:
+                env[var] = DEAD
+            elif isinstance(end, Value) and op.is_ancestor(_defining_op(end.value)):
+                escaping.append(var)
+            else:
+                env[var] = end  # unset, or a value from outside the scope: nothing to pass out
+        if not threaded and not escaping:
+            return
+        new = _rebuild_task(op, [env[v].value for v in threaded], threaded, escaping)  # type: ignore[union-attr]
+        term = new.body.block.last_op
+        assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
+        n_outs = len(new.outs) - len(threaded)
+        values = [*term.values[:n_outs], *(inner[v].value for v in threaded), *term.values[n_outs:],  # type: ignore[union-attr]
+                  *(inner[v].value for v in escaping)]  # type: ignore[union-attr]
+        Rewriter.replace_op(term, YieldOp(*values))
+        for var in threaded:
+            end = inner[var]
             assert isinstance(end, Value)
-            env[var] = Value(new.results[n + i], end.where, end.first_iteration)
+            env[var] = replace(end, value=new.results[n_outs + threaded.index(var)])
+        for var, res in zip(escaping, new.results[len(new.results) - len(escaping) :]):
+            env[var] = replace(inner[var], value=res)  # type: ignore[arg-type]
+
+
+def _defining_op(value: SSAValue) -> Operation:
+    return value.owner if isinstance(value.owner, Operation) else value.owner.parent_op()  # type: ignore[return-value]
+
+
+def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[Variable],
+                  escaping: Sequence[Variable]) -> TaskScopeOp:
+    """`op` with outs `inits` (one per threaded variable) and escaping results added; replaces `op`.
+
+    Results stay ordered as the op requires: the outs' results (old, then new), then escaping values (old,
+    then new)."""
+    n_outs = len(op.outs)
+    old_outs, old_escapes = list(op.results[:n_outs]), list(op.results[n_outs:])
+    new = type(op).create(
+        operands=[*op.operands, *inits],
+        result_types=[*(r.type for r in old_outs), *(v.type for v in threaded), *(r.type for r in old_escapes),
+                      *(v.type for v in escaping)],
+        properties=dict(op.properties),
+        attributes=dict(op.attributes),
+        regions=[op.detach_region(op.body)],
+    )
+    new.location = op.location
+    names = [*(r.name_hint for r in old_outs), *(v.name for v in threaded), *(r.name_hint for r in old_escapes),
+             *(v.name for v in escaping)]
+    for res, name in zip(new.results, names):
+        res.name_hint = name
+    op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
+    kept = [*new.results[:n_outs], *new.results[n_outs + len(threaded) : n_outs + len(threaded) + len(old_escapes)]]
+    for old, res in zip([*old_outs, *old_escapes], kept):
+        old.replace_all_uses_with(res)
+    Rewriter.erase_op(op)
+    return new
 
 
 def _ancestors(op: Operation) -> list[Operation]:
@@ -379,6 +358,12 @@ def _enter_arm(env: Env, guard: tuple[SSAValue, bool] | None, then_arm: bool) ->
             state = Unset(f"may be undefined here: {state.first_iteration.why}") if first else replace(state, first_iteration=None)
         arm[var] = state
     return arm
+
+
+def _join_caveats(value: Value, a: Value, b: Value) -> Value:
+    """`value` with the caveats of either of the two values it may be."""
+    return replace(value, first_iteration=a.first_iteration or b.first_iteration,
+                   maybe_undef=a.maybe_undef or b.maybe_undef)
 
 
 def _join_unset(before: State, a: State, b: State) -> Unset:

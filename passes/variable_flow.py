@@ -8,8 +8,8 @@ and `scf.for` and at the end of each loop body.  Both walks visit every op once 
 op, so a kernel of a few hundred ops is analysed in milliseconds.
 
 A task scope is a boundary: outer tensor variables it assigns are threaded through it (read and written),
-other outer variables it assigns become unusable after it (they are "spoiled"), and variables declared
-inside it are invisible outside.
+other outer variables it assigns leave it with the value they have at its end (PyPTO semantics: `pl-ssa`
+makes them results of the scope), and variables declared inside it are invisible outside.
 """
 
 from __future__ import annotations
@@ -57,8 +57,6 @@ class Effects:
     """may hold a different value at the end"""
     defines: set[Variable] = field(default_factory=set)
     """surely hold a usable value at the end, whatever they held at the start"""
-    spoils: dict[Variable, TaskScopeOp] = field(default_factory=dict)
-    """may be unusable at the end: assigned inside this task scope, which they cannot leave"""
     first_write: dict[Variable, Operation] = field(default_factory=dict)
     """the first `pl.local.set` of each written variable (quoted in diagnostics)"""
 
@@ -67,8 +65,7 @@ class Effects:
         self.reads |= later.reads - self.kills
         self.kills |= later.kills
         self.writes |= later.writes
-        self.defines = later.defines | (self.defines - later.spoils.keys())
-        self.spoils = {v: t for v, t in self.spoils.items() if v not in later.defines} | later.spoils
+        self.defines |= later.defines
         for var, op in later.first_write.items():
             self.first_write.setdefault(var, op)
 
@@ -77,7 +74,7 @@ class Effects:
         """Join of two alternative paths (the arms of an `scf.if`)."""
         return Effects(
             a.reads | b.reads, a.kills & b.kills, a.writes | b.writes, a.defines & b.defines,
-            b.spoils | a.spoils, b.first_write | a.first_write,
+            b.first_write | a.first_write,
         )
 
 
@@ -142,16 +139,16 @@ class VariableFlow:
             once = runs_at_least_once(op)
             eff = Effects(
                 set(body.reads), set(body.kills) if once else set(), set(body.writes),
-                set(body.defines) if once else set(), dict(body.spoils), dict(body.first_write),
+                set(body.defines) if once else set(), dict(body.first_write),
             )
         elif isinstance(op, TaskScopeOp):
             body = self._summarize_block(op.body.block)
-            threaded = threaded_variables(op, body)
             outer = {v for v in body.writes if not v.declared_inside(op)}
-            spoiled = outer - threaded
             eff = Effects(
-                {v for v in body.reads if not v.declared_inside(op)} | threaded, set(spoiled), outer, set(),
-                {v: op for v in spoiled}, {v: w for v, w in body.first_write.items() if v in outer},
+                {v for v in body.reads if not v.declared_inside(op)} | threaded_variables(op, body),
+                {v for v in body.kills if not v.declared_inside(op)}, outer,
+                {v for v in body.defines if not v.declared_inside(op)},
+                {v: w for v, w in body.first_write.items() if v in outer},
             )
         else:
             inner = next((o for o in op.walk() if isinstance(o, LOCAL_OPS)), None)
@@ -187,4 +184,4 @@ class VariableFlow:
             self.live_at_loop_end[op] = frozenset(end)
             self._record_liveness(op.body.block, end)
         elif isinstance(op, TaskScopeOp):
-            self._record_liveness(op.body.block, threaded_variables(op, self.block_effects[op.body.block]))
+            self._record_liveness(op.body.block, threaded_variables(op, self.block_effects[op.body.block]) | live)

@@ -18,14 +18,16 @@ from dataclasses import dataclass, field
 from xdsl.dialects import func, scf
 from xdsl.ir import Block, Operation, SSAValue
 
+from ..dialects.data_ops import UndefOp
 from ..dialects.task_ops import YieldOp as PlYieldOp
 from .errors import PlRuntimeError
 from .npu import Region, TileOp
+from .undef import guard_undefined, maybe_undefined, prepare_undef
 
 Closure = Callable[["Frame"], None]
 Handler = Callable[[Operation, "FunctionCompiler"], Closure | None]
 
-HANDLERS: dict[type[Operation], Handler] = {}
+HANDLERS: dict[type[Operation], Handler] = {UndefOp: prepare_undef}
 TERMINATORS = (scf.YieldOp, func.ReturnOp, PlYieldOp)
 
 
@@ -84,6 +86,7 @@ class FunctionCompiler:
         self.aliases: dict[SSAValue, int] = {}  # while set, these values resolve to other slots
         self.constants: dict[int, object] = {}
         self.stages = 1  # buffer slots of loads in the enclosing pipeline loop
+        self.maybe_undefined: set[SSAValue] = maybe_undefined(function)
 
     def slot(self, value: SSAValue) -> int:
         if self.aliases and value in self.aliases:
@@ -113,7 +116,7 @@ class FunctionCompiler:
                 raise PlRuntimeError(f"{self.label}: op '{op.name}' is not supported by the executor", op)
             fn = handler(op, self)
             if fn is not None:
-                fns.append(fn)
+                fns.append(guard_undefined(op, fn, self, self.maybe_undefined) if self.maybe_undefined else fn)
         return tuple(fns)
 
     def register_template(self) -> list:

@@ -3,7 +3,7 @@
 // RUN: ppc-opt %s --split-input-file --verify-diagnostics
 
 func.func @at_results(%t: !pl.tensor<16xf32>) {
-  // expected-error@+1 {{'pl.at' results must match its outs (!pl.tensor<16xf32>)}}
+  // expected-error@+1 {{'pl.at' results must start with its outs (!pl.tensor<16xf32>)}}
   %r = "pl.at"(%t) ({
   ^bb0(%o: !pl.tensor<16xf32>):
     "pl.yield"(%o) : (!pl.tensor<16xf32>) -> ()
@@ -25,7 +25,7 @@ func.func @spmd_region_arguments(%n: index, %t: !pl.tensor<16xf32>) {
 // -----
 
 func.func @at_yield_types(%t: !pl.tensor<16xf32>, %u: !pl.tensor<16xbf16>) {
-  // expected-error@+1 {{'pl.at' must yield one value per out, of types (!pl.tensor<16xf32>)}}
+  // expected-error@+1 {{'pl.at' must yield one value per out and escaping result, of types (!pl.tensor<16xf32>)}}
   %r = pl.at outs(%o = %t : !pl.tensor<16xf32>) {
     pl.yield %u : !pl.tensor<16xbf16>
   }

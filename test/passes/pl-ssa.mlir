@@ -228,13 +228,12 @@ func.func @loop_local_block_count(%x: !pl.tensor<8x16xf32>, %y: !pl.tensor<8x16x
 // -----
 
 // The `if k == 0` matmul / matmul_acc peel inside a pipelined loop inside an spmd: `acc` is first
-// assigned inside the loop, so it is carried from a placeholder that the first iteration never reads;
+// assigned inside the loop, so it is carried from pl.undef, which the first iteration provably never reads;
 // the loop runs at least once, so `acc` is defined after it.
 // CHECK-LABEL: func.func @matmul_peel
 // CHECK:         %[[OUT:.*]] = pl.spmd (%[[B:.*]]) in %c2 outs(%[[O:.*]] = %out : !pl.tensor<32x32xf32>) attributes {name = "mm"} {
 // CHECK-NEXT:      %[[ROW:.*]] = arith.muli %[[B]], %c16 : index
-// CHECK-NEXT:      %[[Z:.*]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT:      %[[INIT:.*]] = pl.full %[[Z]] : f32 -> !pl.tile<16x32xf32, acc>
+// CHECK-NEXT:      %[[INIT:.*]] = pl.undef : !pl.tile<16x32xf32, acc>
 // CHECK-NEXT:      %[[ACC:.*]] = scf.for %[[K:.*]] = %c0 to %c64 step %c32 iter_args(%[[A:.*]] = %[[INIT]]) -> (!pl.tile<16x32xf32, acc>) {
 // CHECK-NEXT:        %[[L:.*]] = pl.slice %a[%[[ROW]], %[[K]]]
 // CHECK-NEXT:        %[[R:.*]] = pl.slice %w[%[[K]], %c0]
@@ -374,7 +373,7 @@ func.func @ordering(%a0: index, %b0: index, %p: !pl.tensor<4x16xf32>, %q: !pl.te
 // The guard may also select the later iterations (`k > 0` on an i32 copy of the index): the then-arm
 // reads the carried value, the else-arm is the first iteration.
 // CHECK-LABEL: func.func @guard_later_iterations
-// CHECK:         %[[INIT:.*]] = pl.full %{{.*}} : f32 -> !pl.tile<16x32xf32, acc>
+// CHECK:         %[[INIT:.*]] = pl.undef : !pl.tile<16x32xf32, acc>
 // CHECK-NEXT:    %[[ACC:.*]] = scf.for %[[K:.*]] = %c0 to %c4 step %c1 iter_args(%[[A:.*]] = %[[INIT]]) -> (!pl.tile<16x32xf32, acc>) {
 // CHECK:           scf.if %{{.*}} -> (!pl.tile<16x32xf32, acc>) {
 // CHECK-NEXT:        %[[MA:.*]] = pl.matmul_acc %[[A]], %a, %b
