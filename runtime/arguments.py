@@ -105,8 +105,11 @@ class BoundArguments:
             raise PlRuntimeError(
                 f"{where} takes {len(params)} arguments ({names}), got {len(args)}: {detail}", function
             )
+        arrays = []
         for param, arg in zip(params, args):
             self.values.append(self._bind(where, param, arg))
+            arrays.append(None if not param.is_tensor else _torch_as_numpy(arg) if is_torch_tensor(arg) else arg)
+        _refuse_aliasing(where, params, arrays, function)
 
     def _bind(self, where: str, param: Param, arg: object) -> object:
         prefix = f"argument '{param.name}' of {where}"
@@ -146,6 +149,24 @@ class BoundArguments:
     def write_back(self) -> None:
         for user, data in self._writebacks:
             _write_back(user, data)
+
+
+def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.ndarray | None],
+                     function: FuncOp) -> None:
+    """Two tensor arguments that overlap in memory, one of them written (Out/InOut), would make the result
+    depend on which private copy is written back last or on reads seeing the other's writes: refuse them."""
+    for j, (pj, aj) in enumerate(zip(params, arrays)):
+        for pi, ai in zip(params[:j], arrays[:j]):
+            if aj is None or ai is None or (pi.direction == pj.direction == Direction.IN):
+                continue
+            if np.may_share_memory(ai, aj) and np.shares_memory(ai, aj):
+                written = pi if pi.direction != Direction.IN else pj
+                kind = "pl.Out" if written.direction == Direction.OUT else "pl.InOut"
+                raise PlRuntimeError(
+                    f"arguments '{pi.name}' and '{pj.name}' of {where} share memory, and '{written.name}' is "
+                    f"written ({kind}): pass tensors that do not overlap",
+                    function,
+                )
 
 
 def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
