@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, scf
+from xdsl.dialects import arith
 from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
@@ -34,9 +34,11 @@ from xdsl.rewriter import Rewriter
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.diagnostics import PlDiagnostic
 from ppc.dialects.symbols import SymbolNames
-from ppc.dialects.data_ops import AssembleOp, CreateTensorOp, SliceOp, WriteOp
+from ppc.dialects.data_ops import AssembleOp, CreateTensorOp, SliceOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
+
+from .lineage import roots
 
 
 def defined_inside(value: SSAValue, op: Operation) -> bool:
@@ -62,19 +64,10 @@ def live_ins(op: Operation) -> list[SSAValue]:
 
 
 def _fresh_root(value: SSAValue, scope: TaskScopeOp) -> CreateTensorOp | None:
-    """The `pl.create_tensor` at the top of the scope's body that `value` is a version of, if any."""
-    owner = value.owner
-    if isinstance(owner, CreateTensorOp):
-        return owner if owner.parent_block() is scope.body.block else None
-    if isinstance(owner, AssembleOp | WriteOp):
-        return _fresh_root(owner.dest, scope)
-    if isinstance(owner, scf.ForOp):
-        return _fresh_root(owner.iter_args[owner.results.index(value)], scope)
-    if isinstance(owner, scf.IfOp):
-        i = owner.results.index(value)
-        roots = {_fresh_root(r.block.last_op.operands[i], scope) for r in owner.regions if r.blocks}  # type: ignore[union-attr]
-        return roots.pop() if len(roots) == 1 else None
-    return None
+    """The `pl.create_tensor` at the top of the scope's body that `value` is a version of on every path."""
+    found = roots(value)
+    owner = found.pop().owner if len(found) == 1 else None
+    return owner if isinstance(owner, CreateTensorOp) and owner.parent_block() is scope.body.block else None
 
 
 def _zeros(rank: int, before: Operation) -> list[SSAValue]:

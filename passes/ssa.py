@@ -34,6 +34,7 @@ from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
 from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 
 from .first_iteration import Loop, first_iteration_guard
+from .lineage import roots
 from .variable_flow import LOCAL_OPS, Variable, VariableFlow, runs_at_least_once
 
 
@@ -264,13 +265,22 @@ class _FunctionRewriter:
         written = _ordered([v for v in env if v in eff.writes])
         threaded = [v for v in written if v.is_tensor and isinstance(env[v], Value)]
         inner = dict(env)
+        args: dict[Variable, SSAValue] = {}
         for var in threaded:
-            arg = body.insert_arg(var.type, len(body.args))
+            arg = args[var] = body.insert_arg(var.type, len(body.args))
             arg.name_hint = var.name
             entry = env[var]
             assert isinstance(entry, Value)
             inner[var] = replace(entry, value=arg)
         self._block(body, inner)
+        for var in list(threaded):
+            end = inner[var]
+            if isinstance(end, Value) and args[var] not in roots(end.value):
+                # rebound to a new tensor on every path: the new one leaves the scope, and the old one (perhaps
+                # another name's too) is only read, never overwritten in place
+                args[var].replace_all_uses_with(env[var].value)  # type: ignore[union-attr]
+                body.erase_arg(args[var])
+                threaded.remove(var)
         live = self.flow.live_after[op]
         escaping: list[Variable] = []
         for var in written:

@@ -403,3 +403,109 @@ func.func @guard_later_iterations(%a: !pl.tile<16x32xbf16, left>, %b: !pl.tile<3
   %r = pl.local.get %accv : !pl.tile<16x32xf32, acc>
   func.return %r : !pl.tile<16x32xf32, acc>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @tile_into_later_task
+// CHECK:         %[[T:.*]] = pl.at -> (!pl.tile<8x16xf32, vec>) attributes {name = "produce"} {
+// CHECK:           %[[E:.*]] = pl.exp
+// CHECK-NEXT:      pl.yield %[[E]] : !pl.tile<8x16xf32, vec>
+// CHECK:         %[[Y:.*]] = pl.at outs(%[[YO:.*]] = %y : !pl.tensor<8x16xf32>) attributes {name = "consume"} {
+// CHECK-NEXT:      %[[Y1:.*]] = pl.assemble %[[T]] into %[[YO]]
+// CHECK-NEXT:      pl.yield %[[Y1]] : !pl.tensor<8x16xf32>
+// CHECK:         func.return %[[Y]]
+// A tile first assigned in one pl.at and read in a later one leaves the first as an escaping result.
+func.func @tile_into_later_task(%x: !pl.tensor<8x16xf32>, %y: !pl.tensor<8x16xf32>) -> !pl.tensor<8x16xf32> {
+  %c0 = arith.constant 0 : index
+  %tv = pl.local.decl "t" : !pl.ref<!pl.tile<8x16xf32, vec>>
+  %yv = pl.local.decl "y" : !pl.ref<!pl.tensor<8x16xf32>>
+  pl.local.set %yv, %y : !pl.tensor<8x16xf32>
+  pl.at attributes {name = "produce"} {
+    %s = pl.slice %x[%c0, %c0] : !pl.tensor<8x16xf32> -> !pl.tile<8x16xf32, vec>
+    %e = pl.exp %s : !pl.tile<8x16xf32, vec>
+    pl.local.set %tv, %e : !pl.tile<8x16xf32, vec>
+  }
+  pl.at attributes {name = "consume"} {
+    %t = pl.local.get %tv : !pl.tile<8x16xf32, vec>
+    %y0 = pl.local.get %yv : !pl.tensor<8x16xf32>
+    %y1 = pl.assemble %t into %y0[%c0, %c0] : !pl.tile<8x16xf32, vec> into !pl.tensor<8x16xf32> -> !pl.tensor<8x16xf32>
+    pl.local.set %yv, %y1 : !pl.tensor<8x16xf32>
+  }
+  %r = pl.local.get %yv : !pl.tensor<8x16xf32>
+  func.return %r : !pl.tensor<8x16xf32>
+}
+
+
+// -----
+
+// CHECK-LABEL: func.func @spmd_tensor_into_orchestration
+// CHECK:         %[[BUF:.*]] = pl.spmd (%{{.*}}) in %c2 -> (!pl.tensor<8x16xf32>) attributes {name = "halves"} {
+// CHECK:           %[[FRESH:.*]] = pl.create_tensor
+// CHECK:           %[[B1:.*]] = pl.assemble %{{.*}} into %[[FRESH]]
+// CHECK-NEXT:      pl.yield %[[B1]] : !pl.tensor<8x16xf32>
+// CHECK:         func.return %[[BUF]]
+// A tensor created and written per block inside a pl.spmd, returned by the orchestration.
+func.func @spmd_tensor_into_orchestration(%x: !pl.tensor<8x16xf32>) -> !pl.tensor<8x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %bv = pl.local.decl "buf" : !pl.ref<!pl.tensor<8x16xf32>>
+  pl.spmd (%i) in %c2 attributes {name = "halves"} {
+    %row = arith.muli %i, %c4 : index
+    %fresh = pl.create_tensor : !pl.tensor<8x16xf32>
+    pl.local.set %bv, %fresh : !pl.tensor<8x16xf32>
+    %s = pl.slice %x[%row, %c0] : !pl.tensor<8x16xf32> -> !pl.tile<4x16xf32, vec>
+    %b0 = pl.local.get %bv : !pl.tensor<8x16xf32>
+    %b1 = pl.assemble %s into %b0[%row, %c0] : !pl.tile<4x16xf32, vec> into !pl.tensor<8x16xf32> -> !pl.tensor<8x16xf32>
+    pl.local.set %bv, %b1 : !pl.tensor<8x16xf32>
+  }
+  %r = pl.local.get %bv : !pl.tensor<8x16xf32>
+  func.return %r : !pl.tensor<8x16xf32>
+}
+
+
+// -----
+
+// The `in_if` task rebinds `t` to a new tensor without touching its old value (`x`): the new one leaves the
+// scope instead of being written over `x`.  The `in_loop` task reads the old `t` (a captured value) and
+// rebinds it too.
+// CHECK-LABEL: func.func @escape_in_if_and_loop
+// CHECK:         %[[T:.*]] = scf.if %c -> (!pl.tensor<8x16xf32>) {
+// CHECK-NEXT:      %[[T1:.*]] = pl.at -> (!pl.tensor<8x16xf32>) attributes {name = "in_if"} {
+// CHECK:           scf.yield %[[T1]]
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      scf.yield %x
+// CHECK:         %[[TL:.*]] = scf.for %{{.*}} iter_args(%[[TC:.*]] = %[[T]])
+// CHECK-NEXT:      %[[T4:.*]] = pl.at -> (!pl.tensor<8x16xf32>) attributes {name = "in_loop"} {
+// CHECK-NEXT:        pl.slice %[[TC]]
+// CHECK:           scf.yield %[[T4]]
+// CHECK:         func.return %[[TL]]
+// Escaping from a task inside an scf.if (the other arm keeps the value from before) and inside a loop.
+func.func @escape_in_if_and_loop(%x: !pl.tensor<8x16xf32>, %c: i1) -> !pl.tensor<8x16xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %tv = pl.local.decl "t" : !pl.ref<!pl.tensor<8x16xf32>>
+  pl.local.set %tv, %x : !pl.tensor<8x16xf32>
+  scf.if %c {
+    pl.at attributes {name = "in_if"} {
+      %fresh = pl.create_tensor : !pl.tensor<8x16xf32>
+      %s = pl.slice %x[%c0, %c0] : !pl.tensor<8x16xf32> -> !pl.tile<8x16xf32, vec>
+      %n = pl.neg %s : !pl.tile<8x16xf32, vec>
+      %w = pl.assemble %n into %fresh[%c0, %c0] : !pl.tile<8x16xf32, vec> into !pl.tensor<8x16xf32> -> !pl.tensor<8x16xf32>
+      pl.local.set %tv, %w : !pl.tensor<8x16xf32>
+    }
+  }
+  scf.for %k = %c0 to %c3 step %c1 {
+    pl.at attributes {name = "in_loop"} {
+      %t0 = pl.local.get %tv : !pl.tensor<8x16xf32>
+      %s = pl.slice %t0[%c0, %c0] : !pl.tensor<8x16xf32> -> !pl.tile<8x16xf32, vec>
+      %e = pl.exp %s : !pl.tile<8x16xf32, vec>
+      %fresh = pl.create_tensor : !pl.tensor<8x16xf32>
+      %w = pl.assemble %e into %fresh[%c0, %c0] : !pl.tile<8x16xf32, vec> into !pl.tensor<8x16xf32> -> !pl.tensor<8x16xf32>
+      pl.local.set %tv, %w : !pl.tensor<8x16xf32>
+    }
+  }
+  %r = pl.local.get %tv : !pl.tensor<8x16xf32>
+  func.return %r : !pl.tensor<8x16xf32>
+}
