@@ -68,10 +68,9 @@ class PreparedKernel:
                 f"result #{i} replaces out #{i}, a tensor the entry received as an In argument; declare it "
                 "pl.Out or pl.InOut", self.return_op,
             )
-        whole = (0,) * result.array.ndim
-        rec.reads.append(result.region(whole, result.shape))
+        rec.reads.extend(result.whole_regions())
         out.array[...] = result.array
-        rec.writes.append(out.region(whole, out.shape))
+        rec.writes.extend(out.whole_regions())
         eb = out.array.dtype.itemsize
         rows, row = result.transfer_shape(result.shape)
         load = self.pricer.load(self.return_op, rows, row * eb, 1)

@@ -71,7 +71,7 @@ def on_gm_tensors(handler):
             r, p = f.r, f.p
             for s, shadow, eb in pairs:
                 t: GmTensor = r[s]
-                f.rec.reads.append(t.region((0,) * t.array.ndim, t.shape))
+                f.rec.reads.extend(t.whole_regions())
                 rows, row = t.transfer_shape(t.shape)
                 r[shadow] = t.array
                 p[shadow] = record(f, pricer.load(op, rows, row * eb, 1), ())
@@ -142,7 +142,7 @@ def _create_tensor(op: D.CreateTensorOp, c: FunctionCompiler):
 
 
 def _store_whole(f: Frame, t: GmTensor, pricer: Pricer, dep_slots) -> int:
-    f.rec.writes.append(t.region((0,) * t.array.ndim, t.shape))
+    f.rec.writes.extend(t.whole_regions())
     rows, row = t.transfer_shape(t.shape)
     eb = t.array.dtype.itemsize
     return record(f, pricer.store(rows, row * eb, eb), dep_slots)
@@ -227,7 +227,7 @@ def _slice(op: D.SliceOp, c: FunctionCompiler):
             tile[tuple(slice(0, e) for e in extent)] = array[index]
         r[o] = tile
         if src_is_tensor:
-            f.rec.reads.append(source.region(offsets, extent))
+            f.rec.reads.extend(source.regions(offsets, extent))
             rows, row = source.transfer_shape(extent)
             f.p[o] = record(f, pricer.load(op, rows, row * dtype.itemsize, stages), ())
         else:
@@ -273,11 +273,11 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
             return
         deps = (src,)
         if src_is_tensor:  # GM -> GM copy: a load then a store
-            f.rec.reads.append(source.region((0,) * len(shape), extent))
+            f.rec.reads.extend(source.regions((0,) * len(shape), extent))
             rows, row = source.transfer_shape(extent)
             f.p[src] = record(f, pricer.load(op, rows, row * eb, 1), ())
         target[index] = data
-        f.rec.writes.append(dest.region(offsets, extent))
+        f.rec.writes.extend(dest.regions(offsets, extent))
         rows, row = dest.transfer_shape(extent)
         record(f, pricer.store(rows, row * eb, eb), deps)
         r[o] = dest
@@ -290,7 +290,10 @@ def _reshape(op: D.ReshapeOp, c: FunctionCompiler):
     src, o, shape = c.slot(op.source), c.slot(op.result), _shape(op.result)
     if isinstance(op.result.type, TensorType):
         def run_tensor(f: Frame) -> None:
-            f.r[o] = f.r[src].reshaped(shape)
+            try:
+                f.r[o] = f.r[src].reshaped(shape)
+            except ValueError as err:
+                raise PlRuntimeError(f"pl.reshape: {err}", op) from None
 
         return run_tensor
 
@@ -319,7 +322,7 @@ def _read(op: D.ReadOp, c: FunctionCompiler):
             raise _oob(op, "indices", index, one, array.shape, "tensor" if is_tensor else "tile")
         r[o] = conv(array[index])
         if is_tensor:
-            f.rec.reads.append(source.region(index, one))
+            f.rec.reads.extend(source.regions(index, one))
             record(f, price, ())
 
     return run
@@ -345,7 +348,7 @@ def _write(op: D.WriteOp, c: FunctionCompiler):
             if not array.flags.writeable:
                 raise _read_only(op)
             array[index] = r[v]
-            f.rec.writes.append(dest.region(index, one))
+            f.rec.writes.extend(dest.regions(index, one))
             record(f, price, ())
             r[o] = dest
         else:
