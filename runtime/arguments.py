@@ -183,4 +183,10 @@ def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
     if not ok:
         want = {"b": "bool", "i": "int", "u": "int"}.get(kind, "float")
         raise PlRuntimeError(f"{prefix}: expected a {want} scalar ({param.type}), got {type(arg).__name__}", function)
+    if kind in "iu":  # the hardware holds it in a fixed-width register: out-of-range values would wrap silently
+        info = np.iinfo(param.dtype)
+        if not info.min <= int(arg) <= info.max:
+            raise PlRuntimeError(
+                f"{prefix}: {int(arg)} is out of range for {param.type} [{info.min}, {info.max}]", function
+            )
     return scalar_of(param.type)(arg)

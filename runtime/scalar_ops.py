@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr, IntegerType
+from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType
 
 from ..dialects.attributes import LoopAttr, LoopKind
 from .dtypes import numpy_dtype, scalar_of
@@ -56,37 +56,73 @@ _INT_BINARY = {
 }  # fmt: skip
 _DIVISIONS = (arith.DivSIOp, arith.DivUIOp, arith.RemSIOp, arith.RemUIOp, arith.FloorDivSIOp,
               arith.CeilDivSIOp, arith.CeilDivUIOp)  # fmt: skip
+_SHIFTS = (arith.ShLIOp, arith.ShRSIOp, arith.ShRUIOp)
+_UNSIGNED = (arith.DivUIOp, arith.RemUIOp, arith.CeilDivUIOp, arith.MaxUIOp, arith.MinUIOp)  # both operands
 _FLOAT_BINARY = {
     arith.AddfOp: operator.add, arith.SubfOp: operator.sub, arith.MulfOp: operator.mul, arith.DivfOp: operator.truediv,
     arith.MaximumfOp: np.maximum, arith.MinimumfOp: np.minimum, arith.MaxnumfOp: np.fmax, arith.MinnumfOp: np.fmin,
 }  # fmt: skip
 
 
-def _binary(op, c: FunctionCompiler, fn, divides: bool):
-    a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
-    if divides:
-        def run_div(f: Frame) -> None:
-            r = f.r
-            if r[b] == 0:
-                raise PlRuntimeError(f"integer division by zero in '{op.name}'", op)
-            r[o] = fn(r[a], r[b])
+def int_width(t) -> int:
+    """Bits of an integer scalar type (index is 64-bit, like the hardware's registers)."""
+    return 64 if isinstance(t, IndexType) else t.width.data
 
-        return run_div
+
+def _wrap_int(width: int, signed: bool):
+    """Reduce an unbounded Python int to a `width`-bit value, as fixed-width hardware arithmetic does:
+    signed (two's complement, how signless values are held) or unsigned (how unsigned ops read them)."""
+    mask = (1 << width) - 1
+    half = 1 << (width - 1)
+    if width == 1:
+        return (lambda v: bool(v & 1)) if signed else (lambda v: int(v) & 1)
+    if signed:
+        return lambda v: ((int(v) & mask) ^ half) - half
+    return lambda v: int(v) & mask
+
+
+def _binary(op, c: FunctionCompiler, fn):
+    a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
     if op.result.type == IntegerType(1):
         def run_bool(f: Frame) -> None:
             f.r[o] = bool(fn(f.r[a], f.r[b]))
 
         return run_bool
+    width = int_width(op.result.type)
+    lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
+    wrap = _wrap_int(width, True)
+    unsigned = _wrap_int(width, False)
+    lhs = unsigned if isinstance(op, _UNSIGNED + (arith.ShRUIOp,)) else None
+    rhs = unsigned if isinstance(op, _UNSIGNED) else None
+    divides = isinstance(op, _DIVISIONS)
+    shifts = isinstance(op, _SHIFTS)
+    if not (divides or shifts or lhs or rhs):  # add, sub, mul, signed min/max, bitwise: the hot path
+        def run_plain(f: Frame) -> None:
+            r = f.r
+            v = fn(r[a], r[b])
+            r[o] = v if lo <= v <= hi else wrap(v)
+
+        return run_plain
 
     def run(f: Frame) -> None:
         r = f.r
-        r[o] = fn(r[a], r[b])
+        x, y = r[a], r[b]
+        if divides and y == 0:
+            raise PlRuntimeError(f"integer division by zero in '{op.name}'", op)
+        if shifts and not 0 <= y < width:
+            raise PlRuntimeError(f"shift amount {y} out of range [0, {width}) in '{op.name}'", op)
+        if lhs is not None:
+            x = lhs(x)
+        if rhs is not None:
+            y = rhs(y)
+        v = fn(x, y)
+        r[o] = v if lo <= v <= hi else wrap(v)
 
     return run
 
 
 for _cls, _fn in _INT_BINARY.items():
-    handles(_cls)(lambda op, c, fn=_fn: _binary(op, c, fn, isinstance(op, _DIVISIONS)))
+    handles(_cls)(lambda op, c, fn=_fn: _binary(op, c, fn))
 
 
 def _float_binary(op, c: FunctionCompiler, fn):
@@ -121,7 +157,16 @@ _CMPI = [operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operat
 @handles(arith.CmpiOp)
 def _cmpi(op: arith.CmpiOp, c: FunctionCompiler):
     a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
-    fn = _CMPI[op.predicate.value.data]
+    predicate = op.predicate.value.data
+    fn = _CMPI[predicate]
+    if predicate >= 6:  # ult ule ugt uge compare the unsigned readings of the bits
+        unsigned = _wrap_int(int_width(op.lhs.type), False)
+
+        def run_unsigned(f: Frame) -> None:
+            r = f.r
+            r[o] = fn(unsigned(r[a]), unsigned(r[b]))
+
+        return run_unsigned
 
     def run(f: Frame) -> None:
         r = f.r
@@ -173,26 +218,19 @@ def _select(op: arith.SelectOp, c: FunctionCompiler):
     return run
 
 
-def _wrap_int(width: int, signed: bool):
-    mask = (1 << width) - 1
-    half = 1 << (width - 1)
-    if width == 1:
-        return lambda v: bool(v & 1)
-    if signed:
-        return lambda v: ((int(v) & mask) ^ half) - half
-    return lambda v: int(v) & mask
-
-
 def _conversion(op, c: FunctionCompiler):
     a, o = c.slot(op.input), c.slot(op.result)
     src, dst = op.input.type, op.result.type
-    if isinstance(op, arith.TruncIOp):
-        conv = _wrap_int(dst.width.data, True)
-    elif isinstance(op, arith.ExtUIOp) and src == IntegerType(1):
-        conv = int
+    if isinstance(op, arith.TruncIOp | arith.IndexCastOp):  # index_cast truncates or sign-extends
+        conv = _wrap_int(int_width(dst), True)
+    elif isinstance(op, arith.ExtUIOp):
+        conv = _wrap_int(int_width(src), False)
+    elif isinstance(op, arith.UIToFPOp):
+        unsigned, to_float = _wrap_int(int_width(src), False), scalar_of(dst)
+        conv = lambda v: to_float(unsigned(v))  # noqa: E731
     elif isinstance(op, arith.FPToSIOp | arith.FPToUIOp):
         conv = lambda v: int(math.trunc(float(v)))  # noqa: E731
-    else:  # index_cast, extsi, extui, sitofp, uitofp, extf, truncf: the value in the result type
+    else:  # extsi, sitofp, extf, truncf: the value in the result type
         conv = scalar_of(dst)
 
     def run(f: Frame) -> None:
