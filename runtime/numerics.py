@@ -174,10 +174,11 @@ def _interleave(values: Array, index_bits: Array) -> Array:
 
 
 def _sort_runs(values: Array, payload: Array, run: int) -> tuple[Array, Array]:
-    """Sort every run of `run` consecutive entries per row by value, descending, stable on ties."""
+    """Sort every run of `run` consecutive entries per row by value, descending, stable on ties; NaN counts
+    as larger than +inf (first, in input order), as torch.sort(descending=True) and torch.topk place it."""
     m, n = values.shape
     v = values.reshape(m, n // run, run)
-    order = np.argsort(-v.astype(np.float64), axis=-1, kind="stable")
+    order = np.lexsort((-v.astype(np.float64), ~np.isnan(v)), axis=-1)  # last key first: NaN, then by value
     sv = np.take_along_axis(v, order, axis=-1).reshape(m, n)
     sp = np.take_along_axis(payload.reshape(m, n // run, run), order, axis=-1).reshape(m, n)
     return sv, sp
