@@ -36,7 +36,7 @@ from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 
 from . import language as pl
-from . import ops, scalars
+from . import ops, scalars, strided_loops
 from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
@@ -303,6 +303,7 @@ class FunctionBuilder(ExpressionBuilder):
         for old in sets:
             undef = UndefOp(value.type)
             undef.location = old.location
+            undef.result.name_hint = f"{decl.var_name.data}_undef"
             old.parent_block().insert_op_before(undef, old)
             Rewriter.replace_op(old, LocalSetOp(retyped.results[0], undef.result))
         for scope in self.scopes:
@@ -510,7 +511,15 @@ class FunctionBuilder(ExpressionBuilder):
             return
         lb, ub, step = (self.index(v, it) for v in bounds)
         body = Block(arg_types=[scalars.INDEX])
-        body.args[0].name_hint = node.target.id
+        name = node.target.id
+        if not isinstance(bounds[2], int) or bounds[2] < 0:  # run-time or negative: count the trips instead
+            start, stride = lb, step
+            lb, ub, step = strided_loops.counter_bounds(self, strided_loops.trip_count(self, lb, ub, step, kind, it), it)
+            body.args[0].name_hint = f"{name}_trip"
+            var = strided_loops.induction_value(self, body, start, stride, name, it)
+        else:
+            body.args[0].name_hint = name
+            var = body.args[0]
         loop = scf.ForOp(lb, ub, step, [], body)
         loop.attributes["pl.loop"] = LoopAttr(_LOOPS[kind])
         if kind == "pipeline":
@@ -518,15 +527,15 @@ class FunctionBuilder(ExpressionBuilder):
         if kind == "parallel" and a["chunk"] is not None:
             loop.attributes["pl.chunk"] = IntegerAttr(self._positive(a["chunk"], "'chunk' of pl.parallel", it), i64)
         self.emit(loop, node)
-        with self.loop_variable(node.target.id, body.args[0]):
+        with self.loop_variable(name, var):
             self.region(body, node.body, node)
 
     def _bounds(self, kind: str, bounds: tuple[Any, ...], node: ast.AST) -> tuple[Any, Any, Any]:
         if not 1 <= len(bounds) <= 3:
             raise self.error(node, f"pl.{kind} takes 1 to 3 bounds ([start,] stop[, step]), got {len(bounds)}")
         start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
-        if not isinstance(step, SSAValue) and (not isinstance(step, int) or step <= 0):
-            raise self.error(node, f"the step of pl.{kind} must be a positive integer, got {show(step)}")
+        if not isinstance(step, SSAValue) and (not isinstance(step, int) or isinstance(step, bool) or step == 0):
+            raise self.error(node, f"the step of pl.{kind} must be a nonzero integer, got {show(step)}")
         return start, stop, step
 
     def _positive(self, v: Any, what: str, node: ast.AST) -> int:

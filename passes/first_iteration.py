@@ -67,6 +67,11 @@ def _combine(a: Affine, b: Affine, scale: int) -> Affine:
     return {v: k for v, k in out.items() if k}
 
 
+def affine_difference(a: SSAValue, b: SSAValue) -> Affine:
+    """`a - b` in affine form."""
+    return _combine(affine(a), affine(b), -1)
+
+
 def first_iteration_guard(cond: SSAValue, loops: Sequence[Loop]) -> tuple[SSAValue, bool] | None:
     """(iv, the then-arm runs on exactly the first iteration) when `cond` is true on only the first iteration
     of one of `loops` (then-arm) or on all but the first (else-arm); innermost loop first."""
@@ -74,7 +79,7 @@ def first_iteration_guard(cond: SSAValue, loops: Sequence[Loop]) -> tuple[SSAVal
     if not isinstance(cmp, arith.CmpiOp):
         return None
     pred = cmp.predicate.value.data
-    diff = _combine(affine(cmp.lhs), affine(cmp.rhs), -1)
+    diff = affine_difference(cmp.lhs, cmp.rhs)
     for loop in reversed(loops):
         a = diff.get(loop.iv, 0)
         if a == 0:

@@ -70,6 +70,12 @@ def _fresh_root(value: SSAValue, scope: TaskScopeOp) -> CreateTensorOp | None:
     return owner if isinstance(owner, CreateTensorOp) and owner.parent_block() is scope.body.block else None
 
 
+def _assignment(value: SSAValue, scope: TaskScopeOp) -> Operation:
+    """The op inside `scope` that produced `value` (the scope itself for a captured value)."""
+    owner = value.owner if isinstance(value.owner, Operation) else value.owner.parent_op()
+    return owner if owner is not None and scope.is_ancestor(owner) else scope
+
+
 def _zeros(rank: int, before: Operation) -> list[SSAValue]:
     zero = arith.ConstantOp.from_int_and_width(0, IndexType())
     before.parent_block().insert_op_before(zero, before)  # type: ignore[union-attr]
@@ -92,7 +98,7 @@ def _back_escapes_with_gm(scope: TaskScopeOp) -> TaskScopeOp:
                                       "pass it through a tensor (pl.write inside, pl.read after)")
         gm_type = res.type if isinstance(res.type, TensorType) else TensorType(res.type.get_shape(), res.type.element_type)
         temp = CreateTensorOp(gm_type)
-        temp.location = scope.location
+        temp.location = _assignment(value, scope).location  # diagnostics about the temporary name the assignment
         temp.result.name_hint = f"{name}_gm"
         scope.parent_block().insert_op_before(temp, scope)  # type: ignore[union-attr]
         temps.append(temp.result)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from xdsl.context import Context
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, Operation, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
@@ -167,12 +167,16 @@ class _FunctionRewriter:
     def _if(self, op: scf.IfOp, env: Env) -> None:
         guard = first_iteration_guard(op.cond, self.loops)
         arms = [op.true_region.block, op.false_region.block if op.false_region.blocks else None]
-        ends: list[Env] = []
-        for index, block in enumerate(arms):
+        ends: list[Env] = [{}, {}]
+        # the first-iteration arm first: what it surely assigns is defined on every later iteration
+        order = [1, 0] if guard is not None and not guard[1] else [0, 1]
+        for index in order:
             arm_env = _enter_arm(env, guard, then_arm=index == 0)
-            if block is not None:
-                self._block(block, arm_env)
-            ends.append(arm_env)
+            if guard is not None and index != order[0] and op.parent_block() is guard[0].owner:
+                _settled_by_first_iteration(arm_env, ends[order[0]], guard[0])
+            if arms[index] is not None:
+                self._block(arms[index], arm_env)  # type: ignore[arg-type]
+            ends[index] = arm_env
         then_end, else_end = ends
         live = self.flow.live_after[op]
         results: list[Variable] = []
@@ -368,6 +372,16 @@ def _enter_arm(env: Env, guard: tuple[SSAValue, bool] | None, then_arm: bool) ->
             state = Unset(f"may be undefined here: {state.first_iteration.why}") if first else replace(state, first_iteration=None)
         arm[var] = state
     return arm
+
+
+def _settled_by_first_iteration(arm: Env, first_end: Env, iv: SSAValue) -> None:
+    """In the later-iterations arm of a guard directly in its loop's body, a carried variable the
+    first-iteration arm surely assigned holds that assignment or a later one: drop its caveats."""
+    for var, state in arm.items():
+        done = first_end.get(var)
+        carried = isinstance(state, Value) and isinstance(state.value, BlockArgument) and state.value.owner is iv.owner
+        if carried and isinstance(done, Value) and done.first_iteration is None and done.maybe_undef is None:
+            arm[var] = replace(state, first_iteration=None, maybe_undef=None)  # type: ignore[type-var]
 
 
 def _join_caveats(value: Value, a: Value, b: Value) -> Value:

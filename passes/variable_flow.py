@@ -25,6 +25,8 @@ from ppc.dialects.support import constant_int
 from ppc.dialects.task_ops import TaskScopeOp
 from ppc.dialects.types import RefType, TensorType
 
+from .first_iteration import affine_difference
+
 LOCAL_OPS = (LocalDeclOp, LocalGetOp, LocalSetOp)
 
 
@@ -79,9 +81,10 @@ class Effects:
 
 
 def runs_at_least_once(loop: scf.ForOp) -> bool:
-    """True when the trip count is a compile-time constant >= 1."""
-    lb, ub, step = (constant_int(v) for v in (loop.lb, loop.ub, loop.step))
-    return lb is not None and ub is not None and step is not None and step > 0 and lb < ub
+    """True when `ub - lb` is a positive constant (`pl.range(b0, b0 + 16)` too) and the step a positive one."""
+    step = constant_int(loop.step)
+    span = affine_difference(loop.ub, loop.lb)
+    return step is not None and step > 0 and set(span) <= {None} and span.get(None, 0) > 0
 
 
 def threaded_variables(task: TaskScopeOp, body: Effects) -> set[Variable]:
