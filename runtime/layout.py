@@ -4,15 +4,15 @@ Every GM view (slices, reshapes, slices of reshapes, ...) of a row-major root is
 indices to root elements: `offset + sum(index * stride)` in elements. A box of such a view is a strided
 set of root elements; the TensorMap wants it as boxes in root coordinates so that tasks touching disjoint
 rows through a reshaped view get no edge. `root_boxes` gives an exact cover (as few boxes as the greedy
-merge finds); only a set needing more than `MAX_STARTS` separate pieces is widened to the root boxes of
-its flat span, a superset (an extra dependency, never a missed one).
+merge finds), with strided dims (see tensormap.py) where a view dim steps over root rows; only a set
+needing more than `MAX_STARTS` separate pieces is widened to the root boxes of its flat span, a superset
+(an extra dependency, never a missed one).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from math import prod
-
-import numpy as np
 
 Box = tuple[tuple[int, int], ...]
 Dims = list[tuple[int, int]]  # (extent, stride) pairs, outermost first
@@ -20,6 +20,7 @@ Dims = list[tuple[int, int]]  # (extent, stride) pairs, outermost first
 MAX_STARTS = 4096
 
 
+@cache
 def row_major_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     strides, step = [], 1
     for d in reversed(shape):
@@ -84,47 +85,64 @@ def transfer_rows(dims: Dims) -> tuple[int, int]:
 def root_boxes(base: int, dims: Dims, root_shape: tuple[int, ...]) -> list[Box]:
     """Boxes of `root_shape` covering the elements `base + sum(i * stride)`, `0 <= i < extent` per dim.
 
-    The innermost dims that land on root dims of equal stride, without running past the root's edge from
-    any start, form one box per start of the remaining (outer) dims; contiguous runs that cross root rows
-    are split at row boundaries. Consecutive boxes are then merged where they abut.
+    The innermost dims that each step along a root dim (by a multiple of its stride: a strided range)
+    without running past its edge from any start form one box per start of the remaining (outer) dims;
+    contiguous runs that cross root rows are split at row boundaries. Consecutive boxes are then merged
+    where they abut.
     """
     if any(e == 0 for e, _ in dims):
         return []
     rstrides = row_major_strides(root_shape)
-    dim_of = {s: k for k, (n, s) in enumerate(zip(root_shape, rstrides)) if n > 1}
     for split in range(len(dims) + 1):
         outer, inner = dims[:split], dims[split:]
         if prod(e for e, _ in outer) > MAX_STARTS:
             break
         starts = _starts(base, outer)
-        boxes = _aligned_boxes(starts, inner, dim_of, root_shape, rstrides)
+        boxes = _aligned_boxes(starts, inner, root_shape, rstrides)
         if boxes is None and len(inner) == 1 and inner[0][1] == 1:
-            boxes = [b for a in starts.tolist() for b in flat_range_boxes(a, a + inner[0][0], root_shape)]
+            boxes = [b for a in starts for b in flat_range_boxes(a, a + inner[0][0], root_shape)]
         if boxes is not None:
             return merge_boxes(boxes)
     last = base + sum((e - 1) * s for e, s in dims)
     return flat_range_boxes(base, last + 1, root_shape)
 
 
-def _starts(base: int, outer: Dims) -> np.ndarray:
-    starts = np.array([base], dtype=np.int64)
+def _starts(base: int, outer: Dims) -> list[int]:
+    starts = [base]
     for e, s in outer:
-        starts = (starts[:, None] + np.arange(e, dtype=np.int64) * s).reshape(-1)
+        starts = [a + i * s for a in starts for i in range(e)]
     return starts
 
 
-def _aligned_boxes(starts: np.ndarray, inner: Dims, dim_of: dict[int, int], root_shape, rstrides) -> list[Box] | None:
-    """One root box per start if every inner dim is a root dim the box stays inside of (else None)."""
-    ks = [dim_of.get(s) for _, s in inner]
-    if None in ks:
+def _root_dim(stride: int, root_shape: tuple[int, ...], rstrides: tuple[int, ...]) -> int | None:
+    """The root dim a view stride steps along (a whole multiple of its stride, less than its row), else None."""
+    for k in range(len(root_shape) - 1, -1, -1):
+        if rstrides[k] <= stride < rstrides[k] * root_shape[k]:
+            return k if stride % rstrides[k] == 0 else None
+    return None
+
+
+def _aligned_boxes(starts: list[int], inner: Dims, root_shape, rstrides) -> list[Box] | None:
+    """One root box per start if the inner dims step along distinct root dims and every box stays inside
+    the root (else None)."""
+    ks = [_root_dim(s, root_shape, rstrides) for _, s in inner]
+    if None in ks or len(set(ks)) < len(ks):
         return None
-    coords = (starts[:, None] // np.array(rstrides, dtype=np.int64)) % np.array(root_shape, dtype=np.int64)
-    hi = coords + 1
-    for (e, _), k in zip(inner, ks):
-        hi[:, k] += e - 1
-    if (hi > np.array(root_shape)).any():
-        return None
-    return [tuple(zip(lo, h)) for lo, h in zip(coords.tolist(), hi.tolist())]
+    steps = [1] * len(root_shape)
+    span = [1] * len(root_shape)
+    for (e, s), k in zip(inner, ks):
+        steps[k] = s // rstrides[k]
+        span[k] = steps[k] * (e - 1) + 1
+    boxes = []
+    for a in starts:
+        box = []
+        for n, rs, step, width in zip(root_shape, rstrides, steps, span):
+            lo = a // rs % n
+            if lo + width > n:
+                return None
+            box.append((lo, lo + width, step) if step > 1 else (lo, lo + width))
+        boxes.append(tuple(box))
+    return boxes
 
 
 def flat_range_boxes(start: int, stop: int, shape: tuple[int, ...]) -> list[Box]:
@@ -150,14 +168,15 @@ def flat_range_boxes(start: int, stop: int, shape: tuple[int, ...]) -> list[Box]
 
 
 def merge_boxes(boxes: list[Box]) -> list[Box]:
-    """Merge neighbours in the list that abut along one dim and agree on all others, innermost dim first."""
+    """Merge neighbours in the list that abut along one unstrided dim and agree on all others, innermost dim first."""
     if not boxes:
         return boxes
     for d in reversed(range(len(boxes[0]))):
         merged = [boxes[0]]
         for box in boxes[1:]:
             last = merged[-1]
-            if last[d][1] == box[d][0] and last[:d] == box[:d] and last[d + 1:] == box[d + 1:]:
+            if (len(last[d]) == 2 == len(box[d]) and last[d][1] == box[d][0]
+                    and last[:d] == box[:d] and last[d + 1:] == box[d + 1:]):
                 merged[-1] = (*last[:d], (last[d][0], box[d][1]), *last[d + 1:])
             else:
                 merged.append(box)

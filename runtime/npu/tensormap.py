@@ -7,7 +7,9 @@ overlapping box of the same tensor: read-after-write, write-after-write and writ
 Only the latest accesses are kept: a write removes the earlier writes and reads it fully covers, because
 any later access that overlaps them also overlaps the new write and so is ordered after them through it.
 Boxes are found by overlap through per-dimension sorted lower bounds (see `_BoxIndex`), so a program of
-10,000 tasks tiling large tensors stays fast.
+10,000 tasks tiling large tensors stays fast. A box dimension is a range (lo, hi), or (lo, hi, step) for
+every step-th index from lo (hi is one past the last): a column window of a reshaped view covers strided
+rows of its base, and one strided box keeps such an access as cheap as a plain tile.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from math import gcd
 
-Box = tuple[tuple[int, int], ...]  # per dimension [lo, hi)
+Box = tuple[tuple[int, ...], ...]  # per dimension (lo, hi) or (lo, hi, step)
 
 
 @dataclass(frozen=True)
@@ -27,21 +30,49 @@ class Region:
     box: Box
 
     def __post_init__(self) -> None:
-        for lo, hi in self.box:
-            if lo > hi:
-                raise ValueError(f"region of {self.tensor!r} has an inverted range [{lo}, {hi})")
+        for dim in self.box:
+            if dim[0] > dim[1]:
+                raise ValueError(f"region of {self.tensor!r} has an inverted range [{dim[0]}, {dim[1]})")
+            if len(dim) == 3 and (dim[2] < 2 or (dim[1] - dim[0] - 1) % dim[2]):
+                raise ValueError(f"region of {self.tensor!r} has a strided range {dim} whose hi is not last + 1")
 
     @property
     def empty(self) -> bool:
-        return any(lo == hi for lo, hi in self.box)
+        return any(dim[0] == dim[1] for dim in self.box)
+
+
+def _step(dim: tuple[int, ...]) -> int:
+    return dim[2] if len(dim) == 3 else 1
+
+
+def _meet(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether two ranges, at least one strided, with overlapping spans share an index (CRT on the steps)."""
+    p, q = _step(a), _step(b)
+    g = gcd(p, q)
+    if (b[0] - a[0]) % g:
+        return False
+    t = ((b[0] - a[0]) // g * pow(p // g, -1, q // g)) % (q // g)  # a[0] + p*t == b[0] (mod q)
+    lo, period = max(a[0], b[0]), p // g * q
+    return lo + (a[0] + p * t - lo) % period < min(a[1], b[1])
 
 
 def _overlaps(a: Box, b: Box) -> bool:
-    return all(alo < bhi and blo < ahi for (alo, ahi), (blo, bhi) in zip(a, b, strict=True))
+    for x, y in zip(a, b, strict=True):
+        if x[0] >= y[1] or y[0] >= x[1]:
+            return False
+        if (len(x) == 3 or len(y) == 3) and not _meet(x, y):
+            return False
+    return True
 
 
 def _covers(outer: Box, inner: Box) -> bool:
-    return all(olo <= ilo and ihi <= ohi for (olo, ohi), (ilo, ihi) in zip(outer, inner, strict=True))
+    for o, i in zip(outer, inner, strict=True):
+        if i[0] < o[0] or o[1] < i[1]:
+            return False
+        step = _step(o)
+        if step > 1 and ((i[0] - o[0]) % step or (i[1] - i[0] > 1 and _step(i) % step)):
+            return False
+    return True
 
 
 class _BoxIndex:
@@ -64,14 +95,16 @@ class _BoxIndex:
         key = self._next_key
         self._next_key += 1
         self._entries[key] = (box, task)
-        for d, (lo, hi) in enumerate(box):
+        for d, dim in enumerate(box):
+            lo, hi = dim[0], dim[1]
             insort(self._by_lo[d], (lo, key))
             self._widest[d] = max(self._widest[d], hi - lo)
 
     def overlapping(self, box: Box) -> list[tuple[int, Box, int]]:
         """(key, box, task) of every stored box overlapping `box`."""
         best: tuple[int, int, int] | None = None
-        for d, (lo, hi) in enumerate(box):
+        for d, dim in enumerate(box):
+            lo, hi = dim[0], dim[1]
             column = self._by_lo[d]
             first = bisect_left(column, (lo - self._widest[d],))
             stop = bisect_left(column, (hi,))

@@ -84,3 +84,31 @@ def test_scales_to_ten_thousand_tasks():
         assert tm.submit([Region("cache", ((i, i + 1), (0, 512)))], []) == (2 * i,)
     assert tm.submit([Region("cache", ((0, 10_000), (0, 512)))], []) == tuple(range(0, 20_000, 2))
     assert time.perf_counter() - began < 5.0
+
+
+def _elements(box):
+    """The index tuples of a box with (lo, hi) or (lo, hi, step) dims."""
+    import itertools
+
+    return set(itertools.product(*(range(*dim) for dim in box)))
+
+
+def test_strided_ranges_overlap_exactly():
+    """Every pair of 1-D and 2-D ranges (strided or not) conflicts iff they share an index, and a write
+    prunes only what it really covers (checked through the dependencies of a later reader)."""
+    dims = [(0, 1), (2, 9), (3, 11, 7), (1, 14, 4), (0, 13, 6), (2, 15, 3), (5, 6), (4, 13, 4), (9, 16)]
+    for a in dims:
+        for b in dims:
+            tm = TensorMap()
+            tm.submit([], [Region("t", (a, (0, 2)))])
+            assert bool(tm.submit([Region("t", (b, (0, 2)))], [])) == bool(_elements((a,)) & _elements((b,))), (a, b)
+            tm = TensorMap()
+            tm.submit([], [Region("t", (b,))])  # 0
+            tm.submit([], [Region("t", (a,))])  # 1: prunes 0 only if it covers it
+            reader = tm.submit([Region("t", (b,))], [])
+            assert (0 in reader) == (not _elements((b,)) <= _elements((a,))), (a, b)
+
+
+def test_strided_ranges_must_end_one_past_their_last_index():
+    with pytest.raises(ValueError, match="hi is not last"):
+        Region("t", ((0, 8, 4),))

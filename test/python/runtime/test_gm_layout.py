@@ -31,20 +31,23 @@ def _check(root_shape, chain, offsets, shape):
     base, t, a = _apply(root_shape, chain)
     want = a[tuple(slice(o, o + n) for o, n in zip(offsets, shape))].ravel()
     regions = t.regions(offsets, shape)
-    got = np.concatenate([base[tuple(slice(lo, hi) for lo, hi in r.box)].ravel() for r in regions] or [[]])
+    got = np.concatenate([base[tuple(slice(*dim) for dim in r.box)].ravel() for r in regions] or [[]])
     assert all(r.tensor == t.root_id for r in regions)
     assert sorted(got.tolist()) == sorted(want.tolist())  # same elements, each covered once
     return [r.box for r in regions]
 
 
-def test_column_window_of_a_reshape_is_one_row_per_batch():
-    # reshape(scratch[B*S, OUT], [B, S*OUT])[:, s*OUT + o0 : +CH] -> rows b*S + s, columns o0..o0+CH
+def test_column_window_of_a_reshape_is_one_strided_box():
+    # reshape(scratch[B*S, OUT], [B, S*OUT])[:, s*OUT + o0 : +CH] -> rows b*S + s (every S-th), columns o0..o0+CH
     boxes = _check((16, 64), [("reshape", (4, 256))], (0, 2 * 64 + 32), (4, 32))
-    assert boxes == [((b * 4 + 2, b * 4 + 3), (32, 64)) for b in range(4)]
+    assert boxes == [((2, 15, 4), (32, 64))]
+    # a window spanning two tokens' columns: per batch, the end of token 0's row and the start of token 1's
+    assert _check((16, 64), [("reshape", (4, 256))], (1, 48), (2, 32)) == [
+        ((4, 5), (48, 64)), ((5, 6), (0, 16)), ((8, 9), (48, 64)), ((9, 10), (0, 16))]
 
 
 def test_reshape_of_a_slice():
-    # token s of a [B, S, OUT] tensor as [B, OUT]: one strided box per batch row
+    # token s of a [B, S, OUT] tensor as [B, OUT]: one box
     boxes = _check((4, 8, 16), [("slice", (0, 3, 0), (4, 1, 16)), ("reshape", (4, 16))], (1, 4), (2, 8))
     assert boxes == [((1, 3), (3, 4), (4, 12))]
 
@@ -59,6 +62,7 @@ def test_row_blocks_of_a_merged_reshape_stay_few_boxes():
 def test_runs_crossing_root_rows_are_split_at_row_boundaries():
     boxes = _check((32, 64), [("reshape", (4, 512))], (1, 60), (2, 200))
     assert len(boxes) == 6  # per batch: a ragged head, two whole rows, a ragged tail
+    assert boxes[0] == ((8, 9), (60, 64)) and boxes[3] == ((16, 17), (60, 64))
 
 
 @pytest.mark.parametrize(
@@ -70,6 +74,8 @@ def test_runs_crossing_root_rows_are_split_at_row_boundaries():
         ((8, 6), [("slice", (2, 0), (4, 6)), ("reshape", (2, 2, 3, 2))], (1, 0, 1, 1), (1, 2, 2, 1)),
         ((3, 1, 4), [("reshape", (12,)), ("reshape", (1, 12, 1))], (0, 5, 0), (1, 6, 1)),
         ((8, 6), [("slice", (0, 2), (8, 1)), ("reshape", (2, 4))], (0, 1), (2, 2)),  # a column re-split
+        ((4, 6, 8), [("reshape", (4, 48)), ("slice", (0, 5), (4, 40)), ("reshape", (2, 2, 40))], (0, 1, 3), (2, 1, 33)),
+        ((12, 4), [("reshape", (3, 16)), ("slice", (0, 4), (3, 8)), ("reshape", (3, 2, 4))], (0, 1, 1), (3, 1, 2)),
         ((5, 7), [], (1, 2), (0, 3)),  # zero extent: nothing touched
         ((), [], (), ()),  # 0-d tensor
     ],
@@ -134,4 +140,4 @@ def test_flat_ranges_and_the_conservative_cap():
     n = MAX_STARTS // 2 + 1
     t = GmTensor(np.zeros((n, 4))).reshaped((2 * n, 2))
     assert [r.box for r in t.regions((0, 1), (2 * n, 1))] == [((0, 1), (1, 4)), ((1, n), (0, 4))]
-    assert len(t.regions((0, 1), (MAX_STARTS, 1))) == MAX_STARTS  # up to the cap: exact
+    assert len(t.regions((0, 1), (MAX_STARTS, 1))) == MAX_STARTS  # up to the cap: exact, one box per element

@@ -335,7 +335,7 @@ def test_gm_views_record_regions_in_root_coordinates():
     # the last task negates, through a reshaped [16, 32] view, the first 16 rows-of-32 = first 256 elements
     want.reshape(16, 32)[:, :16] *= -1
     np.testing.assert_array_equal(y, want)
-    # top/bottom write disjoint halves of y: independent; the reshaped view is tracked as all of y
+    # top/bottom write disjoint halves of y: independent; the reshaped view covers the even rows of both
     assert [t.deps for t in res.tasks] == [(), (), (0, 1)]
 
 
