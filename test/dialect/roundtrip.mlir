@@ -106,6 +106,10 @@ func.func @locals(%lv: !pl.tile<16x128xf32, vec>) -> !pl.tile<16x128xf32, vec> {
 // CHECK:      pl.spmd (%blk2) in %c4 {
 // CHECK-NEXT:   %bi2 = pl.block_idx {note = "attr"}
 // CHECK-NEXT: }
+// CHECK:      %esc_out, %esc_tile = pl.at outs(%eo = %tt : !pl.tensor<64x128xf32>) -> (!pl.tile<16x128xf32, vec>) attributes {name = "escapes"} {
+// CHECK-NEXT:   %esc_undef = pl.undef : !pl.tile<16x128xf32, vec>
+// CHECK-NEXT:   pl.yield %eo, %esc_undef : !pl.tensor<64x128xf32>, !pl.tile<16x128xf32, vec>
+// CHECK-NEXT: }
 // CHECK:      %dr = pl.dispatch @kernel(%tx) outs(%sp) blocks(%c4) {name = "kernel"} : (!pl.tensor<64x128xf32>) -> (!pl.tensor<64x128xf32>)
 // CHECK:      %dr2, %dr2_1 = pl.dispatch @kernel2() outs(%tx, %tt) blocks(%c4) {tag = 1 : i64} : () -> (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>)
 // CHECK:      pl.dispatch @kernel3(%tx) outs() blocks(%c4) : (!pl.tensor<64x128xf32>) -> ()
@@ -135,6 +139,10 @@ func.func @tasks(%tx: !pl.tensor<64x128xf32>, %tt: !pl.tensor<64x128xf32>) -> !p
   }
   pl.spmd (%blk2) in %c4 {
     %bi2 = pl.block_idx {note = "attr"}
+  }
+  %esc_out, %esc_tile = pl.at outs(%eo = %tt : !pl.tensor<64x128xf32>) -> (!pl.tile<16x128xf32, vec>) attributes {name = "escapes"} {
+    %esc_undef = pl.undef : !pl.tile<16x128xf32, vec>
+    pl.yield %eo, %esc_undef : !pl.tensor<64x128xf32>, !pl.tile<16x128xf32, vec>
   }
   %dr = pl.dispatch @kernel(%tx) outs(%sp#0) blocks(%c4) {name = "kernel"} : (!pl.tensor<64x128xf32>) -> (!pl.tensor<64x128xf32>)
   %dr2:2 = pl.dispatch @kernel2() outs(%tx, %tt) blocks(%c4) {tag = 1 : i64} : () -> (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>)
