@@ -186,3 +186,80 @@ def constant_range(lb: SSAValue, ub: SSAValue, step: SSAValue) -> range | None:
     if not (lo.is_const and hi.is_const and st.is_const) or st.const <= 0:
         return None
     return range(lo.const, hi.const, st.const)
+
+
+Bounds = tuple[int | None, int | None]  # inclusive min and max of a symbol or form; None: unbounded
+
+
+def span(form: Affine, ranges: Mapping[Symbol, Bounds]) -> Bounds:
+    """The smallest and largest value of `form` when each symbol stays within its `ranges` entry."""
+    lo: int | None = form.const
+    hi: int | None = form.const
+    for s, k in form.terms:
+        smin, smax = ranges.get(s, (None, None))
+        low, high = (smin, smax) if k > 0 else (smax, smin)
+        lo = None if lo is None or low is None else lo + k * low
+        hi = None if hi is None or high is None else hi + k * high
+    return lo, hi
+
+
+# arith.cmpi predicates on a difference d = lhs - rhs: (certainly true, certainly false) given d's bounds
+_PREDICATES = {
+    0: (lambda lo, hi: lo == hi == 0, lambda lo, hi: (lo is not None and lo > 0) or (hi is not None and hi < 0)),
+    2: (lambda lo, hi: hi is not None and hi < 0, lambda lo, hi: lo is not None and lo >= 0),
+    3: (lambda lo, hi: hi is not None and hi <= 0, lambda lo, hi: lo is not None and lo > 0),
+    4: (lambda lo, hi: lo is not None and lo > 0, lambda lo, hi: hi is not None and hi <= 0),
+    5: (lambda lo, hi: lo is not None and lo >= 0, lambda lo, hi: hi is not None and hi < 0),
+}
+
+
+def decide(predicate: int, difference: Affine, ranges: Mapping[Symbol, Bounds]) -> bool | None:
+    """The value of a signed `arith.cmpi` whose operands differ by `difference`, if the ranges decide it."""
+    negate = predicate == 1  # ne is not eq
+    rule = _PREDICATES.get(0 if negate else predicate)
+    if rule is None:
+        return None
+    lo, hi = span(difference, ranges)
+    certainly, never = rule
+    if certainly(lo, hi):
+        return not negate
+    if never(lo, hi):
+        return negate
+    return None
+
+
+def hull(box: Box, ranges: Mapping[Symbol, Bounds], shape: Sequence[int]) -> Box:
+    """A constant box containing every instance of `box` (an axis with an unbounded offset spans the tensor)."""
+    offsets, sizes = [], []
+    for offset, size, dim in zip(box.offsets, box.sizes, shape):
+        lo, hi = span(offset, ranges)
+        start = max(0, lo if lo is not None else 0)
+        end = min(dim, hi + size if hi is not None else dim)
+        offsets.append(Affine(start))
+        sizes.append(max(0, end - start))
+    return Box(tuple(offsets), tuple(sizes))
+
+
+def uncovered(boxes: Sequence[Box], shape: Sequence[int]) -> list[Box]:
+    """Constant boxes whose union is the part of the whole tensor `shape` outside the constant `boxes`.
+
+    The tensor is cut into a grid at every box edge; uncovered cells are merged along each axis in turn.
+    """
+    cuts = [sorted({0, dim, *(e for b in boxes for e in b.intervals()[a] if 0 < e < dim)}) for a, dim in enumerate(shape)]
+    cells = [[]]  # per cell: its interval on each axis
+    for axis_cuts in cuts:
+        cells = [c + [(lo, hi)] for c in cells for lo, hi in zip(axis_cuts, axis_cuts[1:])]
+        if len(cells) > ENUMERATION_LIMIT * 16:
+            return []
+    intervals = [b.intervals() for b in boxes]
+    free = [c for c in cells if not any(all(l <= lo and hi <= h for (lo, hi), (l, h) in zip(c, iv)) for iv in intervals)]
+    for axis in reversed(range(len(shape))):
+        merged: list[list[tuple[int, int]]] = []
+        for cell in sorted(free, key=lambda c: (c[:axis] + c[axis + 1 :], c[axis])):
+            last = merged[-1] if merged else None
+            if last is not None and last[:axis] + last[axis + 1 :] == cell[:axis] + cell[axis + 1 :] and last[axis][1] == cell[axis][0]:
+                last[axis] = (last[axis][0], cell[axis][1])
+            else:
+                merged.append(list(cell))
+        free = merged
+    return [Box(tuple(Affine(lo) for lo, _ in c), tuple(hi - lo for lo, hi in c)) for c in free]

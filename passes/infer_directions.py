@@ -68,9 +68,9 @@ def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, D
                 found.first_write,
                 f"'{name}' is written here but declared In; mark it pl.Out (or pl.InOut if its old contents are read)",
             )
-        if declared.get(param) == Direction.OUT and found.first_unwritten_read is not None:
+        if declared.get(param) == Direction.OUT and found.first_old_read is not None:
             raise PlDiagnostic(
-                found.first_unwritten_read,
+                found.first_old_read,
                 f"'{name}' is declared Out but its old contents are read here before being written; mark it pl.InOut",
             )
     if effects.reassignment is not None:

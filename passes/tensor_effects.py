@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from xdsl.dialects import scf
-from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, ModuleOp
+from xdsl.dialects import arith, scf
+from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import CallOp, FuncOp, ReturnOp
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
 from xdsl.traits import SymbolTable
@@ -27,7 +27,9 @@ from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.data_ops import AssembleOp, ReadOp, ReshapeOp, SliceOp, WriteOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
-from ppc.passes.index_regions import ENUMERATION_LIMIT, Affine, BlockSymbol, Box, Symbol, covers, evaluate, expand
+from ppc.passes.index_regions import (
+    ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Symbol, covers, decide, evaluate, expand, hull, uncovered,
+)
 
 Lineage = frozenset[tuple[BlockArgument, bool]]  # (parameter, exact); exact is False through a view
 Covered = dict[BlockArgument, list[Box]]
@@ -35,19 +37,13 @@ Covered = dict[BlockArgument, list[Box]]
 
 @dataclass
 class ParamEffects:
-    """`first_old_read` may see the caller's contents; `first_unwritten_read` does on its path: no write of
-    the parameter comes before it in program order, nor anywhere in a loop around it (earlier iterations)."""
+    """`first_old_read` is the first read of a region not certainly written before it on its path (it may
+    see the caller's contents); `may_write` over-approximates the written region by constant boxes (None:
+    anywhere, e.g. a write through a view or at an unbounded offset)."""
 
     first_write: Operation | None = None
     first_old_read: Operation | None = None
-    first_unwritten_read: Operation | None = None
-
-
-@dataclass
-class _LoopFrame:
-    """The parameters written anywhere in one walk of a loop body."""
-
-    written: set[BlockArgument] = field(default_factory=set)
+    may_write: list[Box] | None = field(default_factory=list)
 
 
 @dataclass
@@ -95,16 +91,11 @@ class TensorEffects:
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
         self._active: set[FuncOp] = {func}
-        self._loops: list[_LoopFrame] = []
-        self._unwritten_reads: list[tuple[BlockArgument, Operation, tuple[_LoopFrame, ...]]] = []
+        self._ranges: dict[Symbol, Bounds] = {}
         if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
             self._block_index.append(Affine.symbol(func.body.block.args[-1]))
         self.covered: Covered = {p: [] for p in self.params}
         self._block(func.body.block, self.covered)
-        for param, op, frames in self._unwritten_reads:
-            effects = self.effects[param]
-            if effects.first_unwritten_read is None and not any(param in f.written for f in frames):
-                effects.first_unwritten_read = op
 
     # ------------------------------------------------------------------------------------ queries
     def lineage(self, value: SSAValue) -> Lineage:
@@ -113,6 +104,12 @@ class TensorEffects:
     def fully_written(self, param: BlockArgument) -> bool:
         assert isinstance(param.type, TensorType)
         return covers(self.covered[param], Box.whole(param.type.get_shape()))
+
+    def never_written(self, param: BlockArgument) -> list[Box]:
+        """Constant boxes of `param` that no write can reach ([] when that is not provable)."""
+        assert isinstance(param.type, TensorType)
+        written = self.effects[param].may_write
+        return [] if written is None else uncovered(written, param.type.get_shape())
 
     # ------------------------------------------------------------------------------------ effects
     def _box(self, offsets: Sequence[SSAValue], extent: tuple[int, ...] | None) -> Box | None:
@@ -123,22 +120,24 @@ class TensorEffects:
     def _read(self, value: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
         for param, exact in self.lineage(value):
             assert isinstance(param.type, TensorType)
-            target = box if exact and box is not None else Box.whole(param.type.get_shape())
+            shape = param.type.get_shape()
+            target = box if exact and box is not None else Box.whole(shape)
             effects = self.effects[param]
-            if covers(covered[param], target):
+            if covers(covered[param], target) or covers(covered[param], hull(target, self._ranges, shape)):
                 continue
             if effects.first_old_read is None:
                 effects.first_old_read = op
-            if effects.first_write is None:
-                self._unwritten_reads.append((param, op, tuple(self._loops)))
 
     def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
         lineage = self.lineage(dest)
-        for param, _ in lineage:
-            if self.effects[param].first_write is None:
-                self.effects[param].first_write = op
-            for frame in self._loops:
-                frame.written.add(param)
+        for param, exact in lineage:
+            effects = self.effects[param]
+            if effects.first_write is None:
+                effects.first_write = op
+            if not exact or box is None:
+                effects.may_write = None
+            elif effects.may_write is not None:
+                effects.may_write.append(hull(box, self._ranges, param.type.get_shape()))
         if len(lineage) == 1 and box is not None:
             ((param, exact),) = lineage
             if exact:
@@ -187,39 +186,64 @@ class TensorEffects:
                 self._block(block, _copy(covered))
 
     def _loop(self, op: scf.ForOp, covered: Covered) -> None:
+        """With a constant lower bound and step, the first iteration is walked with the induction variable
+        bound to it, and a later one (iv > lb: guards like `if k != 0` are decided) starting from what the
+        first wrote; otherwise one walk with iv unknown.  Walks repeat until the carried lineage is stable."""
         iv, *carried = op.body.block.args
         for arg, init in zip(carried, op.iter_args):
             self._lineage[arg] = self.lineage(init)
-        while True:  # widen the carried lineage until the body no longer adds to it
-            inner = _copy(covered)
-            self._loops.append(_LoopFrame())
-            self._block(op.body.block, inner)
-            self._loops.pop()
-            yielded = op.body.block.last_op
-            assert isinstance(yielded, scf.YieldOp)
-            changed = False
-            for arg, value in zip(carried, yielded.operands):
-                widened = self.lineage(arg) | self.lineage(value)
-                changed |= widened != self.lineage(arg)
-                self._lineage[arg] = widened
-            if not changed:
+        lo, hi, st = (evaluate(v, self._bound) for v in (op.lb, op.ub, op.step))
+        peel = lo.is_const and st.is_const and st.const > 0
+        values = range(lo.const, hi.const, st.const) if peel and hi.is_const else None
+        later = values[1:] if values is not None else None
+        first = inner = covered
+        while True:
+            if peel:
+                first = _copy(covered)
+                self._bound[iv] = lo
+                self._block(op.body.block, first)
+                del self._bound[iv]
+            if not peel or later is None or later:
+                inner = _copy(first)
+                self._ranges[iv] = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
+                self._block(op.body.block, inner)
+                del self._ranges[iv]
+            if not self._widen(carried, op.body.block.last_op):
                 break
         for result, arg in zip(op.results, carried):
             self._lineage[result] = self.lineage(arg)
-        values = self._range(op)
         if values:
             for p in self.params:
-                covered[p].extend(_union(inner[p][len(covered[p]) :], iv, values))
+                firsts = first[p][len(covered[p]) :]
+                covered[p].extend(firsts + _union(inner[p][len(first[p]) :], iv, later) if later else firsts)
 
-    def _range(self, op: scf.ForOp) -> range | None:
-        lo, hi, st = (evaluate(v, self._bound) for v in (op.lb, op.ub, op.step))
-        if lo.is_const and hi.is_const and st.is_const and st.const > 0:
-            return range(lo.const, hi.const, st.const)
+    def _widen(self, carried: Sequence[BlockArgument], yielded: Operation | None) -> bool:
+        """Add the lineage of the yielded values to the loop-carried arguments; whether any changed."""
+        assert isinstance(yielded, scf.YieldOp)
+        changed = False
+        for arg, value in zip(carried, yielded.operands):
+            widened = self.lineage(arg) | self.lineage(value)
+            changed |= widened != self.lineage(arg)
+            self._lineage[arg] = widened
+        return changed
+
+    def _decide(self, cond: SSAValue) -> bool | None:
+        """The value of a branch condition where loop bounds and block counts fix it, else None."""
+        op = cond.owner
+        if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+            return bool(op.value.value.data)
+        if isinstance(op, arith.CmpiOp):
+            difference = evaluate(op.lhs, self._bound) - evaluate(op.rhs, self._bound)
+            return decide(op.predicate.value.data, difference, self._ranges)
         return None
 
     def _branch(self, op: scf.IfOp, covered: Covered) -> None:
+        """Walk the arms the condition allows; afterwards only what every walked arm wrote is certain."""
+        taken = self._decide(op.cond)
         arms: list[Covered] = []
-        for region in (op.true_region, op.false_region):
+        for region, when in ((op.true_region, True), (op.false_region, False)):
+            if taken is not None and taken != when:
+                continue
             arm = _copy(covered)
             if region.blocks:
                 self._block(region.block, arm)
@@ -228,10 +252,10 @@ class TensorEffects:
                     for result, value in zip(op.results, yielded.operands):
                         self._lineage[result] = self.lineage(result) | self.lineage(value)
             arms.append(arm)
-        then, other = arms
         for p in self.params:
-            kept = [b for b in then[p] if covers(other[p], b)]
-            kept += [b for b in other[p] if b not in kept and covers(then[p], b)]
+            kept: list[Box] = []
+            for arm in arms:
+                kept += [b for b in arm[p] if b not in kept and all(covers(other[p], b) for other in arms)]
             covered[p][:] = kept
 
     def _launch(
@@ -274,6 +298,7 @@ class TensorEffects:
             self._bound[op.block_index] = index
             n = evaluate(op.count, self._bound)
             blocks = range(n.const) if n.is_const else None
+            self._ranges[symbol] = (0, n.const - 1) if n.is_const else (0, None)
         else:
             index, blocks = Affine(0), range(1)
         self._launch(op.body.block, op.out_args, op.outs, index, blocks, covered)
@@ -299,6 +324,7 @@ class TensorEffects:
         symbol = BlockSymbol()
         self._bound[params[-1]] = Affine.symbol(symbol)
         n = evaluate(op.blocks, self._bound)
+        self._ranges[symbol] = (0, n.const - 1) if n.is_const else (0, None)
         self._active.add(callee)
         self._launch(
             callee.body.block, params[len(op.args) : -1], op.outs, Affine.symbol(symbol),

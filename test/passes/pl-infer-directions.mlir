@@ -196,12 +196,11 @@ func.func @copy_rows(%src: !pl.tensor<64x128xf32>, %dst: !pl.tensor<64x128xf32>,
 
 // -----
 
-// Accumulation guarded by the first iteration (`if k != 0: acc += x else: acc = x`): the read may see an
-// earlier iteration's write, so an undeclared tensor is inferred inout (it cannot be proven to be
-// overwritten before being read) while a declared Out is trusted — no error, since a write in the same
-// loop may precede the read.
+// Accumulation guarded by the first iteration (`if k != 0: acc += x else: acc = x`): the first iteration
+// (k = 0) takes the else arm and writes all of acc, later ones (k > 0) read only what it wrote, so no
+// old contents are read: the declared Out is accepted and the undeclared tensor is inferred out.
 // CHECK-LABEL: func.func @guarded
-// CHECK-SAME:    %declared: !pl.tensor<16x128xf32> {pl.dir = #pl.dir<out>}, %inferred: !pl.tensor<16x128xf32> {pl.dir = #pl.dir<inout>}
+// CHECK-SAME:    %declared: !pl.tensor<16x128xf32> {pl.dir = #pl.dir<out>}, %inferred: !pl.tensor<16x128xf32> {pl.dir = #pl.dir<out>}
 func.func @guarded(%x: !pl.tensor<64x128xf32>, %declared: !pl.tensor<16x128xf32> {pl.dir = #pl.dir<out>}, %inferred: !pl.tensor<16x128xf32>) -> (!pl.tensor<16x128xf32>, !pl.tensor<16x128xf32>) attributes {pl.kind = #pl.kind<orchestration>} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
