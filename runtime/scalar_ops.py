@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType
+from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, StringAttr
 
 from ..dialects.attributes import LoopAttr, LoopKind
 from .dtypes import numpy_dtype, scalar_of
@@ -95,6 +95,8 @@ def _binary(op, c: FunctionCompiler, fn):
     lhs = unsigned if isinstance(op, _UNSIGNED + (arith.ShRUIOp,)) else None
     rhs = unsigned if isinstance(op, _UNSIGNED) else None
     divides = isinstance(op, _DIVISIONS)
+    divisor = op.attributes.get("pl.nonzero")  # what the divisor stands for (the step of a strided loop)
+    zero = f"{divisor.data} is zero" if isinstance(divisor, StringAttr) else f"integer division by zero in '{op.name}'"
     shifts = isinstance(op, _SHIFTS)
     if not (divides or shifts or lhs or rhs):  # add, sub, mul, signed min/max, bitwise: the hot path
         def run_plain(f: Frame) -> None:
@@ -108,7 +110,7 @@ def _binary(op, c: FunctionCompiler, fn):
         r = f.r
         x, y = r[a], r[b]
         if divides and y == 0:
-            raise PlRuntimeError(f"integer division by zero in '{op.name}'", op)
+            raise PlRuntimeError(zero, op)
         if shifts and not 0 <= y < width:
             raise PlRuntimeError(f"shift amount {y} out of range [0, {width}) in '{op.name}'", op)
         if lhs is not None:
