@@ -93,6 +93,11 @@ def _back_escapes_with_gm(scope: TaskScopeOp) -> TaskScopeOp:
     for i, res in enumerate(scope.escapes):
         value = yielded[n_outs + i]
         name = res.name_hint or "value"
+        root = _fresh_root(value, scope) if isinstance(res.type, TensorType) else None
+        if root is None and isinstance(scope, SpmdOp):
+            raise PlDiagnostic(scope, f"value of one block leaves an spmd scope: '{name}' is assigned in each block of "
+                                      f"'{scope.name_hint.data if scope.name_hint else 'pl.spmd'}' and read after it; "
+                                      "assemble it into a tensor created before the scope instead")
         if not isinstance(res.type, TensorType | TileType):
             raise PlDiagnostic(scope, f"scalar '{name}' computed in '{scope.name}' cannot be used after it; "
                                       "pass it through a tensor (pl.write inside, pl.read after)")
@@ -104,14 +109,9 @@ def _back_escapes_with_gm(scope: TaskScopeOp) -> TaskScopeOp:
         temps.append(temp.result)
         arg = body.insert_arg(gm_type, len(body.args))
         arg.name_hint = name
-        root = _fresh_root(value, scope) if isinstance(res.type, TensorType) else None
         if root is not None:
             root.result.replace_all_uses_with(arg)
             Rewriter.erase_op(root)
-        elif isinstance(scope, SpmdOp):
-            raise PlDiagnostic(scope, f"value of one block leaves an spmd scope: '{name}' is assigned in each block of "
-                                      f"'{scope.name_hint.data if scope.name_hint else 'pl.spmd'}' and read after it; "
-                                      "assemble it into a tensor created before the scope instead")
         else:
             store = AssembleOp(value, arg, _zeros(len(gm_type.get_shape()), term))
             store.location = term.location

@@ -153,7 +153,8 @@ class _FunctionRewriter:
         state = env.get(var)
         if state is None:
             scope = next((p for p in _ancestors(var.decl) if isinstance(p, TaskScopeOp)), None)
-            why = _task_local(var, scope).why if scope else "is used outside the scope where it is declared"
+            why = f"is local to the task scope at {_at(scope)}, where it is declared" if scope else \
+                "is used outside the scope where it is declared"
             raise PlDiagnostic(op, f"'{var.name}' {why}")
         if isinstance(state, Unset):
             raise PlDiagnostic(op, f"'{var.name}' {state.why}")

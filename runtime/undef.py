@@ -1,9 +1,12 @@
 """Run-time check of `pl.undef`: a value `pl-ssa` could not prove is never read undefined.
 
 `pl.undef` puts the `UNDEFINED` marker in its register.  Loops and branches pass it on unchanged (iter_args,
-yields); any other op that takes a value which may be the marker (found once per function by following
-those edges) is guarded: reading the marker stops the run with a located error naming the variable, so an
-unproved first-iteration guard is either harmless or loud, never a silently wrong tensor.
+yields), and so does `pl.dispatch` (into the kernel's parameter: a task outlined from a loop body whose
+first-iteration guard is inside the task receives the undefined start value and, correctly, never reads it);
+any other op that takes a value which may be the marker (found once per function by following those edges,
+into a kernel from every dispatch of it) is guarded: reading the marker stops the run with a located error
+naming the variable, so an unproved first-iteration guard is either harmless or loud, never a silently
+wrong tensor.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from xdsl.ir import Operation, SSAValue
 
 from ..dialects.data_ops import UndefOp
 from ..dialects.diagnostics import source_loc
+from ..dialects.task_ops import DispatchOp
 from .errors import PlRuntimeError
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ def prepare_undef(op: UndefOp, c: FunctionCompiler) -> None:
 def maybe_undefined(function: func.FuncOp) -> set[SSAValue]:
     """Values of `function` that may hold `UNDEFINED`: `pl.undef` results and what loops/branches carry them to."""
     found: set[SSAValue] = {op.result for op in function.walk() if isinstance(op, UndefOp)}
+    found |= _undefined_params(function)
     if not found:
         return found
     edges: list[tuple[SSAValue, SSAValue]] = []  # value -> value it is passed on to unchanged
@@ -52,6 +57,8 @@ def maybe_undefined(function: func.FuncOp) -> set[SSAValue]:
             yields = body.last_op.operands if isinstance(body.last_op, scf.YieldOp) else ()
             for init, arg, res, end in zip(op.iter_args, carried, results, yields):
                 edges += [(init, arg), (init, res), (end, arg), (end, res)]
+        elif isinstance(op, DispatchOp):
+            edges += list(zip(op.outs, op.res))
         elif isinstance(op, scf.IfOp):
             for region in op.regions:
                 if region.blocks and isinstance(region.block.last_op, scf.YieldOp):
@@ -66,8 +73,26 @@ def maybe_undefined(function: func.FuncOp) -> set[SSAValue]:
     return found
 
 
+def _undefined_params(kernel: func.FuncOp) -> set[SSAValue]:
+    """Parameters of `kernel` some `pl.dispatch` of it may pass the marker to (none for other functions)."""
+    module = kernel.parent_block()
+    if module is None:
+        return set()
+    params = kernel.body.block.args
+    found: set[SSAValue] = set()
+    for caller in [op for op in module.ops if isinstance(op, func.FuncOp) and op is not kernel]:
+        sites = [op for op in caller.walk()
+                 if isinstance(op, DispatchOp) and op.callee.root_reference.data == kernel.sym_name.data]
+        if sites:
+            suspects = maybe_undefined(caller)
+            found |= {p for op in sites for p, v in zip(params, [*op.args, *op.outs]) if v in suspects}
+    return found
+
+
 def transported(op: Operation) -> tuple[SSAValue, ...]:
     """Operands `op` only passes on (never reads)."""
+    if isinstance(op, DispatchOp):
+        return (*op.args, *op.outs)
     return tuple(op.iter_args) if isinstance(op, scf.ForOp) else ()
 
 
