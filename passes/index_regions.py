@@ -263,3 +263,74 @@ def uncovered(boxes: Sequence[Box], shape: Sequence[int]) -> list[Box]:
                 merged.append(list(cell))
         free = merged
     return [Box(tuple(Affine(lo) for lo, _ in c), tuple(hi - lo for lo, hi in c)) for c in free]
+
+
+def reshape_box(box: Box, view: Sequence[int], base: Sequence[int], ranges: Mapping[Symbol, Bounds]) -> Box | None:
+    """The region of `base` that `box` of its row-major reshape `view` is, when that is one box.
+
+    Axes of extent 1 are dropped (an in-bounds box starts at 0 there); the rest are grouped into runs
+    with equal element counts; within a run the view part must be contiguous, and its linear range must
+    split into one box of the base part (`_delinearize`).  None otherwise: the caller treats it as unknown.
+    """
+    kept = [a for a, d in enumerate(view) if d != 1]
+    dims = [d for d in base if d != 1]
+    offsets: list[Affine] = []
+    sizes: list[int] = []
+    a = b = 0
+    while a < len(kept):
+        run, part = [kept[a]], [dims[b]]
+        count, total = view[kept[a]], dims[b]
+        a, b = a + 1, b + 1
+        while count != total:
+            if count < total and a < len(kept):
+                run.append(kept[a])
+                count *= view[kept[a]]
+                a += 1
+            elif count > total and b < len(dims):
+                part.append(dims[b])
+                total *= dims[b]
+                b += 1
+            else:
+                return None
+        linear = _linearize([box.offsets[i] for i in run], [box.sizes[i] for i in run], [view[i] for i in run])
+        pieces = None if linear is None else _delinearize(*linear, part, ranges)
+        if pieces is None:
+            return None
+        offsets += [o for o, _ in pieces]
+        sizes += [n for _, n in pieces]
+    result_offsets, result_sizes = iter(offsets), iter(sizes)
+    full = [(next(result_offsets), next(result_sizes)) if d != 1 else (Affine(0), 1) for d in base]
+    return Box(tuple(o for o, _ in full), tuple(n for _, n in full))
+
+
+def _linearize(offsets: list[Affine], sizes: list[int], dims: list[int]) -> tuple[Affine, int] | None:
+    """The row-major linear (offset, length) of a box of `dims` that is one contiguous range, else None:
+    axes before some `inner` axis have size 1, axes after it are whole (and start at 0)."""
+    inner = next((k for k in range(len(dims)) if sizes[k] != 1), len(dims) - 1)
+    if any(sizes[k] != dims[k] for k in range(inner + 1, len(dims))):
+        return None
+    strides = [1] * len(dims)
+    for k in reversed(range(len(dims) - 1)):
+        strides[k] = strides[k + 1] * dims[k + 1]
+    offset = Affine(0)
+    for k in range(inner + 1):
+        offset = offset + offsets[k].scale(strides[k])
+    return offset, sizes[inner] * strides[inner]
+
+
+def _delinearize(offset: Affine, length: int, dims: list[int], ranges: Mapping[Symbol, Bounds]) -> list[tuple[Affine, int]] | None:
+    """Per axis of `dims`, (offset, size) of the box that the linear range is, else None."""
+    if len(dims) == 1:
+        return [(offset, length)]
+    stride = 1
+    for d in dims[1:]:
+        stride *= d
+    quotient = Affine(offset.const // stride, frozenset((s, k // stride) for s, k in offset.terms if k % stride == 0))
+    remainder = Affine(offset.const % stride, frozenset((s, k) for s, k in offset.terms if k % stride))
+    if remainder == Affine(0) and length % stride == 0:
+        return [(quotient, length // stride), *((Affine(0), d) for d in dims[1:])]
+    lo, hi = span(remainder, ranges)
+    if lo is None or hi is None or lo < 0 or hi + length > stride:
+        return None
+    rest = _delinearize(remainder, length, dims[1:], ranges)
+    return None if rest is None else [(quotient, 1), *rest]

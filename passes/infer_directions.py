@@ -1,4 +1,10 @@
-"""`pl-infer-directions`: in/out/inout for every tensor parameter of the entry and of each kernel.
+"""`pl-check-directions` and `pl-infer-directions`: declared directions checked, the others inferred.
+
+`pl-check-directions` runs right after `pl-ssa`, before any cleanup could delete a write that breaks a
+declaration (canonicalize drops a `y[3, 3] = 8.0` whose new version of `y` is never used).  It raises the
+declaration errors below and warns, at the function, about a declared Out with a region no write can
+reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there.
+`pl-infer-directions` (after outlining) checks again and completes the directions.
 
 Guarantee: afterwards every tensor parameter of an orchestration (entry) or incore function carries
 `pl.dir`, derived from the IR's own reads and writes (`tensor_effects`): never written -> in; written and
@@ -8,12 +14,12 @@ the caller's other elements survive the copy-back).  A kernel parameter that is 
 reading old contents stays out: kernels write their blocks' tiles in place.
 Rule for declarations: a `pl.dir` already present is declared (the frontend writes it for `pl.Out` and
 `pl.InOut`; IR may also say `#pl.dir<in>`); a parameter without one is undeclared and is inferred.
-Declarations are checked, then kept.  Errors, at the offending op: written but declared in (at the first
-write); declared out but read before any write (no write precedes the read and no loop around it writes
-the tensor; at the read); an output rebound instead of written (a task or kernel returns a new tensor for
-its out, or the entry returns a new tensor while a declared output is never written; at the new value).
+Errors, at the offending op: written but declared in (at the first write); declared out but its old
+contents may be read (a read of a region that earlier writes on its path do not certainly cover — also
+after the first write, e.g. one slot written and all slots read; at the read); an output rebound instead
+of written (a task or kernel returns a new tensor for its out, or the entry returns a new tensor while a
+declared output is never written; at the new value).
 """
-
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +33,7 @@ from xdsl.passes import ModulePass
 
 from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr
 from ppc.dialects.data_ops import AssembleOp, WriteOp
-from ppc.dialects.diagnostics import PlDiagnostic
+from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, emit, source_loc
 from ppc.dialects.task_ops import DispatchOp, TaskScopeOp
 from ppc.dialects.types import TensorType
 from ppc.passes.tensor_effects import TensorEffects
@@ -71,7 +77,8 @@ def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, D
         if declared.get(param) == Direction.OUT and found.first_old_read is not None:
             raise PlDiagnostic(
                 found.first_old_read,
-                f"'{name}' is declared Out but its old contents are read here before being written; mark it pl.InOut",
+                f"'{name}' is declared Out{_declared_at(func)} but its old contents may be read here (no earlier "
+                "write certainly covers the region read); mark it pl.InOut",
             )
     if effects.reassignment is not None:
         raise _reassigned(effects.reassignment.param, effects.reassignment.where)
@@ -90,12 +97,37 @@ def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, D
         raise _reassigned(unwritten[0], origin.owner if isinstance(origin.owner, Operation) else ret)
 
 
+def _declared_at(func: FuncOp) -> str:
+    loc = source_loc(func)
+    return f" (by '{func.sym_name.data}' at {loc})" if loc != UNKNOWN else ""
+
+
+def _warn_unwritten(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction]) -> None:
+    """Warn about each declared Out of an entry with a region that no write of the program can reach."""
+    if _kind(func) == FuncKind.INCORE:
+        return
+    for param in effects.params:
+        boxes = effects.never_written(param) if declared.get(param) == Direction.OUT else []
+        if not boxes:
+            continue
+        name = param_name(param)
+        shown = ", ".join(f"{name}[{', '.join(f'{lo}:{hi}' for lo, hi in b.intervals())}]" for b in boxes[:4])
+        more = f" and {len(boxes) - 4} more regions" if len(boxes) > 4 else ""
+        emit(
+            func,
+            f"'{name}' is declared Out but {shown}{more} is never written: an Out is not copied to the device, "
+            "so those elements reach the caller undefined; write them or mark it pl.InOut",
+        )
+
+
 def _origin(value: SSAValue) -> SSAValue:
     """The first version of a tensor: follow writes, task/dispatch results and loop results backwards."""
     while isinstance(value, OpResult):
         op = value.op
         if isinstance(op, AssembleOp | WriteOp):
             value = op.dest
+        elif isinstance(op, TaskScopeOp) and value.index >= len(op.outs):  # escaping: the yielded value
+            value = op.body.block.last_op.operands[value.index]
         elif isinstance(op, TaskScopeOp | DispatchOp):
             value = op.outs[value.index]
         elif isinstance(op, scf.ForOp):
@@ -105,13 +137,18 @@ def _origin(value: SSAValue) -> SSAValue:
     return value
 
 
-def infer_function(module: ModuleOp, func: FuncOp) -> None:
-    """Check and complete the `pl.dir` attributes of one function's tensor parameters."""
+def _declarations(module: ModuleOp, func: FuncOp) -> tuple[TensorEffects, dict[BlockArgument, Direction], list]:
     effects = TensorEffects(module, func)
     attrs = _arg_attrs(func)
     declared = {
         p: attrs[p.index]["pl.dir"].data for p in effects.params if isinstance(attrs[p.index].get("pl.dir"), DirAttr)
     }
+    return effects, declared, attrs
+
+
+def infer_function(module: ModuleOp, func: FuncOp) -> None:
+    """Check and complete the `pl.dir` attributes of one function's tensor parameters."""
+    effects, declared, attrs = _declarations(module, func)
     _check(func, effects, declared)
     entry = _kind(func) != FuncKind.INCORE
     for param in effects.params:
@@ -128,12 +165,28 @@ def infer_function(module: ModuleOp, func: FuncOp) -> None:
     func.arg_attrs = ArrayAttr(DictionaryAttr(a) for a in attrs)
 
 
+def _functions(module: ModuleOp) -> list[FuncOp]:
+    """Functions with a body, inline helpers excluded; entries first: their messages name user params."""
+    funcs = [f for f in module.ops if isinstance(f, FuncOp) and f.body.blocks and _kind(f) != FuncKind.INLINE]
+    funcs.sort(key=lambda f: _kind(f) == FuncKind.INCORE)
+    return funcs
+
+
+@dataclass(frozen=True)
+class CheckDirectionsPass(ModulePass):
+    name = "pl-check-directions"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for func in _functions(op):
+            effects, declared, _ = _declarations(op, func)
+            _check(func, effects, declared)
+            _warn_unwritten(func, effects, declared)
+
+
 @dataclass(frozen=True)
 class InferDirectionsPass(ModulePass):
     name = "pl-infer-directions"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        funcs = [f for f in op.ops if isinstance(f, FuncOp) and f.body.blocks and _kind(f) != FuncKind.INLINE]
-        funcs.sort(key=lambda f: _kind(f) == FuncKind.INCORE)  # entries first: their messages name user params
-        for func in funcs:
+        for func in _functions(op):
             infer_function(op, func)

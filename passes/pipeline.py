@@ -59,6 +59,12 @@ def _infer_directions() -> type[ModulePass]:
     return InferDirectionsPass
 
 
+def _check_directions() -> type[ModulePass]:
+    from ppc.passes.infer_directions import CheckDirectionsPass
+
+    return CheckDirectionsPass
+
+
 def _parallel_to_spmd() -> type[ModulePass]:
     from ppc.passes.parallel_to_spmd import ParallelToSpmdPass
 
@@ -76,15 +82,18 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "pl-inline": _inline,
     "pl-ssa": _ssa,
     "pl-outline-tasks": _outline_tasks,
+    "pl-check-directions": _check_directions,
     "pl-infer-directions": _infer_directions,
     "pl-parallel-to-spmd": _parallel_to_spmd,
     "pl-lower": _lower,
 }
 
 # The default pipeline (`pl-lower`); `pl-parallel-to-spmd` joins it only when asked (`pl-lower{spmd=true}`).
+# Declared directions are checked before the cleanups, which may delete a write the check must see.
 DEFAULT_PIPELINE: list[str] = [
     "pl-inline",
     "pl-ssa",
+    "pl-check-directions",
     "canonicalize",
     "cse",
     "pl-outline-tasks",

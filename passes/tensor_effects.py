@@ -3,13 +3,16 @@
 Writes are functional in the IR (`pl.assemble`/`pl.write` return a new version) but in place at run time,
 so every version of a parameter — through assemble/write results, loop iter_args, `scf.if` results, task
 `outs` and dispatch results — is the parameter's buffer (its *lineage*; a `pl.reshape` is a view whose
-accesses count as touching an unknown part).  The walk follows program paths: `covered` holds, per
-parameter, the regions certainly written so far; a read outside them reads the caller's old contents.
-Branches keep only what both arms wrote; a loop with a constant non-empty range adds the union of one
-iteration's writes over its range, any other loop adds nothing; a task or dispatch adds the union over its
+boxes map back to the parameter's when `index_regions.reshape_box` can, and touch an unknown part
+otherwise).  The walk follows program paths: `covered` holds, per parameter, the regions certainly
+written so far; a read outside them may read the caller's old contents.  A branch whose condition the
+loop bounds decide walks one arm, otherwise both, keeping what both wrote; a loop walks its first
+iteration apart from the later ones (`_loop`), and with a constant non-empty range adds the union of its
+iterations' writes (any other loop adds nothing); a task or dispatch adds the union over its
 blocks (a dispatch is analysed through its callee's body with the callee's parameters bound to the
 arguments; a call of an `@pl.jit.incore` function is walked through its callee's body in place).
-Results are recorded in `ParamEffects` (first write, first read of old contents) and `covered`.
+Results are recorded in `ParamEffects` (first write, first read of old contents, may-write hulls) and
+`covered`.
 """
 
 from __future__ import annotations
@@ -28,10 +31,14 @@ from ppc.dialects.data_ops import AssembleOp, ReadOp, ReshapeOp, SliceOp, WriteO
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 from ppc.passes.index_regions import (
-    ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Symbol, covers, decide, evaluate, expand, hull, uncovered,
+    ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Symbol, covers, decide, evaluate, expand, hull, reshape_box,
+    uncovered,
 )
 
-Lineage = frozenset[tuple[BlockArgument, bool]]  # (parameter, exact); exact is False through a view
+# The reshapes between a value and its parameter, innermost first, as (value shape, source shape) steps:
+# () for the parameter's own versions, None where the mapping is lost (e.g. through an opaque call).
+Views = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] | None
+Lineage = frozenset[tuple[BlockArgument, Views]]
 Covered = dict[BlockArgument, list[Box]]
 
 
@@ -87,7 +94,7 @@ class TensorEffects:
         self.params = [a for a in func.body.block.args if isinstance(a.type, TensorType)]
         self.effects = {p: ParamEffects() for p in self.params}
         self.reassignment: Reassignment | None = None
-        self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, True)}) for p in self.params}
+        self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, ())}) for p in self.params}
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
         self._active: set[FuncOp] = {func}
@@ -117,11 +124,21 @@ class TensorEffects:
             return None
         return Box(tuple(evaluate(o, self._bound) for o in offsets), extent)
 
+    def _through(self, box: Box | None, views: Views) -> Box | None:
+        """`box` of a value as a box of its parameter, back through its reshapes; None if unknown."""
+        if views is None:
+            return None
+        for view, base in views:
+            if box is None:
+                return None
+            box = reshape_box(box, view, base, self._ranges)
+        return box
+
     def _read(self, value: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
-        for param, exact in self.lineage(value):
+        for param, views in self.lineage(value):
             assert isinstance(param.type, TensorType)
             shape = param.type.get_shape()
-            target = box if exact and box is not None else Box.whole(shape)
+            target = self._through(box, views) or Box.whole(shape)
             effects = self.effects[param]
             if covers(covered[param], target) or covers(covered[param], hull(target, self._ranges, shape)):
                 continue
@@ -130,18 +147,17 @@ class TensorEffects:
 
     def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
         lineage = self.lineage(dest)
-        for param, exact in lineage:
+        for param, views in lineage:
             effects = self.effects[param]
             if effects.first_write is None:
                 effects.first_write = op
-            if not exact or box is None:
+            written = self._through(box, views)
+            if written is None:
                 effects.may_write = None
             elif effects.may_write is not None:
-                effects.may_write.append(hull(box, self._ranges, param.type.get_shape()))
-        if len(lineage) == 1 and box is not None:
-            ((param, exact),) = lineage
-            if exact:
-                covered[param].append(box)
+                effects.may_write.append(hull(written, self._ranges, param.type.get_shape()))
+            if len(lineage) == 1 and written is not None:
+                covered[param].append(written)
 
     # ------------------------------------------------------------------------------------ walking
     def _block(self, block: Block, covered: Covered) -> None:
@@ -161,7 +177,8 @@ class TensorEffects:
         elif isinstance(op, ReadOp):
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
-            self._lineage[op.result] = frozenset((p, False) for p, _ in self.lineage(op.source))
+            step = (op.result.type.get_shape(), op.source.type.get_shape())
+            self._lineage[op.result] = frozenset((p, None if v is None else (step, *v)) for p, v in self.lineage(op.source))
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):
@@ -304,6 +321,10 @@ class TensorEffects:
         self._launch(op.body.block, op.out_args, op.outs, index, blocks, covered)
         for result, out in zip(op.results, op.outs):
             self._lineage[result] = self.lineage(out)
+        yielded = op.body.block.last_op
+        assert yielded is not None
+        for result in op.escapes:  # a value first assigned in the scope: what the scope yields for it
+            self._lineage[result] = self.lineage(yielded.operands[result.index])
 
     def _dispatch(self, op: DispatchOp, covered: Covered) -> None:
         callee = SymbolTable.lookup_symbol(self.module, op.callee)
@@ -338,7 +359,7 @@ class TensorEffects:
         callee = SymbolTable.lookup_symbol(self.module, op.callee)
         if not isinstance(callee, FuncOp) or not callee.body.blocks or callee in self._active:
             self._opaque(op, covered)
-            every = frozenset((p, False) for v in op.arguments for p, _ in self.lineage(v))
+            every = frozenset((p, None) for v in op.arguments for p, _ in self.lineage(v))
             for result in op.results:
                 self._lineage[result] = every
             return

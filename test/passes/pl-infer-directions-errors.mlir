@@ -18,7 +18,8 @@ func.func @quarters(%x: !pl.tensor<64x128xf32>, %yo: !pl.tensor<64x128xf32>, %bl
 
 // -----
 
-// Declared Out, but a block reads rows of `acc` that no earlier write produced: reported at the read.
+// Declared Out, but a block reads rows of `acc` that no earlier write produced: reported at the read,
+// naming the declaring function and its location.
 func.func @out_read_first(%x: !pl.tensor<64x128xf32>, %acc: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
   %c0 = arith.constant 0 : index
   %c4 = arith.constant 4 : index
@@ -26,7 +27,7 @@ func.func @out_read_first(%x: !pl.tensor<64x128xf32>, %acc: !pl.tensor<64x128xf3
   %a1 = pl.spmd (%i) in %c4 outs(%ao = %acc : !pl.tensor<64x128xf32>) attributes {name = "accumulate"} {
     %off = arith.muli %i, %c16 : index
     %t = pl.slice %x[%off, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
-    // expected-error@+1 {{'acc' is declared Out but its old contents are read here before being written; mark it pl.InOut}}
+    // expected-error@+1 {{'acc' is declared Out (by 'out_read_first' at}}
     %old = pl.slice %ao[%off, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
     %s = pl.add %t, %old : !pl.tile<16x128xf32, vec>
     %a2 = pl.assemble %s into %ao[%off, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
@@ -60,4 +61,55 @@ func.func @rebound_in_entry(%a: !pl.tensor<64x128xf32>, %out: !pl.tensor<64x128x
     pl.yield %f2 : !pl.tensor<64x128xf32>
   }
   func.return %f1 : !pl.tensor<64x128xf32>
+}
+
+// -----
+
+// The PR #659 shape: one slot of an Out state is written through a flat view, then every slot is read
+// (an online softmax over the slots).  Slot 1 was never written by this program: its old contents are
+// read, so the state must be InOut.  Reported at the first read of an unwritten slot.
+func.func @slot_then_all(%x: !pl.tensor<4x64xf32>, %state: !pl.tensor<4x8x64xf32> {pl.dir = #pl.dir<out>}, %pooled: !pl.tensor<4x64xf32> {pl.dir = #pl.dir<out>}) -> (!pl.tensor<4x8x64xf32>, !pl.tensor<4x64xf32>) attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %flat = pl.reshape %state : !pl.tensor<4x8x64xf32> -> !pl.tensor<4x512xf32>
+  %f1 = pl.at outs(%fo = %flat : !pl.tensor<4x512xf32>) attributes {name = "scatter"} {
+    %t = pl.slice %x[%c0, %c0] : !pl.tensor<4x64xf32> -> !pl.tile<4x64xf32, vec>
+    %f2 = pl.assemble %t into %fo[%c0, %c0] : !pl.tile<4x64xf32, vec> into !pl.tensor<4x512xf32> -> !pl.tensor<4x512xf32>
+    pl.yield %f2 : !pl.tensor<4x512xf32>
+  }
+  %p1 = pl.at outs(%po = %pooled : !pl.tensor<4x64xf32>) attributes {name = "pool"} {
+    %first = pl.slice %f1[%c0, %c0] : !pl.tensor<4x512xf32> -> !pl.tile<4x64xf32, vec>
+    %sum = scf.for %s = %c1 to %c8 step %c1 iter_args(%acc = %first) -> (!pl.tile<4x64xf32, vec>) {
+      %col = arith.muli %s, %c64 : index
+      // expected-error@+1 {{'state' is declared Out (by 'slot_then_all' at}}
+      %slot = pl.slice %f1[%c0, %col] : !pl.tensor<4x512xf32> -> !pl.tile<4x64xf32, vec>
+      %next = pl.add %acc, %slot : !pl.tile<4x64xf32, vec>
+      scf.yield %next : !pl.tile<4x64xf32, vec>
+    }
+    %p2 = pl.assemble %sum into %po[%c0, %c0] : !pl.tile<4x64xf32, vec> into !pl.tensor<4x64xf32> -> !pl.tensor<4x64xf32>
+    pl.yield %p2 : !pl.tensor<4x64xf32>
+  }
+  %back = pl.reshape %f1 : !pl.tensor<4x512xf32> -> !pl.tensor<4x8x64xf32>
+  func.return %back, %p1 : !pl.tensor<4x8x64xf32>, !pl.tensor<4x64xf32>
+}
+
+// -----
+
+// The same without a view: rows 0..15 written by one task, rows 0..31 read by the next.
+func.func @read_past_the_write(%x: !pl.tensor<32x64xf32>, %y: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>}, %z: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>}) -> (!pl.tensor<32x64xf32>, !pl.tensor<32x64xf32>) attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  %y1 = pl.at outs(%yo = %y : !pl.tensor<32x64xf32>) attributes {name = "half"} {
+    %t = pl.slice %x[%c0, %c0] : !pl.tensor<32x64xf32> -> !pl.tile<16x64xf32, vec>
+    %y2 = pl.assemble %t into %yo[%c0, %c0] : !pl.tile<16x64xf32, vec> into !pl.tensor<32x64xf32> -> !pl.tensor<32x64xf32>
+    pl.yield %y2 : !pl.tensor<32x64xf32>
+  }
+  %z1 = pl.at outs(%zo = %z : !pl.tensor<32x64xf32>) attributes {name = "copy"} {
+    // expected-error@+1 {{'y' is declared Out (by 'read_past_the_write' at}}
+    %t = pl.slice %y1[%c0, %c0] : !pl.tensor<32x64xf32> -> !pl.tile<32x64xf32, vec>
+    %z2 = pl.assemble %t into %zo[%c0, %c0] : !pl.tile<32x64xf32, vec> into !pl.tensor<32x64xf32> -> !pl.tensor<32x64xf32>
+    pl.yield %z2 : !pl.tensor<32x64xf32>
+  }
+  func.return %y1, %z1 : !pl.tensor<32x64xf32>, !pl.tensor<32x64xf32>
 }

@@ -124,7 +124,7 @@ func.func @scopes(%state: !pl.tensor<64x128xf32>, %cache: !pl.tensor<64x128xf32>
 // -----
 
 // Paths: written only in the then-branch -> inout; written in a loop with a run-time trip count (possibly
-// zero iterations) -> inout; written through a reshape view (region unknown) -> inout; declared
+// zero iterations) -> inout; only its first half written through a flat view -> inout; declared
 // directions are kept as written.
 // CHECK-LABEL: func.func @paths
 // CHECK-SAME:    %a: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<inout>}
@@ -156,8 +156,8 @@ func.func @paths(%a: !pl.tensor<64x128xf32>, %b: !pl.tensor<64x128xf32>, %v: !pl
   }
   %v1 = pl.at outs(%vo = %v : !pl.tensor<64x128xf32>) attributes {name = "fill_view"} {
     %flat = pl.reshape %vo : !pl.tensor<64x128xf32> -> !pl.tensor<8192xf32>
-    %f = pl.full %z : f32 -> !pl.tile<8192xf32, vec>
-    %flat2 = pl.assemble %f into %flat[%c0] : !pl.tile<8192xf32, vec> into !pl.tensor<8192xf32> -> !pl.tensor<8192xf32>
+    %f = pl.full %z : f32 -> !pl.tile<4096xf32, vec>
+    %flat2 = pl.assemble %f into %flat[%c0] : !pl.tile<4096xf32, vec> into !pl.tensor<8192xf32> -> !pl.tensor<8192xf32>
     %v2 = pl.reshape %flat2 : !pl.tensor<8192xf32> -> !pl.tensor<64x128xf32>
     pl.yield %v2 : !pl.tensor<64x128xf32>
   }
@@ -229,4 +229,53 @@ func.func @guarded(%x: !pl.tensor<64x128xf32>, %declared: !pl.tensor<16x128xf32>
     scf.yield %n1, %n2 : !pl.tensor<16x128xf32>, !pl.tensor<16x128xf32>
   }
   func.return %r1, %r2 : !pl.tensor<16x128xf32>, !pl.tensor<16x128xf32>
+}
+
+// -----
+
+// Correct Out patterns are accepted.  `state` is written slot by slot through a flat view by a loop of
+// disjoint tiles, then all slots are read (the boxes of the view map back to the state's); `part` is read
+// by a later task only in the rows an earlier task wrote.  `undeclared` gets the same treatment as state:
+// fully written through the view before its read -> out.
+// CHECK-LABEL: func.func @written_then_read
+// CHECK-SAME:    %state: !pl.tensor<4x8x64xf32> {pl.dir = #pl.dir<out>}, %part: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>}, %undeclared: !pl.tensor<4x8x64xf32> {pl.dir = #pl.dir<out>}, %pooled: !pl.tensor<4x64xf32> {pl.dir = #pl.dir<out>}
+func.func @written_then_read(%x: !pl.tensor<4x64xf32>, %state: !pl.tensor<4x8x64xf32> {pl.dir = #pl.dir<out>}, %part: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>}, %undeclared: !pl.tensor<4x8x64xf32>, %pooled: !pl.tensor<4x64xf32> {pl.dir = #pl.dir<out>}) -> (!pl.tensor<4x8x64xf32>, !pl.tensor<32x64xf32>, !pl.tensor<4x8x64xf32>, !pl.tensor<4x64xf32>) attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %flat = pl.reshape %state : !pl.tensor<4x8x64xf32> -> !pl.tensor<4x512xf32>
+  %uflat = pl.reshape %undeclared : !pl.tensor<4x8x64xf32> -> !pl.tensor<4x512xf32>
+  %f1, %u1 = scf.for %s = %c0 to %c8 step %c1 iter_args(%fc = %flat, %uc = %uflat) -> (!pl.tensor<4x512xf32>, !pl.tensor<4x512xf32>) {
+    %f2, %u2 = pl.at outs(%fo = %fc : !pl.tensor<4x512xf32>, %uo = %uc : !pl.tensor<4x512xf32>) attributes {name = "scatter"} {
+      %col = arith.muli %s, %c64 : index
+      %t = pl.slice %x[%c0, %c0] : !pl.tensor<4x64xf32> -> !pl.tile<4x64xf32, vec>
+      %f3 = pl.assemble %t into %fo[%c0, %col] : !pl.tile<4x64xf32, vec> into !pl.tensor<4x512xf32> -> !pl.tensor<4x512xf32>
+      %u3 = pl.assemble %t into %uo[%c0, %col] : !pl.tile<4x64xf32, vec> into !pl.tensor<4x512xf32> -> !pl.tensor<4x512xf32>
+      pl.yield %f3, %u3 : !pl.tensor<4x512xf32>, !pl.tensor<4x512xf32>
+    }
+    scf.yield %f2, %u2 : !pl.tensor<4x512xf32>, !pl.tensor<4x512xf32>
+  }
+  %p1 = pl.at outs(%po = %part : !pl.tensor<32x64xf32>) attributes {name = "top"} {
+    %t = pl.slice %x[%c0, %c0] : !pl.tensor<4x64xf32> -> !pl.tile<4x64xf32, vec>
+    %p2 = pl.assemble %t into %po[%c4, %c0] : !pl.tile<4x64xf32, vec> into !pl.tensor<32x64xf32> -> !pl.tensor<32x64xf32>
+    pl.yield %p2 : !pl.tensor<32x64xf32>
+  }
+  %o1 = pl.at outs(%oo = %pooled : !pl.tensor<4x64xf32>) attributes {name = "pool"} {
+    %first = pl.slice %p1[%c4, %c0] : !pl.tensor<32x64xf32> -> !pl.tile<4x64xf32, vec>
+    %sum = scf.for %s = %c0 to %c8 step %c1 iter_args(%acc = %first) -> (!pl.tile<4x64xf32, vec>) {
+      %col = arith.muli %s, %c64 : index
+      %slot = pl.slice %f1[%c0, %col] : !pl.tensor<4x512xf32> -> !pl.tile<4x64xf32, vec>
+      %uslot = pl.slice %u1[%c0, %col] : !pl.tensor<4x512xf32> -> !pl.tile<4x64xf32, vec>
+      %a1 = pl.add %acc, %slot : !pl.tile<4x64xf32, vec>
+      %a2 = pl.add %a1, %uslot : !pl.tile<4x64xf32, vec>
+      scf.yield %a2 : !pl.tile<4x64xf32, vec>
+    }
+    %o2 = pl.assemble %sum into %oo[%c0, %c0] : !pl.tile<4x64xf32, vec> into !pl.tensor<4x64xf32> -> !pl.tensor<4x64xf32>
+    pl.yield %o2 : !pl.tensor<4x64xf32>
+  }
+  %sback = pl.reshape %f1 : !pl.tensor<4x512xf32> -> !pl.tensor<4x8x64xf32>
+  %uback = pl.reshape %u1 : !pl.tensor<4x512xf32> -> !pl.tensor<4x8x64xf32>
+  func.return %sback, %p1, %uback, %o1 : !pl.tensor<4x8x64xf32>, !pl.tensor<32x64xf32>, !pl.tensor<4x8x64xf32>, !pl.tensor<4x64xf32>
 }
