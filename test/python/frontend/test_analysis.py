@@ -59,7 +59,9 @@ def test_loop_carried_and_reassigned_parameters_are_variables():
     assert k["acc"] == "variable" and k["y"] == "variable"
 
 
-def test_names_local_to_distinct_task_bodies_are_separate():
+def test_a_name_in_two_task_bodies_is_one_function_level_name():
+    """A value first assigned in one task may be read in a later one (PyPTO semantics), so a name that occurs in
+    two task bodies is one variable; pl-ssa's liveness decides whether a value actually leaves a task."""
     k = kinds("""
     def f(x, flag):
         if flag:
@@ -69,7 +71,17 @@ def test_names_local_to_distinct_task_bodies_are_separate():
             for g in pl.spmd(2):
                 b0 = g * 4
     """)
-    assert k["b0"] == "direct"  # one assignment in each task body
+    assert k["b0"] == "variable"
+
+
+def test_a_name_of_one_task_body_only_is_bound_directly():
+    k = kinds("""
+    def f(x):
+        with pl.at():
+            b0 = x
+            y = b0
+    """)
+    assert k["b0"] == "direct"
 
 
 def test_a_name_also_used_outside_task_bodies_is_one_function_level_name():

@@ -289,15 +289,20 @@ def test_return_must_name_parameter_tensors():
 
 # ----------------------------------------------------------------------------------------- definedness
 @pl.jit
-def task_local_escapes(x: T, y: pl.Out[T]):
+def tile_leaves_spmd(x: T, y: pl.Out[T]):
+    for b in pl.spmd(2):  # E:spmdescape
+        t = x[b * 8:b * 8 + 8, :]
     with pl.at(level=pl.Level.CORE_GROUP):
-        t = x[:, :]
-    y = t  # E:escape
+        y[0:8, :] = t
     return y
 
 
-def test_task_local_name_does_not_escape():
-    check(task_local_escapes, "escape", r"'t' is used before it is assigned")
+def test_a_tile_of_one_spmd_block_cannot_leave_the_scope():
+    with pytest.raises(PlDiagnostic) as info:
+        tile_leaves_spmd.lower()
+    err = info.value
+    assert (err.loc.file, err.loc.line) == (__file__, LINES["spmdescape"]), str(err)
+    assert re.search(r"value of one block leaves an spmd scope: 't' is assigned in each block", err.message)
 
 
 # ----------------------------------------------------------------------------------------- misuse of pl constructs
