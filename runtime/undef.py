@@ -109,7 +109,7 @@ def guard_undefined(op: Operation, fn: Closure, c: FunctionCompiler, suspects: s
             if r[slot] is UNDEFINED:
                 name = f"'{value.name_hint}'" if value.name_hint else "a value"
                 raise PlRuntimeError(
-                    f"{c.label}: {name} is read before it is assigned (it still holds the pl.undef start value "
+                    f"{name} is read before it is assigned (it still holds the pl.undef start value "
                     f"pl-ssa gave it, see the warning at {source_loc(_origin(value))})", op)
         fn(f)
 
