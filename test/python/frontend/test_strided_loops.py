@@ -14,7 +14,7 @@ T = pl.Tensor[[16, 8], pl.FP32]
 
 
 @pl.jit
-def runtime_step(x: T, y: pl.Out[T], s: pl.Scalar[pl.INT32]):
+def runtime_step(x: T, y: pl.InOut[T], s: pl.Scalar[pl.INT32]):
     order = 0.0
     for i in pl.range(15, -1, s):
         order = order + 1.0
@@ -24,7 +24,7 @@ def runtime_step(x: T, y: pl.Out[T], s: pl.Scalar[pl.INT32]):
 
 
 @pl.jit
-def constant_step(x: T, y: pl.Out[T]):
+def constant_step(x: T, y: pl.InOut[T]):
     order = 0.0
     for i in pl.range(14, 0, -3):
         order = order + 1.0
@@ -42,7 +42,7 @@ def zero_step(x: T, y: pl.Out[T]):
 
 
 def _expected(x: np.ndarray, rows: range) -> np.ndarray:
-    y = np.zeros_like(x)
+    y = np.zeros_like(x)  # y is InOut: the rows the loop skips keep the caller's zeros
     for n, i in enumerate(rows, start=1):
         y[i] = x[i] + n  # the n-th iteration writes row i: checks the set of rows and their order
     return y
