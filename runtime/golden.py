@@ -88,7 +88,7 @@ def make_inputs(specs: Sequence[Spec], seed: int = 0) -> dict[str, Any]:
         elif callable(init):
             array = np.asarray(init(shape, rng)).astype(dtype)
         elif is_torch_tensor(init):
-            array = _torch_to_numpy(init).astype(dtype)
+            array = to_numpy(init).astype(dtype)
         elif np.isscalar(init):
             array = np.full(shape, init, dtype)
         else:
@@ -99,7 +99,8 @@ def make_inputs(specs: Sequence[Spec], seed: int = 0) -> dict[str, Any]:
     return values
 
 
-def _torch_to_numpy(tensor) -> np.ndarray:
+def to_numpy(tensor) -> np.ndarray:
+    """A numpy copy of a torch tensor (bf16 bit-exact, as ml_dtypes bfloat16)."""
     import torch
 
     t = tensor.detach().cpu()
@@ -108,7 +109,8 @@ def _torch_to_numpy(tensor) -> np.ndarray:
     return t.numpy().copy()
 
 
-def _numpy_to_torch(array: np.ndarray):
+def to_torch(array: np.ndarray):
+    """A torch copy of a numpy array (bf16 bit-exact)."""
     import torch
 
     if array.dtype == BF16:
@@ -250,23 +252,43 @@ class GoldenResult:
         return "\n".join(str(c) for c in self.comparisons.values())
 
 
+@dataclass
+class Execution:
+    """One kernel run next to its golden: the run, the kernel's inputs (outputs written in place) and the golden's
+    values (None without a golden_fn), all numpy."""
+
+    run: Any  # RunResult
+    inputs: dict[str, Any]
+    golden: dict[str, Any] | None
+
+
+def execute(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]], Any] | None,
+            platform: str = "a2a3", seed: int = 0) -> Execution:
+    """Compile `fn` (`fn.compile(*args, platform=)`) for the specs, run it, and run `golden_fn` on torch copies of
+    the same inputs (taken before the run)."""
+    inputs = make_inputs(specs, seed)
+    golden_tensors = {n: to_torch(v) if isinstance(v, np.ndarray) else v for n, v in inputs.items()}
+    args = [inputs[s.name] for s in specs]
+    result = fn.compile(*args, platform=platform).run(*args)
+    if golden_fn is None:
+        return Execution(result, inputs, None)
+    returned = golden_fn(golden_tensors)
+    if isinstance(returned, Mapping):
+        golden_tensors.update(returned)
+    golden = {n: to_numpy(v) if is_torch_tensor(v) else v for n, v in golden_tensors.items()}
+    return Execution(result, inputs, golden)
+
+
 def run_jit(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]], Any], platform: str = "a2a3",
             compare: Mapping[str, Comparator] | None = None, seed: int = 0,
             default: Comparator | None = None) -> GoldenResult:
-    """Compile `fn` (`fn.compile(*args, platform=)`) for the specs, run it, run `golden_fn` on torch copies, compare
-    every output.
+    """`execute` the entry and its golden, then compare every output.
 
     Outputs are the specs with `is_output=True`; each is compared with `compare[name]` or `default`
     (ratio_allclose() unless given).
     """
-    inputs = make_inputs(specs, seed)
-    golden_tensors = {n: _numpy_to_torch(v) if isinstance(v, np.ndarray) else v for n, v in inputs.items()}
-    args = [inputs[s.name] for s in specs]
-    result = fn.compile(*args, platform=platform).run(*args)
-    returned = golden_fn(golden_tensors)
-    if isinstance(returned, Mapping):
-        golden_tensors.update(returned)
-    golden = {n: _torch_to_numpy(v) if is_torch_tensor(v) else v for n, v in golden_tensors.items()}
+    done = execute(fn, specs, golden_fn, platform, seed)
+    inputs, golden = done.inputs, done.golden
     outputs = {s.name: inputs[s.name] for s in specs if isinstance(s, TensorSpec) and s.is_output}
     context = {**inputs, **golden}
     compare = dict(compare or {})
@@ -278,4 +300,4 @@ def run_jit(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]]
     for name, actual in outputs.items():
         c = compare.get(name, default)(actual, golden[name], context)
         comparisons[name] = Comparison(c.passed, c.summary, name)
-    return GoldenResult(all(c.passed for c in comparisons.values()), comparisons, result, outputs, golden)
+    return GoldenResult(all(c.passed for c in comparisons.values()), comparisons, done.run, outputs, golden)

@@ -4,6 +4,7 @@
             [--set name=value ...] [--compare path/other.py::entry2] [--check]
     ppc-run lowered.mlir [--entry name] [...same options]
     ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
+    ppc-run --pypto FILE.py [the file's own arguments, e.g. -p a2a3sim --enable-chip-swimlane]
 
 A named MODEL (compressor_r128, compressor_r4, indexer_compressor, lightning_indexer, sparse_attention) runs all its
 variants on the same inputs, checks each against its torch golden, prints every report and the
@@ -20,6 +21,13 @@ identical, and the change in Total Test Time and avg Head OH. `--check` also run
 `GOLDEN` (a torch function, or a dict entry -> function, called as in `ppc.runtime.golden.run_jit`) and
 optionally `COMPARE` (dict output name -> comparator, or entry -> such a dict); a failed check exits 1.
 Every error is one line on stderr, exit 1.
+
+`--pypto` (first argument) runs a pypto-lib kernel file unchanged, as `python FILE.py ARGS` would under PyPTO:
+`import pypto.language as pl` gets ppc's pl and `from golden import ...` ppc's copy of pypto-lib's harness
+(ppc.runtime.pypto_golden), for that run only; sibling imports and the checkout's helper packages resolve.
+The file's `-p a2a3sim|a5sim|a2a3|a5` picks ppc's chip model (a2a3 or a5); `--enable-chip-swimlane` /
+`--enable-l2-swimlane` write the modelled swimlane to ./FILE_STEM.swimlane.json. Each golden run prints ppc's
+report and one PASS/FAIL line per output; the exit status is the file's (see ppc.tools.pypto_compat).
 """
 
 from __future__ import annotations
@@ -251,11 +259,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="scalar argument value")
     parser.add_argument("--compare", metavar="TARGET", help="second entry to run on the same inputs and compare")
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
+    parser.add_argument("--pypto", metavar="FILE.py", help="run a pypto-lib kernel file with its own arguments "
+                        "(must come first: ppc-run --pypto FILE.py -p a2a3sim ...)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--pypto"] and len(argv) > 1:
+        from .pypto_compat import run_file
+
+        return run_file(argv[1], argv[2:])
     args = build_parser().parse_args(argv)
+    if args.pypto:
+        build_parser().error("--pypto must be the first argument: ppc-run --pypto FILE.py [its arguments]")
     if "::" not in args.target and not args.target.endswith((".mlir", ".py")):
         return _main_model(args)
     try:
