@@ -223,6 +223,10 @@ class _FunctionRewriter:
             if isinstance(entry, Value):
                 inits.append(entry.value)
                 start = entry
+            elif entry is not NEVER_ASSIGNED and var in eff.reads:
+                # defined before the loop on some paths only, and read before the body assigns it: no start value
+                # is right on every path (pl.undef would drop the value those paths have)
+                raise PlDiagnostic(op, f"'{var.name}' {entry.why}, and the loop reads it before assigning it")
             else:
                 inits.append(_undef(var, op))
                 first_write = _at(eff.first_write[var])

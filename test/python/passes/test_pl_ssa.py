@@ -11,9 +11,7 @@ unassigned variables like Python does.  PyPTO scoping: what a `pl.at` assigns is
 Properties: if the pass rejects a program, the rejection is a located PlDiagnostic.  If it accepts one, then
 for every input: when the reference reads an unassigned variable, pl-ssa warned at that read and the
 executor stops with the located "read before it is assigned" error at that very op (or returns the pl.undef
-marker, if the read is a returned value); otherwise the executor returns what the reference returns, or (a
-known false alarm, see test_value_from_some_paths_before_a_loop_is_kept) stops with that error at a read
-pl-ssa warned about.  A value
+marker, if the read is a returned value); otherwise the executor returns what the reference returns.  A value
 leaving a `pl.spmd` is a located pl-outline-tasks error, and one the reference reads after the scope is
 always such an escape.  Programs whose variables are all assigned up front, and accumulator loops guarded by
 a provable first-iteration test, are accepted without warnings.
@@ -29,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xdsl.dialects import arith, func, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp
-from xdsl.ir import Block, Region
+
 from xdsl.rewriter import Rewriter
 
 from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics, verify_module
@@ -389,11 +387,7 @@ def check_program(init: tuple[str, ...], body: tuple, returned: tuple[str, ...])
             assert (run_err.value.loc.file, run_err.value.loc.line) == ("gen.mlir", line), f"{run_err.value}\n{text}"
             continue
         expected = tuple(read_var(env, v, None) if v in env else None for v in returned)
-        try:
-            got = run_ssa(prepared, inputs)
-        except PlRuntimeError as err:  # a false alarm (see the xfail test below), but never a silent one
-            assert "is read before it is assigned" in err.message and err.loc.line - 1 in warned, f"{err}\n{text}"
-            continue
+        got = run_ssa(prepared, inputs)
         for v, e, g in zip(returned, expected, got):
             if e is None:  # returned unassigned: only possible after a warning, as the undef marker
                 assert g is UNDEFINED and warned, f"returned unassigned '{v}' as {g!r} for {inputs}:\n{text}"
@@ -482,22 +476,15 @@ def test_values_leave_a_pl_at_and_stay_in_a_pl_spmd_block() -> None:
     assert str(err.value).startswith(f"gen.mlir:{line}:3: error: value of one block leaves an spmd scope: 'v1'")
 
 
-@pytest.mark.xfail(strict=True, reason="pl-ssa starts a carried variable from pl.undef when it is only unset on "
-                   "some paths before the loop, dropping the value it has on the others")
 @pytest.mark.parametrize("before", [If("c0", (Assign("v2", (1,)),), None), For(0, 1, None, (Assign("v2", (1,)),))])
 def test_value_from_some_paths_before_a_loop_is_kept(before: object) -> None:
     """v2 is assigned before the loop only if c0 (or n > 0), and read at the top of the loop body: where it
-    was assigned the program must run, not stop with "read before it is assigned" (a compile-time "may be
-    undefined" error would do too)."""
+    was assigned the program must run, not stop with "read before it is assigned"; pl-ssa reports the
+    compile-time "may be undefined" error instead."""
     body = (before, For(0, 1, 2, (Assign("v0", ("v2",)), Assign("v2", (5,)))))
     text, _ = render((), body, ())
-    try:
-        module, _ = lower(text)
-    except PlDiagnostic:
-        return
-    inline_tasks(module)
-    fn = next(op for op in module.walk() if isinstance(op, func.FuncOp))
-    run_ssa(PreparedFunction.prepare(fn, "orchestration 'main'", None), dict(c0=1, c1=0, n=1, m=0))
+    with pytest.raises(PlDiagnostic, match=r"'v2' may be undefined here: .*, and the loop reads it before assigning it"):
+        lower(text)
 
 
 def test_read_outside_the_declaring_task_scope_is_a_located_error() -> None:
