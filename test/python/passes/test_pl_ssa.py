@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xdsl.dialects import arith, func, scf
 from xdsl.dialects.builtin import IndexType, ModuleOp
-
 from xdsl.rewriter import Rewriter
 
 from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics, verify_module
