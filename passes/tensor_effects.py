@@ -45,8 +45,9 @@ Covered = dict[BlockArgument, list[Box]]
 @dataclass
 class ParamEffects:
     """`first_old_read` is the first read of a region not certainly written before it on its path (it may
-    see the caller's contents); `may_write` over-approximates the written region by constant boxes (None:
-    anywhere, e.g. a write through a view or at an unbounded offset)."""
+    see the caller's contents); `may_write` holds boxes whose union contains every write, with loop and
+    block symbols spread over their ranges on leaving the loop or launch (None: anywhere, e.g. a write
+    through a view that does not map back)."""
 
     first_write: Operation | None = None
     first_old_read: Operation | None = None
@@ -116,7 +117,8 @@ class TensorEffects:
         """Constant boxes of `param` that no write can reach ([] when that is not provable)."""
         assert isinstance(param.type, TensorType)
         written = self.effects[param].may_write
-        return [] if written is None else uncovered(written, param.type.get_shape())
+        shape = param.type.get_shape()
+        return [] if written is None else uncovered([hull(b, {}, shape) for b in written], shape)
 
     # ------------------------------------------------------------------------------------ effects
     def _box(self, offsets: Sequence[SSAValue], extent: tuple[int, ...] | None) -> Box | None:
@@ -155,7 +157,7 @@ class TensorEffects:
             if written is None:
                 effects.may_write = None
             elif effects.may_write is not None:
-                effects.may_write.append(hull(written, self._ranges, param.type.get_shape()))
+                effects.may_write.append(written)
             if len(lineage) == 1 and written is not None:
                 covered[param].append(written)
 
@@ -214,6 +216,7 @@ class TensorEffects:
         values = range(lo.const, hi.const, st.const) if peel and hi.is_const else None
         later = values[1:] if values is not None else None
         first = inner = covered
+        marks = self._may_marks()
         while True:
             if peel:
                 first = _copy(covered)
@@ -229,10 +232,33 @@ class TensorEffects:
                 break
         for result, arg in zip(op.results, carried):
             self._lineage[result] = self.lineage(arg)
+        self._ranges[iv] = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
+        self._spread(marks, iv, later)
+        del self._ranges[iv]
         if values:
             for p in self.params:
                 firsts = first[p][len(covered[p]) :]
                 covered[p].extend(firsts + _union(inner[p][len(first[p]) :], iv, later) if later else firsts)
+
+    def _may_marks(self) -> dict[BlockArgument, int]:
+        """How many may-write boxes each parameter has before a loop or launch is walked."""
+        return {p: len(e.may_write) for p, e in self.effects.items() if e.may_write is not None}
+
+    def _spread(self, marks: dict[BlockArgument, int], symbol: Symbol, values: range | None) -> None:
+        """Replace the may-write boxes added since `marks` by boxes free of `symbol`, which takes `values`
+        (or, when those are unknown or too many to list, any value in its range)."""
+        for p, start in marks.items():
+            boxes = self.effects[p].may_write
+            if boxes is None:
+                continue
+            spread: list[Box] = []
+            for box in boxes[start:]:
+                pieces = expand(box, symbol, values) if values is not None else []
+                if pieces or values is not None and not values:
+                    spread += pieces
+                else:
+                    spread.append(hull(box, self._ranges, p.type.get_shape()))
+            boxes[start:] = spread
 
     def _widen(self, carried: Sequence[BlockArgument], yielded: Operation | None) -> bool:
         """Add the lineage of the yielded values to the loop-carried arguments; whether any changed."""
@@ -283,10 +309,13 @@ class TensorEffects:
         for param, out in zip(out_params, outs):
             self._lineage[param] = self.lineage(out)
         inner = _copy(covered)
+        marks = self._may_marks()
         self._block_index.append(block_index)
         self._block(body, inner)
         self._block_index.pop()
         symbols = block_index.symbols()
+        for symbol in symbols:
+            self._spread(marks, symbol, blocks)
         for p in self.params:
             written = inner[p][len(covered[p]) :]
             for symbol in symbols:

@@ -2,9 +2,10 @@
 
 Tensors may be numpy arrays or torch tensors; torch is recognised by the argument's type module and never
 imported here (it is already loaded if a torch tensor was passed). In parameters are used in place through
-read-only views (a kernel writing one fails loudly instead of corrupting the caller's data); Out/InOut
-parameters run on private copies that are written back only when the whole run succeeded, so a run-time
-error never leaves a half-written output behind.
+read-only views (a kernel writing one fails loudly instead of corrupting the caller's data); InOut
+parameters run on private copies, Out parameters on undefined buffers (`undefined_buffer`); both are
+written back whole only when the whole run succeeded, so a run-time error never leaves a half-written
+output behind.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from xdsl.ir import Attribute
 
 from ..dialects.attributes import DirAttr, Direction
 from ..dialects.types import TensorType
-from .dtypes import BF16, dtype_name, numpy_dtype, scalar_of
+from .dtypes import BF16, dtype_name, is_float_dtype, numpy_dtype, scalar_of
 from .errors import PlRuntimeError
 from .gm import GmTensor
 
@@ -135,7 +136,10 @@ class BoundArguments:
             view = array.view()
             view.flags.writeable = False
             return GmTensor(view)
-        private = np.array(array, copy=True, order="C")
+        if param.direction == Direction.OUT:
+            private = undefined_buffer(param.shape, param.dtype)
+        else:
+            private = np.array(array, copy=True, order="C")
         self._writebacks.append((arg, private))
         return GmTensor(private)
 
@@ -167,6 +171,23 @@ def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.nd
                     f"written ({kind}): pass tensors that do not overlap",
                     function,
                 )
+
+
+def undefined_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """The device buffer of an Out: NaN for floats, the dtype's minimum for ints, True for bools.
+
+    On the device an Out holds no caller data: simpler copies only In/InOut tensors host-to-device (an Out
+    gets fresh device memory whose unwritten bytes are undefined) and copies every Out/InOut buffer back
+    whole (`stage_device_args` in hw-native-sys/simpler
+    src/a2a3/runtime/tensormap_and_ringbuffer/host/runtime_maker.cpp).  A visible sentinel makes a read of
+    an Out's old contents, and an element it never writes, show up in the results instead of the caller's
+    old values.
+    """
+    if is_float_dtype(dtype):
+        return np.full(shape, np.nan, dtype=dtype)
+    if dtype.kind in "iu":
+        return np.full(shape, np.iinfo(dtype).min, dtype=dtype)
+    return np.full(shape, True, dtype=dtype)
 
 
 def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:

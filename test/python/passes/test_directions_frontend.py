@@ -12,7 +12,7 @@ import pytest
 
 from ppc import pl
 from ppc.dialects.attributes import Direction
-from ppc.dialects.diagnostics import PlDiagnostic
+from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics
 from ppc.dialects.support import constant_int
 from ppc.dialects.task_ops import DispatchOp
 
@@ -45,6 +45,37 @@ def accumulate(a: pl.Tensor[[16, 16], pl.FP32], out: pl.Out[pl.Tensor[[16, 16], 
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="acc"):
         out[0:16, :] = pl.add(out[0:16, :], a[0:16, :])  # <- here
     return out
+
+
+STATE = pl.Tensor[[4, 8, 64], pl.FP32]
+POOLED = pl.Tensor[[4, 2, 64], pl.FP32]
+
+
+@pl.jit.inline
+def scatter_then_pool(x, state, pooled, slot):
+    """The PR #659 shape: one slot of the state is written through a flat view, then all slots are read."""
+    flat = pl.reshape(state, [4, 512])
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="scatter"):
+        flat = pl.assemble(flat, x[:, :], [0, slot * 64])
+    pooled_rows = pl.reshape(pooled, [8, 64])
+    for h in pl.spmd(2, name_hint="pool"):
+        acc = pl.full([2, 64], dtype=pl.FP32, value=0.0)
+        for s in pl.range(8):
+            acc = pl.add(acc, flat[h * 2 : h * 2 + 2, s * 64 : s * 64 + 64])  # <- here
+        pooled_rows = pl.assemble(pooled_rows, acc, [h * 4, 0])  # flat rows 0-1 and 4-5: pooled[0] and pooled[2]
+    return pl.reshape(flat, [4, 8, 64]), pl.reshape(pooled_rows, [4, 2, 64])
+
+
+@pl.jit
+def slot_state_out(x: pl.Tensor[[4, 64], pl.FP32], state: pl.Out[STATE], pooled: pl.Out[POOLED], slot: pl.Scalar[pl.INDEX]):
+    state, pooled = scatter_then_pool(x, state, pooled, slot)
+    return state, pooled
+
+
+@pl.jit
+def slot_state_inout(x: pl.Tensor[[4, 64], pl.FP32], state: pl.InOut[STATE], pooled: pl.Out[POOLED], slot: pl.Scalar[pl.INDEX]):
+    state, pooled = scatter_then_pool(x, state, pooled, slot)
+    return state, pooled
 
 
 @pl.jit
@@ -90,7 +121,7 @@ def test_partially_written_inout_entry_tensor_stays_inout() -> None:
     ("fn", "message"),
     [
         (rebound, "'out' is reassigned here instead of written"),
-        (accumulate, "'out' is declared Out but its old contents are read here before being written; mark it pl.InOut"),
+        (accumulate, "but its old contents may be read here (no earlier write certainly covers the region read); mark it pl.InOut"),
         (unmarked_output, "'y' is written here but declared In; mark it pl.Out (or pl.InOut if its old contents are read)"),
     ],
 )
@@ -101,3 +132,27 @@ def test_errors_point_at_the_users_line(fn, message: str) -> None:
     assert message in info.value.message
     assert info.value.loc.file == inspect.getsourcefile(fn.fn)
     assert info.value.loc.line == _marked_line(fn)
+
+
+def test_declared_out_read_after_a_partial_write_names_the_parameter_and_its_declaration() -> None:
+    """Through an inline helper, a reshape view, a task scope and a loop, the read of slot 1 (never written)
+    is reported at the user's line; the message names `state` and where it was declared."""
+    with pytest.raises(PlDiagnostic) as info:
+        slot_state_out.lower(pl.Tensor[[4, 64], pl.FP32], STATE, POOLED, 0)
+    lines, first = inspect.getsourcelines(slot_state_out.fn)
+    line = first + next(i for i, text in enumerate(lines) if text.startswith("def "))
+    where = f"{inspect.getsourcefile(slot_state_out.fn)}:{line}"
+    assert info.value.message.startswith(f"'state' is declared Out (by 'slot_state_out' at {where}:")
+    assert "mark it pl.InOut" in info.value.message
+    assert info.value.loc.line == _marked_line(scatter_then_pool)
+
+
+def test_the_same_state_as_inout_passes_and_the_partial_out_is_a_warning() -> None:
+    with capture_diagnostics() as found:
+        module = slot_state_inout.lower(pl.Tensor[[4, 64], pl.FP32], STATE, POOLED, 0)
+    assert _directions(module, "slot_state_inout")["state"] == Direction.INOUT
+    warnings = [d.message for d in found if d.severity == "warning"]
+    assert warnings == [
+        "'pooled' is declared Out but pooled[1:2, 0:2, 0:64], pooled[3:4, 0:2, 0:64] is never written: an Out is "
+        "not copied to the device, so those elements reach the caller undefined; write them or mark it pl.InOut"
+    ]
