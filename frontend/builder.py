@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xdsl.dialects import func, scf
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, i64
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, ModuleOp, StringAttr, UnitAttr, i64
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import Rewriter
 
@@ -234,10 +234,8 @@ class FunctionBuilder(ExpressionBuilder):
         self.statements(self.tree.body, top_level=True)
         self.emit(func.ReturnOp(*self.results), self.return_node)
         arg_attrs = None
-        if any(p.spec.direction for p in params):
-            arg_attrs = ArrayAttr(
-                [DictionaryAttr({"pl.dir": DirAttr(p.spec.direction)} if p.spec.direction else {}) for p in params]
-            )
+        if any(p.spec.direction or p.spec.unsigned for p in params):
+            arg_attrs = ArrayAttr([DictionaryAttr(_arg_attributes(p.spec)) for p in params])
         signature = ([p.spec.type for p in params], [r.type for r in self.results])
         op = func.FuncOp(symbol, signature, Region(block), arg_attrs=arg_attrs)
         op.attributes["pl.kind"] = KindAttr(self.fn.kind)
@@ -644,6 +642,13 @@ class FunctionBuilder(ExpressionBuilder):
             self.task_depth -= 1
             self.task_key = None
             self.scopes.pop()
+
+def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:
+    attrs: dict[str, Attribute] = {"pl.dir": DirAttr(spec.direction)} if spec.direction else {}
+    if spec.unsigned:
+        attrs["pl.unsigned"] = UnitAttr()
+    return attrs
+
 
 def _tile_and_tensor(a: Attribute, b: Attribute) -> bool:
     """One is a tile and the other a tensor, of the same shape and dtype."""

@@ -63,6 +63,8 @@ class ParamSpec:
 
     type: Attribute
     direction: Direction | None
+    unsigned: bool = False
+    """a pl.UINT32 scalar: carried as i32 (arith is signless) and marked `pl.unsigned` for the call-time check"""
 
     @property
     def is_tensor(self) -> bool:
@@ -86,7 +88,9 @@ def annotation_spec(ann: Any) -> ParamSpec | str:
         if not isinstance(ann.dtype, pl.DType):
             return f"pl.Scalar needs a pl dtype (pl.INT32, pl.BOOL, ...), got {ann.dtype!r}"
         # arith works on signless integers: an unsigned scalar is carried as i32 (its bits are the same).
-        return ParamSpec(i32 if ann.dtype == pl.UINT32 else mlir_type(ann.dtype), None)
+        if ann.dtype == pl.UINT32:
+            return ParamSpec(i32, None, unsigned=True)
+        return ParamSpec(mlir_type(ann.dtype), None)
     return (
         "expected pl.Tensor[[dims], dtype], pl.Scalar[dtype], pl.Out[pl.Tensor[...]] or pl.InOut[pl.Tensor[...]], "
         f"got {ann!r}"

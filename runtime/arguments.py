@@ -31,6 +31,8 @@ class Param:
     name: str
     type: Attribute
     direction: Direction
+    unsigned: bool = False
+    """an i32 parameter marked `pl.unsigned` (a pl.UINT32 scalar): its values are 0..2**32-1"""
 
     @property
     def is_tensor(self) -> bool:
@@ -51,12 +53,13 @@ def signature(function: FuncOp) -> tuple[Param, ...]:
     attrs = function.arg_attrs.data if function.arg_attrs is not None else ()
     params = []
     for i, arg in enumerate(block.args):
-        direction = Direction.IN
+        direction, unsigned = Direction.IN, False
         if i < len(attrs) and isinstance(attrs[i], DictionaryAttr):
             d = attrs[i].data.get("pl.dir")
             if isinstance(d, DirAttr):
                 direction = d.data
-        params.append(Param(arg.name_hint or f"arg{i}", arg.type, direction))
+            unsigned = "pl.unsigned" in attrs[i].data
+        params.append(Param(arg.name_hint or f"arg{i}", arg.type, direction, unsigned))
     return tuple(params)
 
 
@@ -202,8 +205,11 @@ def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
         raise PlRuntimeError(f"{prefix}: expected a {want} scalar ({param.type}), got {type(arg).__name__}", function)
     if kind in "iu":  # the hardware holds it in a fixed-width register: out-of-range values would wrap silently
         info = np.iinfo(param.dtype)
-        if not info.min <= int(arg) <= info.max:
-            raise PlRuntimeError(
-                f"{prefix}: {int(arg)} is out of range for {param.type} [{info.min}, {info.max}]", function
-            )
+        lo, hi, shown = info.min, info.max, str(param.type)
+        if param.unsigned:
+            lo, hi, shown = 0, 2 * info.max + 1, f"ui{info.bits}"
+        if not lo <= int(arg) <= hi:
+            raise PlRuntimeError(f"{prefix}: {int(arg)} is out of range for {shown} [{lo}, {hi}]", function)
+        if param.unsigned and int(arg) > info.max:
+            arg = int(arg) - (hi + 1)  # the same bits, read as the signless i32 the program computes with
     return scalar_of(param.type)(arg)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ppc import pl
 from ppc.runtime.errors import PlRuntimeError
 from rt_programs import compile_text, single_kernel
 
@@ -97,3 +98,26 @@ def test_out_of_range_integer_arguments_are_refused(a, b, message):
 
 def test_extreme_in_range_arguments_are_accepted():
     assert _run([], ["%b"], I32_MIN, I64_MAX) == [I64_MAX]
+
+
+@pl.jit
+def _uint32_entry(x: pl.Tensor[[1, 8], pl.FP32], y: pl.Out[pl.Tensor[[1, 8], pl.FP32]], n: pl.Scalar[pl.UINT32]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y[:, :] = pl.add(x[:, :], 1.0)
+    return y
+
+
+@pytest.mark.parametrize("value", [-1, 2**32])
+def test_uint32_scalars_are_checked_against_the_unsigned_range(value):
+    """A pl.UINT32 parameter is carried as i32 but marked pl.unsigned: -1 must not pass as 0xFFFFFFFF."""
+    x = np.zeros((1, 8), np.float32)
+    with pytest.raises(PlRuntimeError, match=rf"argument 'n' of '_uint32_entry': {value} is out of range for ui32 \[0, 4294967295\]"):
+        _uint32_entry(x, np.zeros_like(x), value)
+
+
+def test_uint32_scalars_above_the_i32_range_are_accepted():
+    x = np.zeros((1, 8), np.float32)
+    y = np.zeros_like(x)
+    _uint32_entry(x, y, 2**32 - 1)
+    assert (y == 1).all()
+    assert "pl.unsigned" in str(_uint32_entry.lower(x, y, 3, pipeline="frontend"))
