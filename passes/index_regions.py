@@ -244,25 +244,30 @@ def uncovered(boxes: Sequence[Box], shape: Sequence[int]) -> list[Box]:
     """Constant boxes whose union is the part of the whole tensor `shape` outside the constant `boxes`.
 
     The tensor is cut into a grid at every box edge; uncovered cells are merged along each axis in turn.
+    A grid too large to list gives [] (nothing is claimed to be uncovered).
     """
-    cuts = [sorted({0, dim, *(e for b in boxes for e in b.intervals()[a] if 0 < e < dim)}) for a, dim in enumerate(shape)]
-    cells = [[]]  # per cell: its interval on each axis
+    intervals = [b.intervals() for b in boxes]
+    cuts = [sorted({0, dim, *(e for iv in intervals for e in iv[a] if 0 < e < dim)}) for a, dim in enumerate(shape)]
+    cells: list[list[tuple[int, int]]] = [[]]  # per cell: its interval on each axis
     for axis_cuts in cuts:
         cells = [c + [(lo, hi)] for c in cells for lo, hi in zip(axis_cuts, axis_cuts[1:])]
         if len(cells) > ENUMERATION_LIMIT * 16:
             return []
-    intervals = [b.intervals() for b in boxes]
-    free = [c for c in cells if not any(all(l <= lo and hi <= h for (lo, hi), (l, h) in zip(c, iv)) for iv in intervals)]
+    free = [c for c in cells if not any(all(a <= lo < hi <= b for (lo, hi), (a, b) in zip(c, iv)) for iv in intervals)]
     for axis in reversed(range(len(shape))):
         merged: list[list[tuple[int, int]]] = []
-        for cell in sorted(free, key=lambda c: (c[:axis] + c[axis + 1 :], c[axis])):
+        for cell in sorted(free, key=lambda c: (_without(c, axis), c[axis])):
             last = merged[-1] if merged else None
-            if last is not None and last[:axis] + last[axis + 1 :] == cell[:axis] + cell[axis + 1 :] and last[axis][1] == cell[axis][0]:
+            if last is not None and _without(last, axis) == _without(cell, axis) and last[axis][1] == cell[axis][0]:
                 last[axis] = (last[axis][0], cell[axis][1])
             else:
                 merged.append(list(cell))
         free = merged
     return [Box(tuple(Affine(lo) for lo, _ in c), tuple(hi - lo for lo, hi in c)) for c in free]
+
+
+def _without(cell: list[tuple[int, int]], axis: int) -> list[tuple[int, int]]:
+    return cell[:axis] + cell[axis + 1 :]
 
 
 def reshape_box(box: Box, view: Sequence[int], base: Sequence[int], ranges: Mapping[Symbol, Bounds]) -> Box | None:
@@ -318,7 +323,9 @@ def _linearize(offsets: list[Affine], sizes: list[int], dims: list[int]) -> tupl
     return offset, sizes[inner] * strides[inner]
 
 
-def _delinearize(offset: Affine, length: int, dims: list[int], ranges: Mapping[Symbol, Bounds]) -> list[tuple[Affine, int]] | None:
+def _delinearize(
+    offset: Affine, length: int, dims: list[int], ranges: Mapping[Symbol, Bounds]
+) -> list[tuple[Affine, int]] | None:
     """Per axis of `dims`, (offset, size) of the box that the linear range is, else None."""
     if len(dims) == 1:
         return [(offset, length)]

@@ -180,7 +180,8 @@ class TensorEffects:
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
             step = (op.result.type.get_shape(), op.source.type.get_shape())
-            self._lineage[op.result] = frozenset((p, None if v is None else (step, *v)) for p, v in self.lineage(op.source))
+            source = self.lineage(op.source)
+            self._lineage[op.result] = frozenset((p, None if v is None else (step, *v)) for p, v in source)
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):
@@ -215,6 +216,7 @@ class TensorEffects:
         peel = lo.is_const and st.is_const and st.const > 0
         values = range(lo.const, hi.const, st.const) if peel and hi.is_const else None
         later = values[1:] if values is not None else None
+        bounds: Bounds = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
         first = inner = covered
         marks = self._may_marks()
         while True:
@@ -225,14 +227,14 @@ class TensorEffects:
                 del self._bound[iv]
             if not peel or later is None or later:
                 inner = _copy(first)
-                self._ranges[iv] = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
+                self._ranges[iv] = bounds
                 self._block(op.body.block, inner)
                 del self._ranges[iv]
             if not self._widen(carried, op.body.block.last_op):
                 break
         for result, arg in zip(op.results, carried):
             self._lineage[result] = self.lineage(arg)
-        self._ranges[iv] = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
+        self._ranges[iv] = bounds
         self._spread(marks, iv, later)
         del self._ranges[iv]
         if values:
@@ -253,6 +255,9 @@ class TensorEffects:
                 continue
             spread: list[Box] = []
             for box in boxes[start:]:
+                if symbol not in box.symbols():
+                    spread.append(box)
+                    continue
                 pieces = expand(box, symbol, values) if values is not None else []
                 if pieces or values is not None and not values:
                     spread += pieces

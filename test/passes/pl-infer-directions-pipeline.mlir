@@ -39,3 +39,27 @@ func.func @half_written(%x: !pl.tensor<32x64xf32>, %y: !pl.tensor<32x64xf32> {pl
   }
   func.return %y1 : !pl.tensor<32x64xf32>
 }
+
+// -----
+
+// No warning for an Out written whole by an inner loop inside a loop of one iteration: the writes of the
+// first iteration do not depend on the outer induction variable and are kept.
+func.func @one_outer_iteration(%y: !pl.tensor<4x2x64xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<4x2x64xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c4 = arith.constant 4 : index
+  %z = arith.constant 0.0 : f32
+  %y1 = scf.for %b = %c0 to %c4 step %c4 iter_args(%yc = %y) -> (!pl.tensor<4x2x64xf32>) {
+    %y2 = pl.at outs(%yo = %yc : !pl.tensor<4x2x64xf32>) attributes {name = "zero"} {
+      %y3 = scf.for %s = %c0 to %c2 step %c1 iter_args(%ys = %yo) -> (!pl.tensor<4x2x64xf32>) {
+        %f = pl.full %z : f32 -> !pl.tile<4x1x64xf32, vec>
+        %y4 = pl.assemble %f into %ys[%b, %s, %c0] : !pl.tile<4x1x64xf32, vec> into !pl.tensor<4x2x64xf32> -> !pl.tensor<4x2x64xf32>
+        scf.yield %y4 : !pl.tensor<4x2x64xf32>
+      }
+      pl.yield %y3 : !pl.tensor<4x2x64xf32>
+    }
+    scf.yield %y2 : !pl.tensor<4x2x64xf32>
+  }
+  func.return %y1 : !pl.tensor<4x2x64xf32>
+}

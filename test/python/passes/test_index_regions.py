@@ -12,7 +12,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ppc.passes.index_regions import ENUMERATION_LIMIT, Affine, BlockSymbol, Box, covers, expand
+from ppc.passes.index_regions import (
+    ENUMERATION_LIMIT, Affine, BlockSymbol, Box, covers, decide, expand, reshape_box, uncovered,
+)
 
 SHAPE = (12, 10)
 
@@ -73,3 +75,67 @@ def test_huge_ranges_are_not_enumerated() -> None:
     sparse = Box((Affine.symbol(s).scale(4), Affine(0)), (1, 1))  # gaps between iterations: no single box
     assert expand(sparse, s, range(ENUMERATION_LIMIT + 1)) == []
     assert len(expand(sparse, s, range(ENUMERATION_LIMIT))) == ENUMERATION_LIMIT
+
+
+def _elements(box: Box, shape: tuple[int, ...]) -> set[int]:
+    """The row-major linear indices of a constant box of `shape`."""
+    grid = np.zeros(shape, dtype=bool)
+    grid[tuple(slice(lo, hi) for lo, hi in box.intervals())] = True
+    return set(np.flatnonzero(grid))
+
+
+@st.composite
+def reshapes(draw: st.DrawFn) -> tuple[tuple[int, ...], tuple[int, ...], Box]:
+    """A base shape, a view with the same elements (axes merged and split), and a constant box of the view."""
+    factors = draw(st.lists(st.sampled_from([1, 2, 3, 4]), min_size=1, max_size=5))
+    cut_base = sorted(draw(st.sets(st.integers(1, len(factors) - 1), max_size=3))) if len(factors) > 1 else []
+    cut_view = sorted(draw(st.sets(st.integers(1, len(factors) - 1), max_size=3))) if len(factors) > 1 else []
+
+    def group(cuts: list[int]) -> tuple[int, ...]:
+        edges = [0, *cuts, len(factors)]
+        return tuple(int(np.prod(factors[a:b])) for a, b in zip(edges, edges[1:]))
+
+    view = group(cut_view)
+    offsets, sizes = [], []
+    for dim in view:
+        lo = draw(st.integers(0, dim - 1))
+        offsets.append(Affine(lo))
+        sizes.append(draw(st.integers(1, dim - lo)))
+    return group(cut_base), view, Box(tuple(offsets), tuple(sizes))
+
+
+@settings(max_examples=400, deadline=None)
+@given(reshapes())
+def test_reshape_box_is_exactly_the_views_elements(case) -> None:
+    base, view, box = case
+    mapped = reshape_box(box, view, base, {})
+    if mapped is not None:
+        assert _elements(mapped, base) == _elements(box, view)
+
+
+def test_reshape_box_follows_symbols_by_their_ranges() -> None:
+    b, o = BlockSymbol(), BlockSymbol()
+    # row b*2 of a [128, 512] view of [64, 2, 512] is kv[b, 0, :]
+    row = reshape_box(Box((Affine.symbol(b).scale(2), Affine(0)), (1, 512)), (128, 512), (64, 2, 512), {b: (0, 63)})
+    assert row == Box((Affine.symbol(b), Affine(0), Affine(0)), (1, 1, 512))
+    # a column window slot*64 + o of a [4, 512] view of [4, 8, 64]: one box while o + 16 stays within a slot
+    window = Box((Affine(0), Affine.symbol(b).scale(64) + Affine.symbol(o)), (4, 16))
+    assert reshape_box(window, (4, 512), (4, 8, 64), {o: (0, 48)}) is not None
+    assert reshape_box(window, (4, 512), (4, 8, 64), {o: (0, 56)}) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(const_boxes(), max_size=5))
+def test_uncovered_is_the_complement(boxes: list[Box]) -> None:
+    rest = uncovered(boxes, SHAPE)
+    assert (_paint(rest) == ~_paint(boxes)).all()
+    assert sum(int(np.prod(b.sizes)) for b in rest) == int((~_paint(boxes)).sum())  # disjoint pieces
+
+
+def test_decide_uses_the_ranges() -> None:
+    k = BlockSymbol()
+    later = {k: (1, 7)}
+    assert decide(1, Affine.symbol(k), later) is True  # k != 0
+    assert decide(0, Affine.symbol(k), later) is False  # k == 0
+    assert decide(2, Affine.symbol(k) - Affine(8), later) is True  # k < 8
+    assert decide(0, Affine.symbol(k), {}) is None
