@@ -5,12 +5,18 @@ rounding the result to bf16 to nearest-even; a Python scalar operand is kept in 
 to bf16 first by add/sub/maximum/minimum (see SCALAR_IN_F32). ml_dtypes
 rounds the same way, so `f32 compute + astype(bf16)` is bit-identical to torch. Reductions accumulate in
 f32 too; matmul accumulates in f32 (int32 for int8). Casts follow their mode's name.
+
+No result depends on the host or on the BLAS numpy was built with: float matmuls are rounded from f64 sums
+so that every summation order gives the same f32 (`matmul`), integer matmuls use numpy's own exact integer
+loop, and float reductions are numpy's add-reduce, a fixed pairwise order in plain C (no BLAS, and its
+SIMD-dispatched builds keep that order: C compilers do not reassociate float adds).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import ml_dtypes
 import numpy as np
 
 from ..dialects.attributes import CastMode, PadValue
@@ -89,13 +95,84 @@ def reduce_fn(name: str, dtype: np.dtype) -> Callable[[Array], Array]:
     return lambda a: np.sum(a, axis=axis, keepdims=True, dtype=dtype)
 
 
+def _gemm(a: Array, b: Array) -> Array:
+    """The f64 GEMM whose summation order `matmul` must not depend on (tests replace it with other orders)."""
+    return a @ b
+
+
+def _ordered_dots(a: Array, b: Array, rows: Array, cols: Array) -> Array:
+    """Σ_k a[r, k]·b[k, c] in f64 for each (r, c) pair, summed in ascending k by elementwise ops (no BLAS)."""
+    lhs, rhs = a[rows], b[:, cols]
+    acc = np.zeros(len(rows))
+    for k in range(a.shape[1]):
+        acc += lhs[:, k] * rhs[k]
+    return acc
+
+
+def _significand_bits(dtype: np.dtype) -> int:
+    return int(ml_dtypes.finfo(dtype).nmant) + 1
+
+
+def _lowest_bit_exponents(x: Array, bits: int) -> Array:
+    """Per row r of f32 `x` (values of a type with `bits`-bit significands): every x[r, k] is a multiple of
+    2^e[r].  A value in [2^E, 2^(E+1)) is a multiple of 2^(E - bits + 1); subnormals count as E = -126."""
+    biased = ((x.view(np.uint32) >> 23) & 0xFF).astype(np.int32)
+    return np.where(x == 0, 2048, np.maximum(biased, 1) - 126 - bits).min(axis=1)
+
+
+def _as_f64(x: Array) -> Array:
+    """Exact widening; bf16/f16 go through f32 (ml_dtypes' direct cast to f64 is ~20x slower)."""
+    return (x.astype(F32) if x.dtype in LOW_PRECISION else x).astype(np.float64)
+
+
+def _float_matmul(a: Array, b: Array) -> Array:
+    """f32 [M,N] of `a @ b` that is the same for every summation order of the dot products.
+
+    Any order of the f64 sum S lies within E = γ_K·Σ|a_k·b_k| (γ_K = K·2^-53 / (1 - K·2^-53)) of the exact
+    sum T; two orders lie within 2E of each other.  An element is the same in every order, whatever BLAS
+    kernel or thread split computed S, if (a) f32(S - 4E') == f32(S + 4E') (E' ≥ E from the row and column
+    norms; the factor 4 covers 2E plus the rounding of S ± 4E'): every order rounds to f32(T);
+    or (b) the sum is exact: products are exact in f64 (significands of at most 53 bits together), all are
+    multiples of 2^(e_a[m] + e_b[n]) and Σ|products| < 2^(53 + e_a[m] + e_b[n]), so no partial sum in any
+    order rounds (bf16 sums often land exactly on an f32 rounding tie, which (a) cannot decide).  The
+    remaining elements are summed again in a fixed ascending-k order without BLAS; where (a) or (b) holds on
+    one host and not on another, both results round to f32(T).  Non-finite sums come only from inf/NaN
+    operands and are the same inf/NaN in any order; a zero result is +0 (an all-zero sum's sign would
+    depend on the kernel)."""
+    bits_a, bits_b = _significand_bits(a.dtype), _significand_bits(b.dtype)
+    narrow_a, narrow_b = a, b
+    a, b = _as_f64(a), _as_f64(b)
+    k = a.shape[1]
+    gamma = k * 2.0**-53 / (1 - k * 2.0**-53)
+    s = _gemm(a, b)
+    # ≥ Σ|a_k·b_k| by Cauchy-Schwarz (cheaper than |a|@|b|), inflated for the rounding of the two norms
+    magnitude = np.outer(np.sqrt(np.square(a).sum(axis=1)), np.sqrt(np.square(b).sum(axis=0))) * (1 + 3 * gamma)
+    margin = 4 * gamma * magnitude
+    out = s.astype(F32)
+    with np.errstate(invalid="ignore", over="ignore"):
+        unsure = np.isfinite(s) & ((s - margin).astype(F32) != (s + margin).astype(F32))
+        if bits_a + bits_b <= 53 and unsure.any():
+            lowest = _lowest_bit_exponents(narrow_a.astype(F32), bits_a)[:, None]
+            lowest = lowest + _lowest_bit_exponents(narrow_b.T.astype(F32), bits_b)[None, :]
+            unsure &= magnitude >= np.ldexp(1.0, np.minimum(lowest + 53, 1100))
+    rows, cols = np.nonzero(unsure)
+    if len(rows):
+        out[rows, cols] = _ordered_dots(a, b, rows, cols).astype(F32)
+    out += F32.type(0)  # -0 + +0 is +0
+    return out
+
+
 def matmul(a: Array, b: Array, a_trans: bool, b_trans: bool, out_dtype: np.dtype) -> Array:
-    """[M,K] @ [K,N] with f32 accumulation (int32 for integer operands), then rounded to `out_dtype`."""
-    acc = np.dtype(np.int32) if a.dtype.kind in "iu" else F32
-    a = a.astype(acc, copy=False)
-    b = b.astype(acc, copy=False)
-    product = (a.T if a_trans else a) @ (b.T if b_trans else b)
-    return product.astype(out_dtype, copy=False)
+    """[M,K] @ [K,N] accumulated in f32 (int32 for integer operands), then rounded to `out_dtype`; the same
+    bits on every host.  Integer products are summed exactly in int64 by numpy's own loop (it has no BLAS
+    path for integers) and wrap to int32 as the cube's accumulator does; floats: `_float_matmul`."""
+    a = a.T if a_trans else a
+    b = b.T if b_trans else b
+    if a.dtype.kind in "iu":
+        acc = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32)
+    else:
+        acc = _float_matmul(a, b)
+    return acc.astype(out_dtype, copy=False)
 
 
 # ------------------------------------------------------------------------------------------- casts

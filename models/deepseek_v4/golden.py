@@ -6,6 +6,7 @@ rounded to bf16, the hadamard rotation accumulates in f32, and the cache holds b
 the same f32 operations in the same order as the kernel (RoPE: `ev·cos − od·sin`, `ev·sin + od·cos`; RMSNorm:
 `x · recip(sqrt(mean(x²) + eps)) · w`).  The pooling is a direct softmax here and an online one (seeded with
 slot R-1) in the kernel; with reduction order and exp ulps that is all that differs, far below one bf16 ulp.
+The f32 matmuls of every golden go through `matmul_f32` / `einsum_f32`, so no golden depends on torch's BLAS.
 `compressor_step` is written for an overlap factor so the ratio-4 compressor (§2) shares it.
 """
 
@@ -32,6 +33,19 @@ def window_split(start_pos: int, S: int, R: int) -> tuple[int, bool]:
     """(pre, compress): tokens that still belong to the current window, and whether it completes."""
     pos_in_window = start_pos % R
     return min(S, R - pos_in_window), pos_in_window + S >= R
+
+
+def einsum_f32(equation: str, *operands: torch.Tensor) -> torch.Tensor:
+    """An f32 contraction computed in f64 and rounded once, so the golden does not depend on torch's BLAS:
+    with operands of at most 24-bit significands the products are exact in f64, two summation orders differ
+    by about 2^-53 relative, and the f32 roundings differ only when the sum falls within that of an f32
+    rounding tie (an f32 matmul differs by ulps in every element and int8 quantisation amplifies them)."""
+    return torch.einsum(equation, *(t.double() for t in operands)).float()
+
+
+def matmul_f32(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """`a @ b` (a [..., K], b [K, N]) as `einsum_f32`."""
+    return einsum_f32("...k,kn->...n", a, b)
 
 
 def rmsnorm_bf16(x: torch.Tensor, w: torch.Tensor, eps: float) -> torch.Tensor:
@@ -66,7 +80,7 @@ def normed_roped_rotated(cfg: CompressorR128Config, pooled: torch.Tensor, t: Map
     y[:, cfg.NOPE :] = rope_interleaved_bf16(y[:, cfg.NOPE :], t["cos"], t["sin"])
     yf = y.float()
     if bool(t["rotate"]):
-        yf = yf @ t["hadamard"].float()
+        yf = matmul_f32(yf, t["hadamard"])
     return yf
 
 
@@ -88,8 +102,8 @@ def compressor_step(cfg: CompressorR128Config, inputs: Mapping[str, object], cof
     current = (coff - 1) * R  # first slot of the newest window
 
     x = t["x"].float()
-    kvp = x @ t["wkv"].float()  # [B, S, coff·HD] f32
-    scp = x @ t["wgate"].float()
+    kvp = matmul_f32(x, t["wkv"])  # [B, S, coff·HD] f32
+    scp = matmul_f32(x, t["wgate"])
     ape = t["ape"].float()
 
     pre, compress = window_split(start_pos, S, R)

@@ -2,11 +2,12 @@
 
 It rounds where the kernel rounds and nowhere else: the int8 projection is exact (i32), dequantised in f32
 as `f32(acc) · qr_scale · wq_b_scale`; RoPE rotates the f32 pairs (`ev·cos − od·sin`, `ev·sin + od·cos`) and
-rounds to bf16, the other channels are rounded to bf16; the hadamard product accumulates in f32.  Int8
-quantisation divides tensor by tensor (torch's `127 / t` would multiply by a reciprocal, the kernel
-divides): amax = max(|x|, 1e-4), x_i8 = int8(fp16(int32(round_half_even(x · (127/amax))))), scale =
-amax/127.  Scores are `Σ_h relu(f32(q·k) · q_scale · k_scale) · w_h` in f32; the head sum and the matmuls
-may associate differently from the kernel, which the KERNELS.md tolerance (atol 1e-4, rtol 1/128) covers.
+rounds to bf16, the other channels are rounded to bf16; the hadamard product accumulates in f32
+(`matmul_f32`, BLAS-independent since it feeds the quantisation).  Int8 quantisation divides tensor by
+tensor (torch's `127 / t` would multiply by a reciprocal, the kernel divides): amax = max(|x|, 1e-4),
+x_i8 = int8(fp16(int32(round_half_even(x · (127/amax))))), scale = amax/127.  Scores are
+`Σ_h relu(f32(q·k) · q_scale · k_scale) · w_h` in f32; the head sum and the matmuls may associate
+differently from the kernel, which the KERNELS.md tolerance (atol 1e-4, rtol 1/128) covers.
 """
 
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ import torch
 from ppc.runtime.golden import Comparator, ratio_allclose, topk_pair_compare
 
 from .config import IndexerConfig
+from .golden import matmul_f32
 
 FLT_MAX = float(np.finfo(np.float32).max)
 OUTPUTS = ("score", "topk_idxs")
@@ -62,7 +64,7 @@ def query_int8(cfg: IndexerConfig, t: Mapping[str, object]) -> tuple[torch.Tenso
     cos = t["cos"].float().view(1, S, 1, -1)
     sin = t["sin"].float().view(1, S, 1, -1)
     qb = torch.cat([q[..., :NOPE].to(torch.bfloat16), rope_interleaved_bf16(q[..., NOPE:], cos, sin)], dim=-1)
-    return quantize_rows(qb.float() @ t["hadamard"].float())
+    return quantize_rows(matmul_f32(qb, t["hadamard"]))
 
 
 def indexer(cfg: IndexerConfig, inputs: Mapping[str, object]) -> dict[str, torch.Tensor]:
@@ -71,7 +73,7 @@ def indexer(cfg: IndexerConfig, inputs: Mapping[str, object]) -> dict[str, torch
     L = visible_rows(cfg, int(inputs["start_pos"]))
     q_i8, q_scale = query_int8(cfg, inputs)
     x = inputs["x"].float().reshape(cfg.TOKENS, cfg.D)
-    w = (x @ inputs["weights_proj"].float()) * torch.tensor(cfg.WEIGHTS_SCALE, dtype=torch.float32)
+    w = matmul_f32(x, inputs["weights_proj"]) * torch.tensor(cfg.WEIGHTS_SCALE, dtype=torch.float32)
     k_i8, k_scale = quantize_rows(inputs["idx_kv_cache"][:, :L].float())  # [B, L, IDX_DIM], [B, L, 1]
     dots = torch.einsum("bshd,btd->bsht", q_i8.to(torch.int64), k_i8.to(torch.int64))
     scaled = dots.float() * q_scale * k_scale.view(B, 1, 1, L)

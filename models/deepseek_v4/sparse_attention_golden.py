@@ -20,7 +20,7 @@ import torch
 from ppc.runtime.golden import ratio_allclose
 
 from .config import SparseAttentionConfig
-from .golden import tolerance_problems
+from .golden import einsum_f32, tolerance_problems
 from .sparse_attention import INT8_AMAX_EPS, INT8_SCALE_MAX, NEG_BIG
 
 OUTPUTS = ("out",)
@@ -66,11 +66,11 @@ def sparse_attention(cfg: SparseAttentionConfig, inputs: Mapping[str, object]) -
     m = den = acc = None
     for k0 in range(0, cfg.NK_PAD, cfg.KEY_TILE):
         kt = rows[:, :, k0 : k0 + cfg.KEY_TILE]  # [B, S, KT, HD]
-        sc = torch.einsum("bshd,bskd->bshk", q, kt) * scale + bias[:, :, None, k0 : k0 + cfg.KEY_TILE]
+        sc = einsum_f32("bshd,bskd->bshk", q, kt) * scale + bias[:, :, None, k0 : k0 + cfg.KEY_TILE]
         tile_max = sc.amax(-1, keepdim=True)
         m_new = tile_max if m is None else torch.maximum(m, tile_max)
         p = torch.exp(sc - m_new)
-        pv = torch.einsum("bshk,bskd->bshd", p.to(torch.bfloat16).float(), kt)
+        pv = einsum_f32("bshk,bskd->bshd", p.to(torch.bfloat16), kt)
         if m is None:
             den, acc = p.sum(-1, keepdim=True), pv
         else:
@@ -97,7 +97,7 @@ def sparse_attention_oproj(cfg: SparseAttentionConfig, inputs: Mapping[str, obje
     """`attn_out` [B, S, D] bf16: the core's output through wo_a (per head group), int8 per-row quant, wo_b."""
     T = cfg.B * cfg.S
     o = sparse_attention(cfg, inputs)["out"].float().reshape(T, cfg.O_GROUPS, cfg.O_GROUP_IN)
-    o_r = torch.einsum("tgk,gnk->tgn", o, inputs["wo_a"].float()).reshape(T, cfg.O_GROUPS * cfg.O_LORA)
+    o_r = einsum_f32("tgk,gnk->tgn", o, inputs["wo_a"]).reshape(T, cfg.O_GROUPS * cfg.O_LORA)
     o_i8, act_scale = quant_int8_rows(o_r)
     acc = o_i8.long() @ inputs["wo_b"].long().T  # exact integer GEMM
     y = acc.float() * act_scale * inputs["wo_b_scale"].float()[None]
