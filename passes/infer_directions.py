@@ -137,7 +137,10 @@ def _origin(value: SSAValue) -> SSAValue:
     return value
 
 
-def _declarations(module: ModuleOp, func: FuncOp) -> tuple[TensorEffects, dict[BlockArgument, Direction], list]:
+def _declarations(
+    module: ModuleOp, func: FuncOp
+) -> tuple[TensorEffects, dict[BlockArgument, Direction], list[dict[str, Attribute]]]:
+    """The function's effects, its declared directions and its (mutable) argument attributes."""
     effects = TensorEffects(module, func)
     attrs = _arg_attrs(func)
     declared = {
