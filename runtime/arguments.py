@@ -3,7 +3,7 @@
 Tensors may be numpy arrays or torch tensors; torch is recognised by the argument's type module and never
 imported here (it is already loaded if a torch tensor was passed). In parameters are used in place through
 read-only views (a kernel writing one fails loudly instead of corrupting the caller's data); InOut
-parameters run on private copies, Out parameters on fresh zeroed buffers (`device_out_buffer`); both are
+parameters run on private copies, Out parameters on undefined buffers (`undefined_buffer`); both are
 written back whole only when the whole run succeeded, so a run-time error never leaves a half-written
 output behind.
 """
@@ -140,7 +140,7 @@ class BoundArguments:
             view.flags.writeable = False
             return GmTensor(view)
         if param.direction == Direction.OUT:
-            private = device_out_buffer(param.shape, param.dtype)
+            private = undefined_buffer(param.shape, param.dtype)
         else:
             private = np.array(array, copy=True, order="C")
         self._writebacks.append((arg, private))
@@ -176,17 +176,22 @@ def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.nd
                 )
 
 
-def device_out_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """The device buffer of an Out: zeros, never the caller's data.
+def undefined_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """The device buffer of an Out: NaN for floats, the dtype's minimum for ints, True for bools.
 
-    simpler stages only In/InOut tensors host-to-device; a pure OUTPUT buffer gets fresh device memory that
-    is zero-filled on the device instead (falling back to a copy only where a backend has no memset), and every
-    Out/InOut buffer is copied back whole (`stage_device_args` in hw-native-sys/simpler,
-    src/a2a3/runtime/tensormap_and_ringbuffer/host/runtime_maker.cpp).  So a kernel that reads an Out's old
-    contents (the PR #659 bug) sees zeros where the caller's state was, and an element it never writes
-    reaches the caller as 0: both differ from running it as an InOut whenever the caller's data is not zero.
+    simpler stages only In/InOut tensors host-to-device and copies every Out/InOut buffer back whole
+    (`stage_device_args` in hw-native-sys/simpler src/a2a3/runtime/tensormap_and_ringbuffer/host/
+    runtime_maker.cpp).  A pure OUT was zero-filled on the device after simpler PR #1051; PR #1365 ("skip
+    device staging for pure-output tensors") dropped that memset, so today an Out is fresh device memory
+    whose unwritten bytes are undefined.  A visible sentinel makes a read of an Out's old contents (the
+    PR #659 bug) and an element it never writes show up in the results, instead of the caller's data or
+    zeros that could pass for correct values.
     """
-    return np.zeros(shape, dtype=dtype)
+    if is_float_dtype(dtype):
+        return np.full(shape, np.nan, dtype=dtype)
+    if dtype.kind in "iu":
+        return np.full(shape, np.iinfo(dtype).min, dtype=dtype)
+    return np.full(shape, True, dtype=dtype)
 
 
 def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
