@@ -3,7 +3,8 @@
 Tensors may be numpy arrays or torch tensors; torch is recognised by the argument's type module and never
 imported here (it is already loaded if a torch tensor was passed). In parameters are used in place through
 read-only views (a kernel writing one fails loudly instead of corrupting the caller's data); InOut
-parameters run on private copies, Out parameters on undefined buffers (`undefined_buffer`); both are
+parameters run on private copies, Out parameters on buffers staged as the chosen simpler version stages them
+(`OUT_STAGINGS`, default: undefined); both are
 written back whole only when the whole run succeeded, so a run-time error never leaves a half-written
 output behind.
 """
@@ -94,7 +95,10 @@ def _write_back(user: object, data: np.ndarray) -> None:
 class BoundArguments:
     """The run-time values of the entry parameters and the pending write-backs."""
 
-    def __init__(self, function: FuncOp, params: Sequence[Param], args: Sequence[object]):
+    def __init__(self, function: FuncOp, params: Sequence[Param], args: Sequence[object], out_staging: str = "undefined"):
+        if out_staging not in OUT_STAGINGS:
+            raise PlRuntimeError(f"unknown Out staging {out_staging!r}: expected one of {', '.join(OUT_STAGINGS)}")
+        self._out_staging = out_staging
         self.values: list[object] = []
         self._writebacks: list[tuple[object, np.ndarray]] = []
         self._function = function  # errors point at the entry's definition
@@ -139,8 +143,9 @@ class BoundArguments:
             view = array.view()
             view.flags.writeable = False
             return GmTensor(view)
-        if param.direction == Direction.OUT:
-            private = undefined_buffer(param.shape, param.dtype)
+        if param.direction == Direction.OUT and self._out_staging != "copied":
+            private = undefined_buffer(param.shape, param.dtype) if self._out_staging == "undefined" else np.zeros(
+                param.shape, param.dtype)
         else:
             private = np.array(array, copy=True, order="C")
         self._writebacks.append((arg, private))
@@ -174,6 +179,14 @@ def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.nd
                     f"written ({kind}): pass tensors that do not overlap",
                     function,
                 )
+
+
+OUT_STAGINGS = {
+    "undefined": "simpler since PR #1365 (2026-07-16): fresh device memory, no copy-in (NaN / int min here)",
+    "zeroed": "simpler PR #1051 to #1365 (2026-06-15 to 07-16): zero-filled on the device",
+    "copied": "simpler before PR #1051 (until 2026-06-15): the caller's data copied in, like an InOut",
+}
+"""How the runtime stages a pure Out's device buffer, by simpler version (the default is today's)."""
 
 
 def undefined_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:

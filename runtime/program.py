@@ -69,9 +69,11 @@ class CompiledProgram:
             raise KeyError(f"no IR recorded after pass {pass_name!r} (recorded: {known})")
         return str(self._ir_after[pass_name])
 
-    def run(self, *args: object) -> RunResult:
-        """Execute on the given tensors/scalars; Out/InOut tensors are written back in place on success."""
-        bound = BoundArguments(self._entry_function, self.params, args)
+    def run(self, *args: object, out_staging: str = "undefined") -> RunResult:
+        """Execute on the given tensors/scalars; Out/InOut tensors are written back in place on success.
+
+        `out_staging` says what an Out holds before the kernels write it (see `arguments.OUT_STAGINGS`)."""
+        bound = BoundArguments(self._entry_function, self.params, args, out_staging)
         state = RunState()
         with np.errstate(all="ignore"):  # inf/nan follow IEEE like torch does, without warnings
             try:

@@ -339,15 +339,16 @@ class RunResult:
         return text + (f" ({self.execution_time:.2f}s)" if self.execution_time is not None else "")
 
 
-class _Swimlanes:
-    """Where the swimlanes of a session go: `<stem>.swimlane.json` in the current directory, numbered from
-    the second run on. `ppc-run --pypto` names the stem after the kernel file."""
+class _Session:
+    """What `ppc-run --pypto` sets for the runs of one kernel file: where the swimlanes go
+    (`<stem>.swimlane.json` in the current directory, numbered from the second run on) and how an Out is
+    staged (`ppc.runtime.arguments.OUT_STAGINGS`)."""
 
     def __init__(self) -> None:
         self.start(None)
 
-    def start(self, stem: str | None) -> None:
-        self.stem, self.count = stem, 0
+    def start(self, stem: str | None, out_staging: str = "undefined") -> None:
+        self.stem, self.count, self.out_staging = stem, 0, out_staging
 
     def next_path(self, default_stem: str) -> Path:
         self.count += 1
@@ -355,7 +356,7 @@ class _Swimlanes:
         return Path.cwd() / f"{self.stem or default_stem}.swimlane{number}.json"
 
 
-SWIMLANES = _Swimlanes()
+SESSION = _Session()
 
 
 def _runtime_options(runtime_cfg: Mapping[str, Any] | None, compile_cfg: Mapping[str, Any] | None) -> tuple[str, bool]:
@@ -392,11 +393,11 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     if compile_only:
         fn.compile(*ppc_golden.make_inputs(ppc_specs).values(), platform=chip)
         return RunResult(True, execution_time=time.time() - start)
-    done = ppc_golden.execute(fn, ppc_specs, golden_fn, chip)
+    done = ppc_golden.execute(fn, ppc_specs, golden_fn, chip, out_staging=SESSION.out_staging)
     report = done.run.report
     print(report.to_text(), flush=True)
     if swimlane:
-        path = SWIMLANES.next_path(getattr(fn, "__name__", "kernel"))
+        path = SESSION.next_path(getattr(fn, "__name__", "kernel"))
         done.run.write_trace(str(path))
         print(f"[RUN] swimlane written to {path}", flush=True)
     result = RunResult(True, execution_time=time.time() - start, report=report)

@@ -116,7 +116,7 @@ def _located(err: BaseException, roots: list[Path]) -> str:
     return f"{where}error: {text}"
 
 
-def run_file(file: str, args: list[str]) -> int:
+def run_file(file: str, args: list[str], out_staging: str = "undefined") -> int:
     """Run a pypto-lib kernel file as `__main__`; its exit status."""
     path = Path(file).resolve()
     if not path.is_file():
@@ -127,7 +127,7 @@ def run_file(file: str, args: list[str]) -> int:
     saved_path, saved_argv = list(sys.path), list(sys.argv)
     sys.path[:0] = extra
     sys.argv = [str(path), *args]
-    pypto_golden.SWIMLANES.start(path.stem)
+    pypto_golden.SESSION.start(path.stem, out_staging)
     finder = PyptoFinder()
     finder.install()
     _seed()
@@ -147,5 +147,5 @@ def run_file(file: str, args: list[str]) -> int:
     finally:
         finder.remove()
         sys.path[:], sys.argv = saved_path, saved_argv
-        pypto_golden.SWIMLANES.start(None)
+        pypto_golden.SESSION.start(None)
     return 0

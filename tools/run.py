@@ -4,7 +4,7 @@
             [--set name=value ...] [--compare path/other.py::entry2] [--check]
     ppc-run lowered.mlir [--entry name] [...same options]
     ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
-    ppc-run --pypto FILE.py [the file's own arguments, e.g. -p a2a3sim --enable-chip-swimlane]
+    ppc-run [--out-staging MODE] --pypto FILE.py [the file's own arguments, e.g. -p a2a3sim --enable-chip-swimlane]
 
 A named MODEL (compressor_r128, compressor_r4, indexer_compressor, lightning_indexer, sparse_attention) runs all its
 variants on the same inputs, checks each against its torch golden, prints every report and the
@@ -28,6 +28,11 @@ Every error is one line on stderr, exit 1.
 The file's `-p a2a3sim|a5sim|a2a3|a5` picks ppc's chip model (a2a3 or a5); `--enable-chip-swimlane` /
 `--enable-l2-swimlane` write the modelled swimlane to ./FILE_STEM.swimlane.json. Each golden run prints ppc's
 report and one PASS/FAIL line per output; the exit status is the file's (see ppc.tools.pypto_compat).
+
+`--out-staging` says what a `pl.Out` tensor holds before the kernels write it, as the runtime (simpler) stages
+it: `undefined` (default; today's simpler gives an Out fresh device memory, shown as NaN / the int minimum so a
+read of its old contents or an element never written shows up), `zeroed` (simpler from mid-June to mid-July 2026)
+or `copied` (earlier simpler: the caller's data, as for an InOut; pypto-lib files of that era rely on it).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
 from ppc.dialects.parsing import parse_mlir
-from ppc.runtime.arguments import Param
+from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.errors import PlRuntimeError
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
 from ppc.runtime.program import CompiledProgram, RunResult
@@ -197,12 +202,13 @@ def run_target(text: str, args: argparse.Namespace) -> Outcome:
     if args.check:
         if target.golden is None:
             raise UsageError(f"--check needs a GOLDEN function for {text} (see ppc-run --help)")
-        checked = run_jit(target.fn, target.specs, target.golden, args.platform, target.compare, args.seed)
+        checked = run_jit(target.fn, target.specs, target.golden, args.platform, target.compare, args.seed,
+                          out_staging=args.out_staging)
         return Outcome(text, checked.run, checked.outputs, checked)
     inputs = make_inputs(target.specs, args.seed)
     values = [inputs[s.name] for s in target.specs]
     program = target.program or target.fn.compile(*values, platform=args.platform)
-    result = program.run(*values)
+    result = program.run(*values, out_staging=args.out_staging)
     outputs = {s.name: inputs[s.name] for s in target.specs if isinstance(s, TensorSpec) and _is_written(s, program)}
     return Outcome(text, result, outputs)
 
@@ -259,20 +265,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="scalar argument value")
     parser.add_argument("--compare", metavar="TARGET", help="second entry to run on the same inputs and compare")
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
+    _add_out_staging(parser)
     parser.add_argument("--pypto", metavar="FILE.py", help="run a pypto-lib kernel file with its own arguments "
-                        "(must come first: ppc-run --pypto FILE.py -p a2a3sim ...)")
+                        "(the last ppc option: ppc-run [--out-staging MODE] --pypto FILE.py -p a2a3sim ...)")
     return parser
+
+
+def _add_out_staging(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out-staging", choices=list(OUT_STAGINGS), default="undefined",
+                        help="what a pl.Out holds before it is written: " + "; ".join(
+                            f"{k}: {v}" for k, v in OUT_STAGINGS.items()))
+
+
+def _main_pypto(argv: list[str], at: int) -> int:
+    """`ppc-run [--out-staging MODE] --pypto FILE.py ARGS...`: ARGS belong to the file."""
+    if at + 1 >= len(argv):
+        build_parser().error("--pypto needs a kernel file: ppc-run --pypto FILE.py [its arguments]")
+    ours = argparse.ArgumentParser(prog="ppc-run", description="options before --pypto")
+    _add_out_staging(ours)
+    head = ours.parse_args(argv[:at])
+    from .pypto_compat import run_file
+
+    return run_file(argv[at + 1], argv[at + 2 :], head.out_staging)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--pypto"] and len(argv) > 1:
-        from .pypto_compat import run_file
-
-        return run_file(argv[1], argv[2:])
+    if "--pypto" in argv:
+        return _main_pypto(argv, argv.index("--pypto"))
     args = build_parser().parse_args(argv)
-    if args.pypto:
-        build_parser().error("--pypto must be the first argument: ppc-run --pypto FILE.py [its arguments]")
     if "::" not in args.target and not args.target.endswith((".mlir", ".py")):
         return _main_model(args)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ppc.runtime.errors import PlRuntimeError
 from rt_programs import compile_text, single_kernel
 
 ACC = ((16, 64), "f32")
@@ -50,3 +51,20 @@ def test_unwritten_elements_of_an_out_reach_the_caller_undefined() -> None:
     program.run(np.ones((16, 64), np.float32), np.full((16, 64), 7, np.int32), fo, io)
     assert (fo[:8] == 1).all() and np.isnan(fo[8:]).all()
     assert (io[:8] == 7).all() and (io[8:] == np.iinfo(np.int32).min).all()
+
+
+@pytest.mark.parametrize(("staging", "start"), [("undefined", np.nan), ("zeroed", 0.0), ("copied", 1.0)])
+def test_out_staging_follows_the_simpler_version(staging: str, start: float) -> None:
+    """What an Out read sees before any write: today's simpler (undefined), mid-2026 (zeroed), earlier (copied)."""
+    program = compile_text(single_kernel({"x": ACC}, {"acc": ACC}, ACCUMULATE, out_dir="out"))
+    x = np.arange(16 * 64, dtype=np.float32).reshape(16, 64)
+    acc = np.ones((16, 64), dtype=np.float32)
+    program.run(x, acc, out_staging=staging)
+    np.testing.assert_array_equal(acc, x + start)
+
+
+def test_an_unknown_out_staging_is_refused() -> None:
+    program = compile_text(single_kernel({"x": ACC}, {"acc": ACC}, ACCUMULATE, out_dir="out"))
+    x = np.zeros((16, 64), dtype=np.float32)
+    with pytest.raises(PlRuntimeError, match="unknown Out staging 'zero': expected one of undefined, zeroed, copied"):
+        program.run(x, x.copy(), out_staging="zero")
