@@ -119,6 +119,17 @@ def _valid_prefix(actual, expected, valid_rows: int | None, valid_axis: int, zer
     return actual.narrow(valid_axis, 0, valid_rows), expected.narrow(valid_axis, 0, valid_rows), ""
 
 
+def _comparable(actual, expected, valid_rows: int | None, valid_axis: int, zero_tail: bool):
+    """(actual, expected) as float, restricted to their valid prefix, and a verdict when that already decides:
+    a bad prefix or any NaN/Inf fails, an empty prefix passes."""
+    actual, expected, error = _valid_prefix(actual, expected, valid_rows, valid_axis, zero_tail)
+    if error or actual.numel() == 0:
+        return actual, expected, (not error, error)
+    a, e = actual.float(), expected.float()
+    error = _nonfinite(a, e)
+    return a, e, (False, error) if error else None
+
+
 def ratio_allclose(atol: float | None = None, rtol: float | None = None, max_error_ratio: float = 0.005,
                    max_show: int = 10, valid_rows: int | None = None, valid_axis: int = 0,
                    zero_tail: bool = False) -> Callable:
@@ -128,13 +139,9 @@ def ratio_allclose(atol: float | None = None, rtol: float | None = None, max_err
         raise ValueError(f"max_error_ratio must be in [0, 1], got {max_error_ratio}")
 
     def cmp(actual, expected, *, rtol: float, atol: float, **_: Any) -> tuple[bool, str]:
-        actual, expected, error = _valid_prefix(actual, expected, valid_rows, valid_axis, zero_tail)
-        if error or actual.numel() == 0:
-            return not error, error
-        a, e = actual.float(), expected.float()
-        error = _nonfinite(a, e)
-        if error:
-            return False, error
+        a, e, verdict = _comparable(actual, expected, valid_rows, valid_axis, zero_tail)
+        if verdict is not None:
+            return verdict
         allowed = round(max_error_ratio * a.numel()) / a.numel()
         check = ppc_golden.ratio_allclose(cmp.atol_override if cmp.atol_override is not None else atol,
                                           cmp.rtol_override if cmp.rtol_override is not None else rtol, allowed)
@@ -168,13 +175,9 @@ def ratio_reldiff(diff_thd: float = 0.01, pct_thd: float = 0.05, max_diff_hd: fl
     def cmp(actual, expected, **_: Any) -> tuple[bool, str]:
         import torch
 
-        actual, expected, error = _valid_prefix(actual, expected, valid_rows, valid_axis, zero_tail)
-        if error or actual.numel() == 0:
-            return not error, error
-        a, e = actual.float(), expected.float()
-        error = _nonfinite(a, e)
-        if error:
-            return False, error
+        a, e, verdict = _comparable(actual, expected, valid_rows, valid_axis, zero_tail)
+        if verdict is not None:
+            return verdict
         rdiff = _rdiff(a, e, diff_thd)
         bad = rdiff > diff_thd
         count, worst = int(bad.sum()), float(rdiff[bad].max()) if bad.any() else 0.0
