@@ -31,6 +31,7 @@ setup(
             "ppc-opt=ppc.tools.opt:main",
             "ppc-run=ppc.tools.run:main",
             "ppc-bench=ppc.tools.bench:main",
+            "ppc-pypto-corpus=ppc.tools.pypto_corpus:main",
         ]
     },
 )
