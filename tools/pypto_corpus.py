@@ -83,22 +83,24 @@ def _calls(node: ast.AST) -> set[str]:
     return out
 
 
-def _reaches_harness(tree: ast.Module, main: ast.If) -> bool:
-    """Does `main`, through the file's own module-level functions, call golden's run_jit/run?"""
+def _reached(tree: ast.Module, main: ast.If) -> list[ast.AST]:
+    """`main` and the file's module-level functions it calls, directly or through each other."""
+    functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    reached, seen = [main], set()
+    for node in reached:
+        for name in sorted(_calls(node) & functions.keys() - seen):
+            seen.add(name)
+            reached.append(functions[name])
+    return reached
+
+
+def _reaches_harness(tree: ast.Module, reached: list[ast.AST]) -> bool:
+    """Does the `__main__` code call golden's run_jit/run?"""
     harness = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "golden"
                for a in n.names if a.name in HARNESS_RUNS}
     harness |= HARNESS_RUNS if any(isinstance(n, ast.Import) and any(a.name == "golden" for a in n.names)
                                    for n in ast.walk(tree)) else set()
-    functions = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    seen, todo = set(), [main]
-    while todo:
-        called = _calls(todo.pop())
-        if called & harness:
-            return True
-        for name in called & functions.keys() - seen:
-            seen.add(name)
-            todo.append(functions[name])
-    return False
+    return any(_calls(node) & harness for node in reached)
 
 
 def _imports(tree: ast.Module, package: str) -> set[str]:
@@ -146,9 +148,11 @@ def _multi_card(file: Path, root: Path) -> bool:
     return False
 
 
-def _size_flags(main: ast.If) -> list[str]:
-    flags = {arg.value for n in ast.walk(main) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") ==
-             "add_argument" for arg in n.args if isinstance(arg, ast.Constant) and arg.value in SIZE_FLAGS}
+def _size_flags(reached: list[ast.AST]) -> list[str]:
+    """The SIZE_FLAGS among the `add_argument` calls of the `__main__` code."""
+    flags = {arg.value for node in reached for n in ast.walk(node) if isinstance(n, ast.Call)
+             and getattr(n.func, "attr", "") == "add_argument"
+             for arg in n.args if isinstance(arg, ast.Constant) and arg.value in SIZE_FLAGS}
     return sorted(flags)
 
 
@@ -161,8 +165,9 @@ def scan(file: Path, root: Path) -> Row | None:
     main = _main_block(tree)
     if main is None:
         return None
+    reached = _reached(tree, main)
     return Row(file=file.relative_to(root).as_posix(), kind="multi-card" if _multi_card(file, root) else "single-chip",
-               golden_run=_reaches_harness(tree, main), size_flags=_size_flags(main))
+               golden_run=_reaches_harness(tree, reached), size_flags=_size_flags(reached))
 
 
 def discover(root: Path, models: str) -> list[Row]:

@@ -1,0 +1,107 @@
+"""`ppc-pypto-corpus`: the per-file table of a (tiny, fake) pypto-lib checkout."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+import pytest
+
+pytest.importorskip("torch")
+
+from ppc.tools.pypto_corpus import main  # noqa: E402
+
+KERNEL = '''
+import pypto.language as pl
+
+ROWS, COLS = 32, 64
+
+
+@pl.jit
+def double(x: pl.Tensor[[ROWS, COLS], pl.FP32], y: pl.Out[pl.Tensor[[ROWS, COLS], pl.FP32]]):
+    for i in pl.spmd(2, name_hint="double"):
+        y[i * 16:i * 16 + 16, :] = pl.add(x[i * 16:i * 16 + 16, :], x[i * 16:i * 16 + 16, :])
+    return y
+
+
+def golden(tensors):
+    tensors["y"][:] = tensors["x"] * {factor}
+
+
+def main():
+    import argparse
+
+    import torch
+    from golden import TensorSpec, run_jit
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-p", "--platform", default="a2a3")
+    parser.add_argument("--num-tokens", type=int, default=ROWS)
+    args = parser.parse_args()
+    specs = [TensorSpec("x", [ROWS, COLS], torch.float32, init_value=torch.randn),
+             TensorSpec("y", [ROWS, COLS], torch.float32, is_output=True)]
+    result = run_jit(fn=double, specs=specs, golden_fn=golden, runtime_cfg=dict(platform=args.platform))
+    if not result.passed:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+FILES = {
+    "models/demo/config.py": "ROWS = 32\n",  # no __main__: a helper, not a kernel file
+    "models/demo/twice.py": KERNEL.format(factor=2),  # golden run reached through main(): passes
+    "models/demo/thrice.py": KERNEL.format(factor=3),  # its golden disagrees: one FAIL line
+    "models/demo/comm.py": "import pypto.language.distributed as pld\n",
+    "models/demo/allreduce.py": "import pypto.language as pl\n\nfrom comm import pld\n\n"
+                                "if __name__ == '__main__':\n    from golden import run_jit\n    run_jit(pl, [])\n",
+    "models/slow/spin.py": "if __name__ == '__main__':\n    while True:\n        pass\n",  # no golden run
+}
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    root = tmp_path / "pypto-lib"
+    for name, text in FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+def cells(line: str) -> list[str]:
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip()[1:-1])]
+
+
+def test_table_rows_and_summary(checkout, tmp_path, capsys):
+    md, js = tmp_path / "table.md", tmp_path / "table.json"
+    assert main([str(checkout), "--models", "models/demo", "--markdown", str(md), "--json", str(js)]) == 0
+    table = md.read_text()
+    assert capsys.readouterr().out == table
+    rows = [cells(line) for line in table.splitlines() if line.startswith("| models/")]
+    assert [r[0] for r in rows] == ["models/demo/allreduce.py", "models/demo/thrice.py", "models/demo/twice.py"]
+    allreduce, thrice, twice = rows
+    assert allreduce[1:5] == ["multi-card", "yes", "no (exit 1)", "-"]
+    assert allreduce[8] == ("`models/demo/comm.py:1: error: pypto.language.distributed: multi-card kernels are "
+                            "not supported (ppc models one chip)`")
+    assert thrice[1:5] == ["single-chip", "yes", "no (exit 1)", "FAIL 0/1"] and thrice[7] == "--num-tokens"
+    assert thrice[8].startswith("`[RUN]   'y' FAIL  shape=(32, 64) dtype=torch.float32")
+    assert twice[1:5] == ["single-chip", "yes", "yes", "PASS 1/1"] and twice[8] == ""
+    assert float(twice[6]) > 0  # the modelled Total Test Time
+    assert "**3 files, 2 single-chip with golden, 1 pass = 50.0% (1 multi-card)**" in table
+    data = json.loads(js.read_text())
+    assert data["summary"] == {"files": 3, "multi_card": 1, "single_chip_golden": 2, "pass": 1, "pass_percent": 50.0}
+    assert [r["exit_code"] for r in data["rows"]] == [1, 1, 0]
+
+
+def test_a_file_past_its_timeout_is_killed(checkout, capsys):
+    assert main([str(checkout), "--models", "models/slow", "--timeout", "3"]) == 0
+    (spin,) = [cells(line) for line in capsys.readouterr().out.splitlines() if line.startswith("| models/")]
+    assert spin[:5] == ["models/slow/spin.py", "single-chip", "no", "timeout", "-"]
+    assert 3 <= float(spin[5]) < 10 and spin[8] == "`timeout after 3 s`"
+
+
+def test_missing_models_folder_is_one_error(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"ppc-pypto-corpus: error: no folder {tmp_path.resolve() / 'models'}\n"
