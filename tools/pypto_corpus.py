@@ -5,8 +5,9 @@ A kernel file is a `.py` file under PATH/models (or --models) with a top-level `
 block. It "has a __main__ golden run" when that block, following calls to functions defined in the same file,
 reaches a call of `run_jit` or `run` imported from `golden` (pypto-lib's harness). It is multi-card when it, or a
 module it imports from its own directory or the checkout, imports `pypto.language.distributed` or
-`pypto.ir.distributed_compiled_program`. Each file runs as `ppc-run --pypto FILE -p a2a3sim` in its own process,
-in a fresh temporary directory, with a timeout; nothing else is passed, so a file runs at its `__main__` sizes.
+`pypto.ir.distributed_compiled_program`. Each file runs as `ppc-run --pypto FILE -p a2a3sim` (or the nearest
+platform its `-p` choices offer) in its own process, in a fresh temporary directory, with a timeout; nothing else
+is passed, so a file runs at its `__main__` sizes.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Row:
     kind: str  # "single-chip" or "multi-card"
     golden_run: bool
     size_flags: list[str]
+    platform: str = "a2a3sim"  # the -p it runs with
     exit_code: int | None = None  # None: timed out
     golden_pass: int = 0
     golden_fail: int = 0
@@ -156,6 +158,23 @@ def _size_flags(reached: list[ast.AST]) -> list[str]:
     return sorted(flags)
 
 
+def _platform(reached: list[ast.AST]) -> str:
+    """`a2a3sim`, unless the file's `-p` choices leave it out: then a2a3 (the same chip model), else its first
+    simulator, else its first choice."""
+    for node in reached:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "add_argument" and \
+                    any(isinstance(a, ast.Constant) and a.value in ("-p", "--platform") for a in n.args):
+                choices = next((k.value for k in n.keywords if k.arg == "choices"), None)
+                try:
+                    offered = list(ast.literal_eval(choices)) if choices is not None else []
+                except ValueError:
+                    offered = []
+                preferred = [p for p in ("a2a3sim", "a2a3", "a5sim") if p in offered]
+                return "a2a3sim" if not offered else (preferred or offered)[0]
+    return "a2a3sim"
+
+
 def scan(file: Path, root: Path) -> Row | None:
     """The Row of a kernel file (not yet run), or None for a file with no `__main__` block."""
     try:
@@ -167,7 +186,7 @@ def scan(file: Path, root: Path) -> Row | None:
         return None
     reached = _reached(tree, main)
     return Row(file=file.relative_to(root).as_posix(), kind="multi-card" if _multi_card(file, root) else "single-chip",
-               golden_run=_reaches_harness(tree, reached), size_flags=_size_flags(reached))
+               golden_run=_reaches_harness(tree, reached), size_flags=_size_flags(reached), platform=_platform(reached))
 
 
 def discover(root: Path, models: str) -> list[Row]:
@@ -176,9 +195,9 @@ def discover(root: Path, models: str) -> list[Row]:
 
 # ------------------------------------------------------------------------------------------- run
 def run_row(row: Row, root: Path, timeout: float, out_staging: str) -> Row:
-    """Run one file through `ppc-run --pypto FILE -p a2a3sim` in a fresh directory; fill in the outcome."""
+    """Run one file through `ppc-run --pypto FILE -p PLATFORM` in a fresh directory; fill in the outcome."""
     command = [sys.executable, "-m", "ppc.tools.run", "--out-staging", out_staging, "--pypto",
-               str(root / row.file), "-p", "a2a3sim"]
+               str(root / row.file), "-p", row.platform]
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ppc-corpus-") as cwd:
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -230,8 +249,8 @@ def _cell(text: str) -> str:
 
 def markdown(rows: list[Row]) -> str:
     """The per-file table, sorted by path, then the summary line and the count of each first failure."""
-    lines = ["| file | kind | golden run | runs? | golden? | wall s | modelled us | size flags | first failure |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| file | kind | golden run | -p | runs? | golden? | wall s | modelled us | size flags | first failure |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: r.file):
         runs = "timeout" if r.exit_code is None else ("yes" if r.runs else f"no (exit {r.exit_code})")
         checked = r.golden_pass + r.golden_fail
@@ -239,7 +258,7 @@ def markdown(rows: list[Row]) -> str:
         total = f"{sum(r.total_us):.1f}" + (f" ({len(r.total_us)} runs)" if len(r.total_us) > 1 else "") \
             if r.total_us else "-"
         failure = f"`{_cell(r.first_failure)}`" if r.first_failure else ""
-        lines.append(f"| {r.file} | {r.kind} | {'yes' if r.golden_run else 'no'} | {runs} | {golden} | "
+        lines.append(f"| {r.file} | {r.kind} | {'yes' if r.golden_run else 'no'} | {r.platform} | {runs} | {golden} | "
                      f"{r.seconds:.1f} | {total} | {' '.join(r.size_flags)} | {failure} |")
     causes = Counter(_cause(r.first_failure) for r in rows if r.first_failure)
     lines += ["", f"**{summary_line(rows)}**", "", "| first failure (message) | files |", "|---|---|"]

@@ -36,7 +36,7 @@ def main():
     from golden import TensorSpec, run_jit
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("-p", "--platform", default="a2a3")
+    parser.add_argument("-p", "--platform", default="a2a3"{choices})
     parser.add_argument("--num-tokens", type=int, default=ROWS)
     args = parser.parse_args()
     specs = [TensorSpec("x", [ROWS, COLS], torch.float32, init_value=torch.randn),
@@ -52,8 +52,8 @@ if __name__ == "__main__":
 
 FILES = {
     "models/demo/config.py": "ROWS = 32\n",  # no __main__: a helper, not a kernel file
-    "models/demo/twice.py": KERNEL.format(factor=2),  # golden run reached through main(): passes
-    "models/demo/thrice.py": KERNEL.format(factor=3),  # its golden disagrees: one FAIL line
+    "models/demo/twice.py": KERNEL.format(factor=2, choices=""),  # golden run reached through main(): passes
+    "models/demo/thrice.py": KERNEL.format(factor=3, choices=", choices=['a2a3', 'a5']"),  # golden disagrees; no a2a3sim
     "models/demo/comm.py": "import pypto.language.distributed as pld\n",
     "models/demo/allreduce.py": "import pypto.language as pl\n\nfrom comm import pld\n\n"
                                 "if __name__ == '__main__':\n    from golden import run_jit\n    run_jit(pl, [])\n",
@@ -82,13 +82,13 @@ def test_table_rows_and_summary(checkout, tmp_path, capsys):
     rows = [cells(line) for line in table.splitlines() if line.startswith("| models/")]
     assert [r[0] for r in rows] == ["models/demo/allreduce.py", "models/demo/thrice.py", "models/demo/twice.py"]
     allreduce, thrice, twice = rows
-    assert allreduce[1:5] == ["multi-card", "yes", "no (exit 1)", "-"]
-    assert allreduce[8] == ("`models/demo/comm.py:1: error: pypto.language.distributed: multi-card kernels are "
+    assert allreduce[1:6] == ["multi-card", "yes", "a2a3sim", "no (exit 1)", "-"]
+    assert allreduce[9] == ("`models/demo/comm.py:1: error: pypto.language.distributed: multi-card kernels are "
                             "not supported (ppc models one chip)`")
-    assert thrice[1:5] == ["single-chip", "yes", "no (exit 1)", "FAIL 0/1"] and thrice[7] == "--num-tokens"
-    assert thrice[8].startswith("`[RUN]   'y' FAIL  shape=(32, 64) dtype=torch.float32")
-    assert twice[1:5] == ["single-chip", "yes", "yes", "PASS 1/1"] and twice[8] == ""
-    assert float(twice[6]) > 0  # the modelled Total Test Time
+    assert thrice[1:6] == ["single-chip", "yes", "a2a3", "no (exit 1)", "FAIL 0/1"] and thrice[8] == "--num-tokens"
+    assert thrice[9].startswith("`[RUN]   'y' FAIL  shape=(32, 64) dtype=torch.float32")
+    assert twice[1:6] == ["single-chip", "yes", "a2a3sim", "yes", "PASS 1/1"] and twice[9] == ""
+    assert float(twice[7]) > 0  # the modelled Total Test Time
     assert "**3 files, 2 single-chip with golden, 1 pass = 50.0% (1 multi-card)**" in table
     data = json.loads(js.read_text())
     assert data["summary"] == {"files": 3, "multi_card": 1, "single_chip_golden": 2, "pass": 1, "pass_percent": 50.0}
@@ -98,8 +98,8 @@ def test_table_rows_and_summary(checkout, tmp_path, capsys):
 def test_a_file_past_its_timeout_is_killed(checkout, capsys):
     assert main([str(checkout), "--models", "models/slow", "--timeout", "3"]) == 0
     (spin,) = [cells(line) for line in capsys.readouterr().out.splitlines() if line.startswith("| models/")]
-    assert spin[:5] == ["models/slow/spin.py", "single-chip", "no", "timeout", "-"]
-    assert 3 <= float(spin[5]) < 10 and spin[8] == "`timeout after 3 s`"
+    assert spin[:6] == ["models/slow/spin.py", "single-chip", "no", "a2a3sim", "timeout", "-"]
+    assert 3 <= float(spin[6]) < 10 and spin[9] == "`timeout after 3 s`"
 
 
 def test_missing_models_folder_is_one_error(tmp_path, capsys):
