@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import json
 import os
 import re
@@ -76,12 +77,14 @@ def _main_block(tree: ast.Module) -> ast.If | None:
 
 
 def _calls(node: ast.AST) -> set[str]:
-    """Names called in `node`: `f(...)` and `mod.f(...)` both give `f`."""
+    """What `node` calls: `f` for `f(...)`, `m.f` for `m.f(...)`."""
     out = set()
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            out.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+        func = sub.func if isinstance(sub, ast.Call) else None
+        if isinstance(func, ast.Name):
+            out.add(func.id)
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            out.add(f"{func.value.id}.{func.attr}")
     return out
 
 
@@ -97,11 +100,9 @@ def _reached(tree: ast.Module, main: ast.If) -> list[ast.AST]:
 
 
 def _reaches_harness(tree: ast.Module, reached: list[ast.AST]) -> bool:
-    """Does the `__main__` code call golden's run_jit/run?"""
+    """Does the `__main__` code call golden's run_jit/run (`from golden import run_jit [as x]`, `golden.run`)?"""
     harness = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "golden"
-               for a in n.names if a.name in HARNESS_RUNS}
-    harness |= HARNESS_RUNS if any(isinstance(n, ast.Import) and any(a.name == "golden" for a in n.names)
-                                   for n in ast.walk(tree)) else set()
+               for a in n.names if a.name in HARNESS_RUNS} | {f"golden.{name}" for name in HARNESS_RUNS}
     return any(_calls(node) & harness for node in reached)
 
 
@@ -206,7 +207,8 @@ def run_row(row: Row, root: Path, timeout: float, out_staging: str) -> Row:
             out, err = proc.communicate(timeout=timeout)
             row.exit_code = proc.returncode
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
     row.seconds = round(time.monotonic() - start, 1)
     verdicts = [m.group(1) for line in out.splitlines() if (m := _GOLDEN.match(line))]
