@@ -263,14 +263,18 @@ def markdown(rows: list[Row]) -> str:
         lines.append(f"| {r.file} | {r.kind} | {'yes' if r.golden_run else 'no'} | {r.platform} | {runs} | {golden} | "
                      f"{r.seconds:.1f} | {total} | {' '.join(r.size_flags)} | {failure} |")
     causes = Counter(_cause(r.first_failure) for r in rows if r.first_failure)
-    lines += ["", f"**{summary_line(rows)}**", "", "| first failure (message) | files |", "|---|---|"]
+    lines += ["", f"**{summary_line(rows)}**", "", "| first failure (message, specifics left out) | files |", "|---|---|"]
     lines += [f"| `{_cell(c)}` | {n} |" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))]
     return "\n".join(lines) + "\n"
 
 
 def _cause(failure: str) -> str:
-    """A failure without its location, so files failing on the same construct group together."""
-    return failure.split(": error: ", 1)[-1]
+    """A failure without its location and specifics (IR types, asides in parentheses, what follows `; ` or
+    `, got [`), so files failing on the same construct group together."""
+    if _GOLDEN.match(failure):
+        return "an output does not match its golden ([RUN] ... FAIL)"
+    text = re.sub(r"!pl\.\w+<[^>]*>", "!pl...", failure.split(": error: ", 1)[-1])
+    return re.sub(r" \([^()]*\)", "", re.split(r"; |, got \[", text)[0])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,6 +91,9 @@ def test_table_rows_and_summary(checkout, tmp_path, capsys):
     assert twice[1:6] == ["single-chip", "yes", "a2a3sim", "yes", "PASS 1/1"] and twice[9] == ""
     assert float(twice[7]) > 0  # the modelled Total Test Time
     assert "**3 files, 2 single-chip with golden, 1 pass = 50.0% (1 multi-card)**" in table
+    causes = [cells(line) for line in table.split("**")[-1].splitlines() if line.startswith("| `")]
+    assert sorted(causes) == [["`an output does not match its golden ([RUN] ... FAIL)`", "1"],
+                              ["`pypto.language.distributed: multi-card kernels are not supported`", "1"]]
     data = json.loads(js.read_text())
     assert data["summary"] == {"files": 3, "multi_card": 1, "single_chip_golden": 2, "pass": 1, "pass_percent": 50.0}
     assert [r["exit_code"] for r in data["rows"]] == [1, 1, 0]
