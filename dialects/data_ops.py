@@ -115,6 +115,8 @@ class SliceOp(IRDLOperation):
             raise VerifyException(f"'pl.slice' changes the dtype: {src.element_type} -> {res.element_type}")
         if res.rank != src.rank:
             raise VerifyException(f"'pl.slice' result rank {res.rank} differs from source rank {src.rank}")
+        if not res.is_static:
+            raise VerifyException(f"'pl.slice' result must be static-shaped, got {res}")
         check_offsets("'pl.slice'", self.offsets, res.get_shape(), src.get_shape())
         if self.valid_shape and len(self.valid_shape) != res.rank:
             raise VerifyException(f"'pl.slice' valid shape needs {res.rank} values, got {len(self.valid_shape)}")
@@ -146,7 +148,31 @@ class AssembleOp(IRDLOperation):
             raise VerifyException(f"'pl.assemble' dtype mismatch: writes {src.element_type} into {dst.element_type}")
         if src.rank != dst.rank:
             raise VerifyException(f"'pl.assemble' source rank {src.rank} differs from destination rank {dst.rank}")
+        if not src.is_static:
+            raise VerifyException(f"'pl.assemble' source must be static-shaped, got {src}")
         check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+
+
+@irdl_op_definition
+class DimOp(SignatureFormat):
+    """The size of one axis of a tensor or tile (`pl.tensor.dim`): the run-time size of a dynamic dimension."""
+
+    name = "pl.dim"
+    source = operand_def()
+    result = result_def(IndexType)
+    axis = prop_def(IntegerAttr)
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, axis: int):
+        super().__init__(
+            operands=[source], result_types=[IndexType()], properties={"axis": IntegerAttr(axis, 64)}
+        )
+
+    def verify_(self) -> None:
+        t = shaped(self.source, "'pl.dim' source")
+        axis = self.axis.value.data
+        if not 0 <= axis < t.rank:
+            raise VerifyException(f"'pl.dim' axis {axis} out of range for rank {t.rank}")
 
 
 @irdl_op_definition
@@ -310,6 +336,6 @@ class FillPadOp(SignatureFormat):
 
 
 DATA_OPS = [
-    CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, ReshapeOp, ReadOp, WriteOp,
+    CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, DimOp, ReshapeOp, ReadOp, WriteOp,
     CastOp, ConcatOp, SetValidShapeOp, FillPadOp,
 ]  # fmt: skip

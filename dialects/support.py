@@ -17,7 +17,7 @@ from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import VerifyException
 
-from .types import TensorType, TileType, is_float, is_integer
+from .types import DYNAMIC, TensorType, TileType, is_float, is_integer
 
 
 def constant_int(value: SSAValue) -> int | None:
@@ -59,10 +59,18 @@ def check_result(op: Operation, expected: TensorType | TileType) -> None:
 
 
 def check_offsets(kind: str, offsets: Sequence[SSAValue], box: Sequence[int], bounds: Sequence[int]) -> None:
-    """Offsets must match the rank; constant offsets must keep the box inside the bounds."""
+    """Offsets must match the rank; constant offsets must keep the box inside the bounds.
+
+    A dynamic bound (`?`) is only known at run time, where the executor checks the access; only a negative
+    constant offset is certainly out of it."""
     if len(offsets) != len(bounds):
         raise VerifyException(f"{kind} expects {len(bounds)} offsets, got {len(offsets)}")
     for axis, (off, size, dim) in enumerate(zip(offsets, box, bounds)):
+        if dim == DYNAMIC:
+            c = constant_int(off)
+            if c is not None and c < 0:
+                raise VerifyException(f"{kind} out of bounds on axis {axis}: offset {c} < 0 (dynamic dimension)")
+            continue
         if size > dim:
             raise VerifyException(f"{kind} extent {size} exceeds dimension {dim} on axis {axis}")
         c = constant_int(off)

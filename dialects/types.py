@@ -1,7 +1,9 @@
 """Types of the `pl` dialect.
 
 `!pl.tensor<64x128xbf16>` is a global-memory (GM) tensor with value semantics: a write produces a new
-version, so SSA passes can reason about it like `tensor.insert_slice`.  `!pl.tile<16x128xf32, vec>` is an
+version, so SSA passes can reason about it like `tensor.insert_slice`.  A tensor dimension may be dynamic
+(`!pl.tensor<?x512xbf16>`: a `pl.dynamic` size bound when the program is called), so one compiled program
+serves every size; tiles are always static-shaped.  `!pl.tile<16x128xf32, vec>` is an
 on-chip tile living in one memory space; its optional *valid shape* records how much of the static
 buffer holds real data (`?` = only known at run time).  `!pl.ref<T>` is the handle of a frontend local
 variable (`pl.local.*`), which only exists until `pl-ssa` turns locals into SSA values.
@@ -65,15 +67,16 @@ def _print_dims(printer: Printer, dims: Sequence[int]) -> None:
     printer.print_string(_dims(dims))
 
 
-def _verify_shape(kind: str, shape: Sequence[int], element_type: Attribute) -> None:
-    if any(d <= 0 for d in shape):
-        raise VerifyException(f"{kind} dimensions must be static and positive, got {_dims(shape)}")
+def _verify_shape(kind: str, shape: Sequence[int], element_type: Attribute, dynamic_ok: bool = False) -> None:
+    if any(d <= 0 and not (dynamic_ok and d == DYNAMIC) for d in shape):
+        what = "positive or dynamic (?)" if dynamic_ok else "static and positive"
+        raise VerifyException(f"{kind} dimensions must be {what}, got {_dims(shape)}")
     if not is_element_type(element_type):
         raise VerifyException(f"{kind} element type must be a scalar dtype, got {element_type}")
 
 
 class ShapedPlType:
-    """Common accessors of `!pl.tensor` and `!pl.tile` (both are static-shaped)."""
+    """Common accessors of `!pl.tensor` and `!pl.tile` (a tensor may have dynamic dimensions)."""
 
     shape: ArrayAttr[IntAttr]
     element_type: Attribute
@@ -85,7 +88,13 @@ class ShapedPlType:
     def rank(self) -> int:
         return len(self.shape.data)
 
+    @property
+    def is_static(self) -> bool:
+        return DYNAMIC not in self.get_shape()
+
     def num_elements(self) -> int:
+        """The element count of a static shape (callers check `is_static` first)."""
+        assert self.is_static, f"element count of a dynamic shape {_dims(self.get_shape())}"
         n = 1
         for d in self.get_shape():
             n *= d
@@ -94,7 +103,7 @@ class ShapedPlType:
 
 @irdl_attr_definition
 class TensorType(ShapedPlType, ParametrizedAttribute, TypeAttribute):
-    """`!pl.tensor<d0 x d1 x ... x dtype>`: a GM tensor (value semantics in the IR)."""
+    """`!pl.tensor<d0 x d1 x ... x dtype>`: a GM tensor (value semantics in the IR); `?` = a dynamic dimension."""
 
     name = "pl.tensor"
     shape: ArrayAttr[IntAttr]
@@ -117,7 +126,7 @@ class TensorType(ShapedPlType, ParametrizedAttribute, TypeAttribute):
             printer.print_attribute(self.element_type)
 
     def verify(self) -> None:
-        _verify_shape("tensor", self.get_shape(), self.element_type)
+        _verify_shape("tensor", self.get_shape(), self.element_type, dynamic_ok=True)
 
 
 @irdl_attr_definition

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import gc
 import inspect
 import weakref
@@ -33,7 +34,7 @@ from ppc.dialects.data_ops import CreateTensorOp, SliceOp, UndefOp
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
 from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
-from ppc.dialects.types import TensorType, TileType
+from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
 from . import ops, scalars, strided_loops
@@ -41,7 +42,7 @@ from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
 from .jit import JitFunction
-from .signature import ParamSpec, annotation_spec, argument_mismatch
+from .signature import ParamSpec, accepts_shape, annotation_spec, argument_mismatch
 
 IMPLEMENTED_OPTIMIZATIONS: frozenset[str] = frozenset()
 """Optimisation hints the compiler acts on; any other is kept as an attribute and reported once as a remark."""
@@ -188,7 +189,7 @@ class FunctionBuilder(ExpressionBuilder):
             if spec.is_tensor and spec.direction is None:
                 # LANGUAGE.md: an unmarked entry tensor is In. Saying so in the IR lets pl-infer-directions
                 # report a write to it (PyPTO would silently drop that output) instead of inferring one.
-                spec = ParamSpec(spec.type, Direction.IN)
+                spec = dataclasses.replace(spec, direction=Direction.IN)
             params.append(Param(a.arg, spec, a))
         return params
 
@@ -211,19 +212,21 @@ class FunctionBuilder(ExpressionBuilder):
                     where = annotated[name].annotation or annotated[name]
                     raise self.error(where, f"bad annotation for parameter '{name}': {spec}")
                 direction = spec.direction
-                if not _same_shape_and_dtype(spec.type, value.type):
+                if not _fits_annotation(spec, value.type):
                     raise caller.error(
                         node,
                         f"argument '{name}' of '{self.fn.__name__}' has type {value.type}, "
                         f"but the parameter is annotated {spec.type}",
                     )
-            params.append(Param(name, ParamSpec(value.type, direction), annotated[name]))
+            symbols = _helper_symbols(spec, value.type) if name in annotations else ()
+            params.append(Param(name, ParamSpec(value.type, direction, symbols=symbols), annotated[name]))
         return params
 
     # ------------------------------------------------------------------------------------- functions
     def build_function(self, symbol: str, params: list[Param], consts: dict[str, Any]) -> func.FuncOp:
         block = Block(arg_types=[p.spec.type for p in params])
         self.block = block
+        self.param_specs = {p.name: p.spec for p in params}  # for bind_dynamic
         self.scopes = [Scope(block)]
         self.const_frames = [(True, {})]
         for p, arg in zip(params, block.args):
@@ -234,7 +237,7 @@ class FunctionBuilder(ExpressionBuilder):
         self.statements(self.tree.body, top_level=True)
         self.emit(func.ReturnOp(*self.results), self.return_node)
         arg_attrs = None
-        if any(p.spec.direction or p.spec.unsigned for p in params):
+        if any(_arg_attributes(p.spec) for p in params):
             arg_attrs = ArrayAttr([DictionaryAttr(_arg_attributes(p.spec)) for p in params])
         signature = ([p.spec.type for p in params], [r.type for r in self.results])
         op = func.FuncOp(symbol, signature, Region(block), arg_attrs=arg_attrs)
@@ -647,7 +650,25 @@ def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:
     attrs: dict[str, Attribute] = {"pl.dir": DirAttr(spec.direction)} if spec.direction else {}
     if spec.unsigned:
         attrs["pl.unsigned"] = UnitAttr()
+    if spec.symbols:
+        attrs["pl.dyn"] = ArrayAttr(StringAttr(s) for s in spec.symbols)
     return attrs
+
+
+def _fits_annotation(spec: ParamSpec, t: Attribute) -> bool:
+    """A helper argument fits its annotation: same dtype and rank, equal static axes; a `pl.dynamic` axis
+    takes any size (a static argument specialises the helper)."""
+    if isinstance(spec.type, TensorType) and isinstance(t, TensorType | TileType):
+        return spec.type.element_type == t.element_type and accepts_shape(spec.type.get_shape(), t.get_shape())
+    return _same_shape_and_dtype(spec.type, t)
+
+
+def _helper_symbols(spec: ParamSpec, t: Attribute) -> tuple[str, ...]:
+    """The annotation's `pl.dynamic` names of the axes that stay dynamic in the argument's type."""
+    if not spec.symbols or not isinstance(t, TensorType):
+        return ()
+    symbols = tuple(s if d == DYNAMIC else "" for s, d in zip(spec.symbols, t.get_shape()))
+    return symbols if any(symbols) else ()
 
 
 def _tile_and_tensor(a: Attribute, b: Attribute) -> bool:

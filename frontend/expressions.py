@@ -22,10 +22,10 @@ from xdsl.dialects.arith import ConstantOp
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.types import TensorType, TileType
+from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import ops, scalars
+from . import dynamic, ops, scalars
 from .emitter import Emitter, has_runtime, show
 from .jit import JitFunction
 from .signature import dtype_of
@@ -95,6 +95,8 @@ class ExpressionBuilder(Emitter, ABC):
         return "".join(parts)
 
     def expr_attribute(self, node: ast.Attribute) -> Any:
+        if node.attr == "bind_dynamic":
+            return dynamic.BindDynamic(node.value)
         base = self.expr(node.value)
         if isinstance(base, SSAValue):
             if ops.is_shaped(base) and node.attr == "shape":
@@ -142,6 +144,8 @@ class ExpressionBuilder(Emitter, ABC):
             if isinstance(item, ast.Slice):
                 if item.step is not None and self.expr(item.step) != 1:
                     raise self.error(item, "strided slices are not supported; use a step of 1")
+                if item.upper is None and dim == DYNAMIC:
+                    raise self.error(item, _whole_dynamic_axis(axis))
                 lo = self.expr(item.lower) if item.lower is not None else 0
                 mark = self.block.last_op
                 hi = self.expr(item.upper) if item.upper is not None else dim
@@ -162,10 +166,16 @@ class ExpressionBuilder(Emitter, ABC):
                     raise self.error(item, "'...' and starred indices are not supported")
                 offsets.append(self.expr(item))
                 extents.append(1)
-        for dim in shape[len(items) :]:
+        for axis, dim in enumerate(shape[len(items) :], start=len(items)):
+            if dim == DYNAMIC:
+                raise self.error(node, _whole_dynamic_axis(axis))
             offsets.append(0)
             extents.append(dim)
         for axis, (off, extent, dim) in enumerate(zip(offsets, extents, shape)):
+            if dim == DYNAMIC:  # only known at run time, where the access is checked
+                if isinstance(off, int) and off < 0:
+                    raise self.error(node, f"index out of bounds on axis {axis}: offset {off} < 0")
+                continue
             if isinstance(off, int) and not 0 <= off <= dim - extent:
                 raise self.error(
                     node, f"index out of bounds on axis {axis}: offset {off} + extent {extent} > dimension {dim}"
@@ -300,6 +310,8 @@ class ExpressionBuilder(Emitter, ABC):
         return bound.arguments
 
     def call(self, callee: Any, node: ast.Call) -> Any:
+        if isinstance(callee, dynamic.BindDynamic):
+            return callee.call(self, node)  # type: ignore[arg-type]
         name = getattr(callee, "__pl_name__", None)
         if name is not None:
             if name in ("range", "parallel", "pipeline", "unroll", "spmd"):
@@ -364,6 +376,13 @@ def _signature(stub: Any) -> inspect.Signature:
 def _callee_name(callee: Any) -> str:
     name = getattr(callee, "__qualname__", None) or getattr(callee, "__name__", None)
     return f"'{name}'" if name else repr(callee)
+
+
+def _whole_dynamic_axis(axis: int) -> str:
+    return (
+        f"axis {axis} is dynamic (pl.dynamic), so taking all of it has no static extent; "
+        "slice it with a constant size (x[off:off + n]) and a valid_shape for the ragged end"
+    )
 
 
 def unsupported(node: ast.AST) -> str:

@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
 from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError
+from ppc.dialects.types import DYNAMIC
 
 PIPELINES = ("frontend", "default")
 
@@ -46,6 +47,8 @@ class JitFunction:
         self.__wrapped__ = fn
         self._parsed: ParsedSource | None = None
         self._compiled: dict[tuple[Any, ...], Any] = {}
+        self._dynamic_axes: set[tuple[frozenset[int], ...]] = set()
+        """per compiled program, the `?` axes of each entry parameter (how its cache key was spelled)"""
 
     def __repr__(self) -> str:
         return f"<pl.jit {self.kind.value} function {self.fn.__qualname__}>"
@@ -92,12 +95,26 @@ class JitFunction:
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
     def __call__(self, *args: Any, platform: str = "a2a3") -> Any:
-        """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place."""
-        key = (platform, *(_signature_key(a) for a in args))
-        program = self._compiled.get(key)
+        """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place.
+
+        A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
+        program = self._cached(platform, args)
         if program is None:
-            program = self._compiled[key] = self.compile(*args, platform=platform)
+            program = self.compile(*args, platform=platform)
+            axes = tuple(
+                frozenset(i for i, d in enumerate(p.shape) if d == DYNAMIC) if p.is_tensor else frozenset()
+                for p in program.params
+            )
+            self._dynamic_axes.add(axes)
+            self._compiled[_cache_key(platform, args, axes)] = program
         return program.run(*args)
+
+    def _cached(self, platform: str, args: tuple[Any, ...]) -> Any:
+        for axes in self._dynamic_axes:
+            program = self._compiled.get(_cache_key(platform, args, axes))
+            if program is not None:
+                return program
+        return None
 
 
 class JitDecorator:
@@ -135,11 +152,18 @@ def _parse(fn: Callable[..., Any]) -> ParsedSource:
     return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
 
 
-def _signature_key(arg: Any) -> tuple[Any, ...]:
-    """What a compiled program depends on: a tensor's shape and dtype, a scalar's Python type."""
-    if hasattr(arg, "shape") and hasattr(arg, "dtype"):
-        return (tuple(int(d) for d in arg.shape), str(arg.dtype))
-    return (type(arg).__name__,)
+def _cache_key(platform: str, args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
+    """What a compiled program depends on: each tensor's shape (`?` on its dynamic axes) and dtype, each
+    scalar's Python type."""
+    key: list[Any] = [platform]
+    for i, arg in enumerate(args):
+        if hasattr(arg, "shape") and hasattr(arg, "dtype"):
+            axes = dynamic[i] if i < len(dynamic) else frozenset()
+            shape = tuple("?" if a in axes else int(d) for a, d in enumerate(arg.shape))
+            key.append((shape, str(arg.dtype)))
+        else:
+            key.append((type(arg).__name__,))
+    return tuple(key)
 
 
 def _report_diagnostics(

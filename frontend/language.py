@@ -78,6 +78,24 @@ class DirectedAnnotation:
     inner: Any
 
 
+@dataclass(frozen=True)
+class DynVar:
+    """`pl.dynamic(name)`: a symbolic size for tensor annotations (`pl.Tensor[[T_DYN, 512], ...]`).
+
+    The axis is `?` in the compiled program, so one program serves every size; every axis annotated with
+    the same symbol must get the same size at call time."""
+
+    name: str
+
+    def __repr__(self) -> str:
+        return f"pl.dynamic({self.name!r})"
+
+
+def dynamic(name: str) -> DynVar:
+    """A dynamic dimension named `name` (module level: `T_DYN = pl.dynamic("T_DYN")`)."""
+    return DynVar(name)
+
+
 class Tensor:
     def __class_getitem__(cls, item: Any) -> TensorAnnotation:
         if not isinstance(item, tuple) or len(item) != 2:
@@ -326,10 +344,23 @@ def max(*values: Any) -> Any:  # noqa: A001
     """The largest of scalar values."""
 
 
+def _tensor_dim(tensor: Any, axis: Any) -> Any:
+    """The size of `axis` (an index): the run-time size of a dynamic dimension, a constant otherwise."""
+
+
+_tensor_dim.__name__ = "tensor.dim"
+
+
+class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
+    """Tensor queries (`pl.tensor.dim`)."""
+
+    dim = staticmethod(_stub(_tensor_dim))
+
+
 OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(obj, "__pl_name__")}
 """Every `pl` construct the builder understands, by name."""
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "auto_chunk", "chunked_loop_optimizer", *OPS,
+    "Tensor", "Scalar", "Out", "InOut", "jit", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", *OPS,
 ]  # fmt: skip

@@ -24,7 +24,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 
 from ppc.dialects.attributes import Direction
-from ppc.dialects.types import TensorType
+from ppc.dialects.types import DYNAMIC, TensorType
 
 from . import language as pl
 
@@ -65,6 +65,8 @@ class ParamSpec:
     direction: Direction | None
     unsigned: bool = False
     """a pl.UINT32 scalar: carried as i32 (arith is signless) and marked `pl.unsigned` for the call-time check"""
+    symbols: tuple[str, ...] = ()
+    """a tensor's `pl.dynamic` name per axis ("" for a static axis); () when every axis is static"""
 
     @property
     def is_tensor(self) -> bool:
@@ -79,11 +81,16 @@ def annotation_spec(ann: Any) -> ParamSpec | str:
         if not isinstance(ann, pl.TensorAnnotation):
             return f"pl.{'Out' if direction == Direction.OUT else 'InOut'}[...] must wrap a pl.Tensor[[dims], dtype]"
     if isinstance(ann, pl.TensorAnnotation):
-        if not ann.shape or not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in ann.shape):
-            return f"pl.Tensor needs a list of positive compile-time dimensions, got {list(ann.shape)}"
+        if not ann.shape or not all(_is_dim(d) for d in ann.shape):
+            return (
+                "pl.Tensor needs a list of positive compile-time dimensions or pl.dynamic sizes, "
+                f"got {list(ann.shape)}"
+            )
         if not isinstance(ann.dtype, pl.DType):
             return f"pl.Tensor element type must be a pl dtype (pl.BF16, pl.FP32, ...), got {ann.dtype!r}"
-        return ParamSpec(TensorType(ann.shape, mlir_type(ann.dtype)), direction)
+        dims = [DYNAMIC if isinstance(d, pl.DynVar) else d for d in ann.shape]
+        symbols = tuple(d.name if isinstance(d, pl.DynVar) else "" for d in ann.shape)
+        return ParamSpec(TensorType(dims, mlir_type(ann.dtype)), direction, symbols=symbols if any(symbols) else ())
     if isinstance(ann, pl.ScalarAnnotation):
         if not isinstance(ann.dtype, pl.DType):
             return f"pl.Scalar needs a pl dtype (pl.INT32, pl.BOOL, ...), got {ann.dtype!r}"
@@ -97,6 +104,15 @@ def annotation_spec(ann: Any) -> ParamSpec | str:
     )
 
 
+def _is_dim(d: Any) -> bool:
+    return isinstance(d, pl.DynVar) or (isinstance(d, int) and not isinstance(d, bool) and d > 0)
+
+
+def accepts_shape(expected: tuple[int, ...], shape: tuple[int, ...]) -> bool:
+    """Whether a tensor of `shape` fits a type's shape: static axes equal, a dynamic (`?`) axis any size."""
+    return len(expected) == len(shape) and all(e in (DYNAMIC, d) for e, d in zip(expected, shape))
+
+
 def argument_mismatch(spec: ParamSpec, arg: Any) -> str | None:
     """Why `arg` cannot be passed for a parameter of this spec (None if it can)."""
     if not spec.is_tensor:
@@ -108,19 +124,24 @@ def argument_mismatch(spec: ParamSpec, arg: Any) -> str | None:
     if isinstance(arg, pl.DirectedAnnotation):
         arg = arg.inner
     if isinstance(arg, pl.TensorAnnotation):
-        shape, dtype = tuple(arg.shape), arg.dtype
+        shape = tuple(DYNAMIC if isinstance(d, pl.DynVar) else d for d in arg.shape)
+        dtype = arg.dtype
     elif hasattr(arg, "shape") and hasattr(arg, "dtype"):
         shape, dtype = tuple(int(d) for d in arg.shape), arg.dtype
     else:
-        return f"is annotated {_spell(expected)} but the argument is {type(arg).__name__}, not a tensor or shape spec"
+        return f"is annotated {_spell(spec)} but the argument is {type(arg).__name__}, not a tensor or shape spec"
     if not isinstance(dtype, pl.DType):
         dtype = _BY_ARRAY_DTYPE.get(str(dtype).removeprefix("torch."), dtype)
-    got = TensorType(shape, mlir_type(dtype)) if isinstance(dtype, pl.DType) and shape else None
-    if got != expected:
-        return f"is annotated {_spell(expected)} but the argument has shape {list(shape)} and dtype {dtype}"
+    dtype_ok = isinstance(dtype, pl.DType) and mlir_type(dtype) == expected.element_type
+    if not (dtype_ok and accepts_shape(expected.get_shape(), shape)):
+        shown = ["?" if d == DYNAMIC else d for d in shape]
+        return f"is annotated {_spell(spec)} but the argument has shape {shown} and dtype {dtype}"
     return None
 
 
-def _spell(t: TensorType) -> str:
-    d = dtype_of(t.element_type)
-    return f"pl.Tensor[{list(t.get_shape())}, {d!r}]"
+def _spell(spec: ParamSpec) -> str:
+    t = spec.type
+    assert isinstance(t, TensorType)
+    names = spec.symbols or ("",) * t.rank
+    dims = ", ".join(n or str(d) for n, d in zip(names, t.get_shape()))
+    return f"pl.Tensor[[{dims}], {dtype_of(t.element_type)!r}]"

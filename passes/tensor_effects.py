@@ -73,6 +73,14 @@ def _extent(t: Attribute) -> tuple[int, ...] | None:
     return ()
 
 
+UNBOUNDED = 1 << 62
+"""A dynamic (`?`) dimension as the analysis sees it: no write certainly covers it whole."""
+
+
+def _bounds(t: TensorType) -> tuple[int, ...]:
+    return tuple(UNBOUNDED if d == DYNAMIC_INDEX else d for d in t.get_shape())
+
+
 def _union(boxes: Sequence[Box], symbol: Symbol, values: range | None) -> list[Box]:
     """The union of boxes over `symbol in values`, as far as it stays small; boxes that cannot be united
     (values None, or too many pieces) are dropped, which only under-approximates what is certainly written."""
@@ -111,14 +119,16 @@ class TensorEffects:
 
     def fully_written(self, param: BlockArgument) -> bool:
         assert isinstance(param.type, TensorType)
-        return covers(self.covered[param], Box.whole(param.type.get_shape()))
+        return covers(self.covered[param], Box.whole(_bounds(param.type)))
 
     def never_written(self, param: BlockArgument) -> list[Box]:
         """Constant boxes of `param` that no write can reach ([] when that is not provable)."""
         assert isinstance(param.type, TensorType)
         written = self.effects[param].may_write
+        if written is None or not param.type.is_static:  # a dynamic size: no box is certainly outside
+            return []
         shape = param.type.get_shape()
-        return [] if written is None else uncovered([hull(b, {}, shape) for b in written], shape)
+        return uncovered([hull(b, {}, shape) for b in written], shape)
 
     # ------------------------------------------------------------------------------------ effects
     def _box(self, offsets: Sequence[SSAValue], extent: tuple[int, ...] | None) -> Box | None:
@@ -139,7 +149,7 @@ class TensorEffects:
     def _read(self, value: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
         for param, views in self.lineage(value):
             assert isinstance(param.type, TensorType)
-            shape = param.type.get_shape()
+            shape = _bounds(param.type)
             target = self._through(box, views) or Box.whole(shape)
             effects = self.effects[param]
             if covers(covered[param], target) or covers(covered[param], hull(target, self._ranges, shape)):
@@ -262,7 +272,7 @@ class TensorEffects:
                 if pieces or values is not None and not values:
                     spread += pieces
                 else:
-                    spread.append(hull(box, self._ranges, p.type.get_shape()))
+                    spread.append(hull(box, self._ranges, _bounds(p.type)))
             boxes[start:] = spread
 
     def _widen(self, carried: Sequence[BlockArgument], yielded: Operation | None) -> bool:

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from xdsl.dialects.builtin import DictionaryAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, StringAttr
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute
 
 from ..dialects.attributes import DirAttr, Direction
-from ..dialects.types import TensorType
+from ..dialects.types import DYNAMIC, TensorType
 from .dtypes import BF16, dtype_name, is_float_dtype, numpy_dtype, scalar_of
 from .errors import PlRuntimeError
 from .gm import GmTensor
@@ -34,6 +34,8 @@ class Param:
     direction: Direction
     unsigned: bool = False
     """an i32 parameter marked `pl.unsigned` (a pl.UINT32 scalar): its values are 0..2**32-1"""
+    symbols: tuple[str, ...] = ()
+    """`pl.dyn`: the `pl.dynamic` name of each axis ("" for a static one); () if none is dynamic"""
 
     @property
     def is_tensor(self) -> bool:
@@ -54,13 +56,16 @@ def signature(function: FuncOp) -> tuple[Param, ...]:
     attrs = function.arg_attrs.data if function.arg_attrs is not None else ()
     params = []
     for i, arg in enumerate(block.args):
-        direction, unsigned = Direction.IN, False
+        direction, unsigned, symbols = Direction.IN, False, ()
         if i < len(attrs) and isinstance(attrs[i], DictionaryAttr):
             d = attrs[i].data.get("pl.dir")
             if isinstance(d, DirAttr):
                 direction = d.data
             unsigned = "pl.unsigned" in attrs[i].data
-        params.append(Param(arg.name_hint or f"arg{i}", arg.type, direction, unsigned))
+            dyn = attrs[i].data.get("pl.dyn")
+            if isinstance(dyn, ArrayAttr):
+                symbols = tuple(s.data for s in dyn.data if isinstance(s, StringAttr))
+        params.append(Param(arg.name_hint or f"arg{i}", arg.type, direction, unsigned, symbols))
     return tuple(params)
 
 
@@ -102,6 +107,7 @@ class BoundArguments:
         self.values: list[object] = []
         self._writebacks: list[tuple[object, np.ndarray]] = []
         self._function = function  # errors point at the entry's definition
+        self._sizes: dict[str, tuple[int, str]] = {}  # pl.dynamic name -> (size, where it was bound)
         where = f"'{function.sym_name.data}'"
         if len(args) != len(params):
             names = ", ".join(p.name for p in params)
@@ -131,10 +137,7 @@ class BoundArguments:
             raise PlRuntimeError(
                 f"{prefix}: expected a tensor (numpy array or torch tensor), got {type(arg).__name__}", self._function
             )
-        if tuple(array.shape) != param.shape:
-            raise PlRuntimeError(
-                f"{prefix}: expected shape {list(param.shape)}, got {list(array.shape)}", self._function
-            )
+        self._check_shape(prefix, param, tuple(array.shape))
         if array.dtype != param.dtype:
             raise PlRuntimeError(
                 f"{prefix}: expected dtype {dtype_name(param.dtype)}, got {dtype_name(array.dtype)}", self._function
@@ -144,12 +147,31 @@ class BoundArguments:
             view.flags.writeable = False
             return GmTensor(view)
         if param.direction == Direction.OUT and self._out_staging != "copied":
-            private = undefined_buffer(param.shape, param.dtype) if self._out_staging == "undefined" else np.zeros(
-                param.shape, param.dtype)
+            private = undefined_buffer(array.shape, param.dtype) if self._out_staging == "undefined" else np.zeros(
+                array.shape, param.dtype)
         else:
             private = np.array(array, copy=True, order="C")
         self._writebacks.append((arg, private))
         return GmTensor(private)
+
+    def _check_shape(self, prefix: str, param: Param, shape: tuple[int, ...]) -> None:
+        """Static axes must match; a dynamic axis takes any size, the same for every axis of one symbol."""
+        expected = param.shape
+        symbols = param.symbols or ("",) * len(expected)
+        if len(shape) != len(expected) or any(e != DYNAMIC and e != d for e, d in zip(expected, shape)):
+            shown = ", ".join(s or str(d) for s, d in zip(symbols, expected))
+            raise PlRuntimeError(f"{prefix}: expected shape [{shown}], got {list(shape)}", self._function)
+        for axis, (sym, size) in enumerate(zip(symbols, shape)):
+            if not sym:
+                continue
+            here = f"axis {axis} of '{param.name}'"
+            bound, there = self._sizes.setdefault(sym, (size, here))
+            if bound != size:
+                raise PlRuntimeError(
+                    f"{prefix}: pl.dynamic {sym!r} is {bound} ({there}) but {size} on {here}; every axis of one "
+                    "symbol must have the same size",
+                    self._function,
+                )
 
     def user_object(self, tensor: GmTensor) -> object | None:
         """The caller's tensor behind a written-back parameter buffer (None for other tensors)."""

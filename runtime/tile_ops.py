@@ -285,6 +285,17 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
     return run
 
 
+@handles(D.DimOp)
+def _dim(op: D.DimOp, c: FunctionCompiler):
+    """An axis size from the value itself: a dynamic tensor axis is the size of the caller's argument."""
+    src, o, axis = c.slot(op.source), c.slot(op.result), op.axis.value.data
+
+    def run(f: Frame) -> None:
+        f.r[o] = int(f.r[src].shape[axis])  # a GmTensor or a tile array
+
+    return run
+
+
 @handles(D.ReshapeOp)
 def _reshape(op: D.ReshapeOp, c: FunctionCompiler):
     src, o, shape = c.slot(op.source), c.slot(op.result), _shape(op.result)

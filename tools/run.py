@@ -99,6 +99,8 @@ def _specs_from_params(params: tuple[Param, ...]) -> list[Spec]:
     specs: list[Spec] = []
     for p in params:
         if p.is_tensor:
+            if p.symbols:
+                raise UsageError(f"parameter '{p.name}' has a dynamic shape: ppc-run cannot choose its size")
             specs.append(TensorSpec(p.name, p.shape, p.dtype, is_output=p.direction == Direction.OUT))
         else:
             specs.append(ScalarSpec(p.name, p.dtype, p.dtype.type(0).item()))

@@ -323,3 +323,66 @@ func.func @local_set_type(%v: !pl.tensor<16xbf16>) {
   "pl.local.set"(%x, %v) : (!pl.ref<!pl.tensor<16xf32>>, !pl.tensor<16xbf16>) -> ()
   func.return
 }
+
+// -----
+
+// Dynamic dimensions: static axes keep their exact checks, a `?` axis only rejects negative offsets.
+func.func @dynamic_slice_static_axis(%x: !pl.tensor<?x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  // expected-error@+1 {{'pl.slice' out of bounds on axis 1: offset 8 + size 128 > dimension 128}}
+  %r = pl.slice %x[%c0, %c8] : !pl.tensor<?x128xf32> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @dynamic_slice_negative(%x: !pl.tensor<?x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %cm16 = arith.constant -16 : index
+  // expected-error@+1 {{'pl.slice' out of bounds on axis 0: offset -16 < 0 (dynamic dimension)}}
+  %r = pl.slice %x[%cm16, %c0] : !pl.tensor<?x128xf32> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @dynamic_slice_result(%x: !pl.tensor<?x128xf32>, %i: index) {
+  // expected-error@+1 {{'pl.slice' result must be static-shaped, got !pl.tensor<?x128xf32>}}
+  %r = pl.slice %x[%i, %i] : !pl.tensor<?x128xf32> -> !pl.tensor<?x128xf32>
+  func.return
+}
+
+// -----
+
+func.func @dynamic_assemble_source(%x: !pl.tensor<?x128xf32>, %y: !pl.tensor<?x128xf32>, %i: index) {
+  // expected-error@+1 {{'pl.assemble' source must be static-shaped, got !pl.tensor<?x128xf32>}}
+  %r = pl.assemble %x into %y[%i, %i] : !pl.tensor<?x128xf32> into !pl.tensor<?x128xf32> -> !pl.tensor<?x128xf32>
+  func.return
+}
+
+// -----
+
+func.func @dynamic_read_static_axis(%x: !pl.tensor<?x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  // expected-error@+1 {{'pl.read' out of bounds on axis 1: offset 128 + size 1 > dimension 128}}
+  %r = pl.read %x[%c0, %c128] : !pl.tensor<?x128xf32> -> f32
+  func.return
+}
+
+// -----
+
+func.func @dim_axis(%x: !pl.tensor<?x128xf32>) {
+  // expected-error@+1 {{'pl.dim' axis 2 out of range for rank 2}}
+  %r = pl.dim %x {axis = 2 : i64} : (!pl.tensor<?x128xf32>) -> index
+  func.return
+}
+
+// -----
+
+func.func @dim_scalar(%x: f32) {
+  // expected-error@+1 {{'pl.dim' source must be a !pl.tensor or !pl.tile, got f32}}
+  %r = pl.dim %x {axis = 0 : i64} : (f32) -> index
+  func.return
+}

@@ -224,6 +224,27 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   func.return %wr : !pl.tensor<64x128xf32>
 }
 
+// ---------------------------------------------------------------------------------------------- dynamic
+// Tensors with `?` dimensions (pl.dynamic): windows and writes stay static-shaped, `pl.dim` reads a size.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK-SAME: %dt: !pl.tensor<?x512xbf16>, %dt3: !pl.tensor<4x?x?xf32>, %dv: !pl.tile<16x512xbf16, vec>) -> !pl.tensor<?x512xbf16>
+// CHECK:      %rows = pl.dim %dt {axis = 0 : i64} : (!pl.tensor<?x512xbf16>) -> index
+// CHECK-NEXT: %cols = pl.dim %dv {axis = 1 : i64} : (!pl.tile<16x512xbf16, vec>) -> index
+// CHECK-NEXT: %dsl = pl.slice %dt[%c0, %c0] valid[%rows, %cols] : !pl.tensor<?x512xbf16> -> !pl.tile<16x512xbf16, vec, valid ?x?>
+// CHECK-NEXT: %dview = pl.slice %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> !pl.tensor<1x16x8xf32>
+// CHECK-NEXT: %das = pl.assemble %dv into %dt[%rows, %c0] : !pl.tile<16x512xbf16, vec> into !pl.tensor<?x512xbf16> -> !pl.tensor<?x512xbf16>
+// CHECK-NEXT: %drd = pl.read %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> f32
+func.func @dynamic(%dt: !pl.tensor<?x512xbf16>, %dt3: !pl.tensor<4x?x?xf32>, %dv: !pl.tile<16x512xbf16, vec>) -> !pl.tensor<?x512xbf16> {
+  %c0 = arith.constant 0 : index
+  %rows = pl.dim %dt {axis = 0 : i64} : (!pl.tensor<?x512xbf16>) -> index
+  %cols = pl.dim %dv {axis = 1 : i64} : (!pl.tile<16x512xbf16, vec>) -> index
+  %dsl = pl.slice %dt[%c0, %c0] valid [%rows, %cols] : !pl.tensor<?x512xbf16> -> !pl.tile<16x512xbf16, vec, valid ?x?>
+  %dview = pl.slice %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> !pl.tensor<1x16x8xf32>
+  %das = pl.assemble %dv into %dt[%rows, %c0] : !pl.tile<16x512xbf16, vec> into !pl.tensor<?x512xbf16> -> !pl.tensor<?x512xbf16>
+  %drd = pl.read %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> f32
+  func.return %das : !pl.tensor<?x512xbf16>
+}
+
 // ---------------------------------------------------------------------------------------------- compute
 // CHECK-LABEL: func.func @elementwise(
 // CHECK-NEXT: %add = pl.add %ea, %eb : !pl.tile<16x128xf32, vec>

@@ -35,6 +35,14 @@ def test_passing_file_reports_and_writes_its_swimlane(tmp_path):
     assert "scale_bias" in names
 
 
+@pytest.mark.parametrize("rows", [40, 7])
+def test_dynamic_rows_run_at_any_size(tmp_path, rows):
+    done = ppc_run_pypto("dyn_rows.py", "-p", "a2a3sim", "--rows", str(rows), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"--- dyn_rows: T={rows} ---" in done.stdout
+    assert f"[RUN]   'y' PASS  shape=({rows}, 128) dtype=torch.float32" in done.stdout
+
+
 def test_failing_golden_exits_1_with_a_fail_line(tmp_path):
     done = ppc_run_pypto("wrong_golden.py", "-p", "a5sim", cwd=tmp_path)
     assert done.returncode == 1
