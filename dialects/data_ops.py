@@ -6,6 +6,8 @@ so SSA-based passes see every write as a def (the runtime later executes them in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from xdsl.dialects.builtin import IndexType, IntegerAttr
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
@@ -24,19 +26,36 @@ from xdsl.utils.exceptions import VerifyException
 
 from .attributes import CastMode, CastModeAttr, PadAttr
 from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, scalar_matches, shaped
-from .types import TensorType, TileType, is_element_type, is_float, is_integer
+from .types import DYNAMIC, TensorType, TileType, is_element_type, is_float, is_integer
+
+
+def _check_sizes(kind: str, sizes: Sequence[SSAValue], t: Attribute) -> None:
+    """One run-time size operand per dynamic (`?`) dimension of the result, in order."""
+    dynamic = sum(d == DYNAMIC for d in t.get_shape()) if isinstance(t, TensorType) else 0
+    if len(sizes) != dynamic:
+        raise VerifyException(f"{kind} needs one size per dynamic dimension of {t} ({dynamic}), got {len(sizes)}")
+
+
+def run_time_shape(t: TensorType, sizes: Sequence[int]) -> tuple[int, ...]:
+    """The shape of a result with dynamic dimensions, given the values of its size operands."""
+    it = iter(sizes)
+    return tuple(next(it) if d == DYNAMIC else d for d in t.get_shape())
 
 
 @irdl_op_definition
 class CreateTensorOp(IRDLOperation):
-    """A fresh GM scratch tensor (contents undefined until written)."""
+    """A fresh GM scratch tensor (contents undefined until written); `[%n]` sizes its dynamic dimensions."""
 
     name = "pl.create_tensor"
+    sizes = var_operand_def(IndexType)
     result = result_def(TensorType)
-    assembly_format = "attr-dict `:` type($result)"
+    assembly_format = "(`[` $sizes^ `]`)? attr-dict `:` type($result)"
 
-    def __init__(self, result_type: TensorType):
-        super().__init__(result_types=[result_type])
+    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = ()):
+        super().__init__(operands=[list(sizes)], result_types=[result_type])
+
+    def verify_(self) -> None:
+        _check_sizes("'pl.create_tensor'", self.sizes, self.result.type)
 
 
 @irdl_op_definition
@@ -177,18 +196,23 @@ class DimOp(SignatureFormat):
 
 @irdl_op_definition
 class ReshapeOp(IRDLOperation):
-    """Same elements, new static shape (row-major)."""
+    """Same elements, new shape (row-major); `[%n]` sizes the dynamic dimensions of a tensor result, and
+    the element count of a dynamic reshape is checked at run time."""
 
     name = "pl.reshape"
     source = operand_def()
     result = result_def()
     traits = traits_def(Pure())
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+    assembly_format = "$source (`[` $sizes^ `]`)? attr-dict `:` type($source) `->` type($result)"
+
+    def __init__(self, source: SSAValue, result_type: Attribute, sizes: Sequence[SSAValue] = ()):
+        super().__init__(operands=[source, list(sizes)], result_types=[result_type])
 
     def verify_(self) -> None:
         src = shaped(self.source, "'pl.reshape' source")
         res = shaped(self.result, "'pl.reshape' result")
-        if src.num_elements() != res.num_elements():
+        _check_sizes("'pl.reshape'", self.sizes, res)
+        if src.is_static and res.is_static and src.num_elements() != res.num_elements():
             raise VerifyException(
                 f"'pl.reshape' element count changes: {list(src.get_shape())} ({src.num_elements()}) -> "
                 f"{list(res.get_shape())} ({res.num_elements()})"
@@ -196,6 +220,7 @@ class ReshapeOp(IRDLOperation):
         if src.element_type != res.element_type or type(src) is not type(res):
             raise VerifyException("'pl.reshape' must keep the dtype and the tensor/tile kind")
 
+    sizes = var_operand_def(IndexType)
 
 def _check_indices(kind: str, t: TensorType | TileType, indices: tuple[SSAValue, ...]) -> None:
     check_offsets(kind, indices, (1,) * t.rank, t.get_shape())

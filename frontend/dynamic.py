@@ -3,7 +3,8 @@
 An axis annotated with a `pl.dynamic` symbol is `?` in the IR; `bind_dynamic` only restates that (PyPTO
 needs it to mark the axis), so it is checked against the annotation and emits nothing.  `pl.tensor.dim`
 is the axis size: a compile-time integer for a static axis, a `pl.dim` op (read from the argument at run
-time) for a dynamic one.
+time) for a dynamic one.  A GM tensor shape may hold run-time sizes (`tensor_shape`): they become `?`
+dimensions sized by operands of `pl.create_tensor` / `pl.reshape`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from xdsl.ir import SSAValue
+
 from ppc.dialects import data_ops as D
 from ppc.dialects.types import DYNAMIC
 
 from . import language as pl
 from . import ops
+from .emitter import show
 
 if TYPE_CHECKING:
     from .builder import FunctionBuilder
@@ -63,3 +67,15 @@ def tensor_dim(b: FunctionBuilder, _name: str, node: ast.AST, a: ops.Args) -> An
     if shape[axis] != DYNAMIC:
         return shape[axis]
     return b.build(node, lambda: D.DimOp(src, axis))
+
+
+def tensor_shape(b: FunctionBuilder, v: Any, what: str, node: ast.AST) -> tuple[tuple[int, ...], list[SSAValue]]:
+    """A GM tensor shape that may hold run-time sizes: the dims (`?` for each run-time one) and the size
+    operands, in order (`pl.create_tensor([t_dim, D])`, `pl.reshape(x, [t_dim * H, D])`)."""
+    items = list(v) if isinstance(v, list | tuple) else [v]
+    if not any(isinstance(x, SSAValue) for x in items):
+        return b.ints(items, what, node), []
+    dims = [DYNAMIC if isinstance(x, SSAValue) else x for x in items]
+    if not all(isinstance(d, int) and not isinstance(d, bool) for d in dims):
+        raise b.error(node, f"{what} must be integers, got {show(v)}")
+    return tuple(dims), b.indices([x for x in items if isinstance(x, SSAValue)], what, node)

@@ -199,8 +199,11 @@ EMITTERS["gather"] = _int_prop_op(C.GatherOp, "mask_pattern")
 # ----------------------------------------------------------------------------------------- creation
 @emitter("create_tensor")
 def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
-    t = TensorType(b.ints(a["shape"], "the shape of pl.create_tensor", node), b.dtype(a["dtype"], "'dtype'", node))
-    return b.build(node, lambda: D.CreateTensorOp(t))
+    from .dynamic import tensor_shape
+
+    shape, sizes = tensor_shape(b, a["shape"], "the shape of pl.create_tensor", node)
+    t = TensorType(shape, b.dtype(a["dtype"], "'dtype'", node))
+    return b.build(node, lambda: D.CreateTensorOp(t, sizes))
 
 
 @emitter("full")
@@ -244,9 +247,11 @@ def slice_(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
 def reshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     src = b.shaped(a["tensor"], "the source of pl.reshape", node)
     t = _shape_type(src)
-    shape = b.ints(a["shape"], "the shape of pl.reshape", node)
-    result = TensorType(shape, t.element_type) if isinstance(t, TensorType) else t.with_shape(shape)
-    return b.build(node, lambda: D.ReshapeOp.create(operands=[src], result_types=[result]))
+    if isinstance(t, TensorType):
+        shape, sizes = tensor_shape(b, a["shape"], "the shape of pl.reshape", node)
+        return b.build(node, lambda: D.ReshapeOp(src, TensorType(shape, t.element_type), sizes))
+    result = t.with_shape(b.ints(a["shape"], "the shape of pl.reshape", node))
+    return b.build(node, lambda: D.ReshapeOp(src, result))
 
 
 @emitter("assemble")
@@ -276,6 +281,8 @@ def element_write(b: FunctionBuilder, node: ast.AST, dst: SSAValue, idx: list[SS
     v = scalars.value_of(b, value, _shape_type(dst).element_type, node)
     return b.build(node, lambda: D.WriteOp.create(operands=[v, dst, *idx], result_types=[dst.type]))
 
+
+    from .dynamic import tensor_shape
 
 @emitter("cast")
 def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:

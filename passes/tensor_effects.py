@@ -190,8 +190,11 @@ class TensorEffects:
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
             step = (op.result.type.get_shape(), op.source.type.get_shape())
+            dynamic = not (op.result.type.is_static and op.source.type.is_static)  # no static box mapping
             source = self.lineage(op.source)
-            self._lineage[op.result] = frozenset((p, None if v is None else (step, *v)) for p, v in source)
+            self._lineage[op.result] = frozenset(
+                (p, None if v is None or dynamic else (step, *v)) for p, v in source
+            )
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):

@@ -133,9 +133,13 @@ def _in_bounds(offsets, extent, bounds) -> bool:
 # ----------------------------------------------------------------------------------------- creation
 @handles(D.CreateTensorOp)
 def _create_tensor(op: D.CreateTensorOp, c: FunctionCompiler):
-    o, shape, dtype = c.slot(op.result), _shape(op.result), _dtype(op.result)
+    o, dtype = c.slot(op.result), _dtype(op.result)
+    shape_of = _run_time_shape(op, c)
 
     def run(f: Frame) -> None:
+        shape = shape_of(f.r)
+        if min(shape, default=1) < 0:
+            raise PlRuntimeError(f"pl.create_tensor: negative size in shape {list(shape)}", op)
         f.r[o] = GmTensor(np.zeros(shape, dtype))  # zeros, not garbage: runs stay deterministic
 
     return run
@@ -286,6 +290,17 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
 
 
 @handles(D.DimOp)
+def _run_time_shape(op: D.CreateTensorOp | D.ReshapeOp, c: FunctionCompiler) -> Callable[[list], tuple[int, ...]]:
+    """The result shape, its dynamic dimensions read from the op's size operands."""
+    t = op.result.type
+    assert isinstance(t, TensorType)
+    if t.is_static:
+        shape = t.get_shape()
+        return lambda r: shape
+    slots = c.slots_of(op.sizes)
+    return lambda r: D.run_time_shape(t, [r[s] for s in slots])
+
+
 def _dim(op: D.DimOp, c: FunctionCompiler):
     """An axis size from the value itself: a dynamic tensor axis is the size of the caller's argument."""
     src, o, axis = c.slot(op.source), c.slot(op.result), op.axis.value.data
@@ -301,8 +316,17 @@ def _reshape(op: D.ReshapeOp, c: FunctionCompiler):
     src, o, shape = c.slot(op.source), c.slot(op.result), _shape(op.result)
     if isinstance(op.result.type, TensorType):
         def run_tensor(f: Frame) -> None:
+        shape_of = _run_time_shape(op, c)
+
             try:
-                f.r[o] = f.r[src].reshaped(shape)
+            t: GmTensor = f.r[src]
+            target = shape_of(f.r)
+            if int(np.prod(target, dtype=np.int64)) != t.array.size or min(target, default=1) < 0:
+                raise PlRuntimeError(
+                    f"pl.reshape: cannot reshape a {list(t.shape)} tensor ({t.array.size} elements) to {list(target)}",
+                    op,
+                )
+                f.r[o] = t.reshaped(target)
             except ValueError as err:
                 raise PlRuntimeError(f"pl.reshape: {err}", op) from None
 

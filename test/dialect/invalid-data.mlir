@@ -386,3 +386,19 @@ func.func @dim_scalar(%x: f32) {
   %r = pl.dim %x {axis = 0 : i64} : (f32) -> index
   func.return
 }
+
+// -----
+
+func.func @create_tensor_sizes(%n: index) {
+  // expected-error@+1 {{'pl.create_tensor' needs one size per dynamic dimension of !pl.tensor<?x?xf32> (2), got 1}}
+  %r = pl.create_tensor [%n] : !pl.tensor<?x?xf32>
+  func.return
+}
+
+// -----
+
+func.func @reshape_sizes(%x: !pl.tensor<?x128xf32>, %n: index) {
+  // expected-error@+1 {{'pl.reshape' needs one size per dynamic dimension of !pl.tensor<64x128xf32> (0), got 1}}
+  %r = pl.reshape %x [%n] : !pl.tensor<?x128xf32> -> !pl.tensor<64x128xf32>
+  func.return
+}

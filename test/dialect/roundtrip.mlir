@@ -234,6 +234,9 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
 // CHECK-NEXT: %dview = pl.slice %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> !pl.tensor<1x16x8xf32>
 // CHECK-NEXT: %das = pl.assemble %dv into %dt[%rows, %c0] : !pl.tile<16x512xbf16, vec> into !pl.tensor<?x512xbf16> -> !pl.tensor<?x512xbf16>
 // CHECK-NEXT: %drd = pl.read %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> f32
+// CHECK-NEXT: %dct = pl.create_tensor[%rows, %cols] : !pl.tensor<?x2x?xf32>
+// CHECK-NEXT: %drs = pl.reshape %dt[%rows] : !pl.tensor<?x512xbf16> -> !pl.tensor<?x256xbf16>
+// CHECK-NEXT: %drs1 = pl.reshape %dt : !pl.tensor<?x512xbf16> -> !pl.tensor<16x512xbf16>
 func.func @dynamic(%dt: !pl.tensor<?x512xbf16>, %dt3: !pl.tensor<4x?x?xf32>, %dv: !pl.tile<16x512xbf16, vec>) -> !pl.tensor<?x512xbf16> {
   %c0 = arith.constant 0 : index
   %rows = pl.dim %dt {axis = 0 : i64} : (!pl.tensor<?x512xbf16>) -> index
@@ -242,6 +245,9 @@ func.func @dynamic(%dt: !pl.tensor<?x512xbf16>, %dt3: !pl.tensor<4x?x?xf32>, %dv
   %dview = pl.slice %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> !pl.tensor<1x16x8xf32>
   %das = pl.assemble %dv into %dt[%rows, %c0] : !pl.tile<16x512xbf16, vec> into !pl.tensor<?x512xbf16> -> !pl.tensor<?x512xbf16>
   %drd = pl.read %dt3[%c0, %rows, %c0] : !pl.tensor<4x?x?xf32> -> f32
+  %dct = pl.create_tensor [%rows, %cols] : !pl.tensor<?x2x?xf32>
+  %drs = pl.reshape %dt [%rows] : !pl.tensor<?x512xbf16> -> !pl.tensor<?x256xbf16>
+  %drs1 = pl.reshape %dt : !pl.tensor<?x512xbf16> -> !pl.tensor<16x512xbf16>
   func.return %das : !pl.tensor<?x512xbf16>
 }
 

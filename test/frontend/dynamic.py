@@ -1,6 +1,7 @@
 # RUN: %python %s | filecheck %s
 # Dynamic dimensions: a pl.dynamic axis is `?` in the IR and named by `pl.dyn` on the parameter;
 # bind_dynamic emits nothing; pl.tensor.dim is a `pl.dim` op on a `?` axis and a constant on a static one;
+# a run-time size in a create_tensor / reshape shape is a `?` dimension with a size operand;
 # a helper annotated with a symbol keeps `?` for a dynamic argument and specialises for a static one.
 from ppc import pl
 from ppc.dialects.diagnostics import verify_module
@@ -28,6 +29,8 @@ def entry(
     d = pl.tensor.dim(x, 1)
     scratch = pl.create_tensor([16, d], pl.FP32)
     s = rows_after(x, rows_after(scratch, t))
+    halves = pl.reshape(x, [t * 2, 32])
+    staged = pl.create_tensor([t, 2, d // 2], pl.FP32)
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="copy"):
         rows = pl.min(16, t - s)
         a = pl.slice(x, [16, 64], [0, 0], valid_shape=[rows, 64])
@@ -48,6 +51,8 @@ print(module)
 # CHECK-NEXT: %scratch = pl.create_tensor : !pl.tensor<16x64xf32>
 # CHECK-NEXT: %0 = func.call @rows_after(%scratch, %t) : (!pl.tensor<16x64xf32>, index) -> index
 # CHECK-NEXT: %s = func.call @rows_after_1(%x, %0) : (!pl.tensor<?x64xf32>, index) -> index
+# CHECK:      %halves = pl.reshape %x[%{{.*}}] : !pl.tensor<?x64xf32> -> !pl.tensor<?x32xf32>
+# CHECK-NEXT: %staged = pl.create_tensor[%t] : !pl.tensor<?x2x32xf32>
 # CHECK:      pl.slice %x[{{.*}}] valid[%rows, %{{.*}}] : !pl.tensor<?x64xf32> -> !pl.tile<16x64xf32, vec, valid ?x64>
 
 # A static argument folds the size to a constant.

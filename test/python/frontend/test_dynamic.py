@@ -115,6 +115,40 @@ def test_out_of_bounds_on_a_dynamic_axis_is_a_located_run_time_error():
     assert np.array_equal(y, x[8:24])
 
 
+@pl.jit
+def regroup(x: pl.Tensor[[T, D], pl.FP32], y: pl.Out[pl.Tensor[[T, D], pl.FP32]]):
+    t = pl.tensor.dim(x, 0)
+    pairs = pl.reshape(x, [t * 2, D // 2])
+    scratch = pl.create_tensor([t * 2, D // 2], pl.FP32)
+    for i in pl.spmd(t * 2):
+        scratch[i:i + 1, :] = pl.add(pairs[i:i + 1, :], 1.0)
+    flat = pl.reshape(scratch, [t, D])
+    for i in pl.spmd(t):
+        y[i:i + 1, :] = flat[i:i + 1, :]
+    return y
+
+
+@pl.jit
+def grows(x: pl.Tensor[[T, D], pl.FP32], y: pl.Out[pl.Tensor[[T, D], pl.FP32]]):
+    more = pl.reshape(x, [pl.tensor.dim(x, 0) + 1, D])  # E:grows
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y[0:1, :] = more[0:1, :]
+    return y
+
+
+def test_run_time_sizes_in_create_tensor_and_reshape():
+    for t in (3, 5):
+        x = np.arange(t * D, dtype=np.float32).reshape(t, D)
+        y = np.zeros_like(x)
+        regroup(x, y)
+        assert np.array_equal(y, x + 1), t
+    assert len(regroup._compiled) == 1
+    with pytest.raises(PlRuntimeError) as info:
+        grows(x, np.zeros_like(x))
+    assert "pl.reshape: cannot reshape a [5, 64] tensor (320 elements) to [6, 64]" in info.value.message
+    assert info.value.loc.line == LINES["grows"]
+
+
 def check(fn, tag: str, message: str, *args) -> None:
     with pytest.raises(PlDiagnostic) as info:
         fn.lower(*args, pipeline="frontend")
