@@ -201,6 +201,7 @@ class ReshapeOp(IRDLOperation):
 
     name = "pl.reshape"
     source = operand_def()
+    sizes = var_operand_def(IndexType)
     result = result_def()
     traits = traits_def(Pure())
     assembly_format = "$source (`[` $sizes^ `]`)? attr-dict `:` type($source) `->` type($result)"
@@ -220,7 +221,6 @@ class ReshapeOp(IRDLOperation):
         if src.element_type != res.element_type or type(src) is not type(res):
             raise VerifyException("'pl.reshape' must keep the dtype and the tensor/tile kind")
 
-    sizes = var_operand_def(IndexType)
 
 def _check_indices(kind: str, t: TensorType | TileType, indices: tuple[SSAValue, ...]) -> None:
     check_offsets(kind, indices, (1,) * t.rank, t.get_shape())

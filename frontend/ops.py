@@ -245,6 +245,8 @@ def slice_(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
 
 @emitter("reshape")
 def reshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    from .dynamic import tensor_shape
+
     src = b.shaped(a["tensor"], "the source of pl.reshape", node)
     t = _shape_type(src)
     if isinstance(t, TensorType):
@@ -281,8 +283,6 @@ def element_write(b: FunctionBuilder, node: ast.AST, dst: SSAValue, idx: list[SS
     v = scalars.value_of(b, value, _shape_type(dst).element_type, node)
     return b.build(node, lambda: D.WriteOp.create(operands=[v, dst, *idx], result_types=[dst.type]))
 
-
-    from .dynamic import tensor_shape
 
 @emitter("cast")
 def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:

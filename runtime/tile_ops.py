@@ -289,7 +289,6 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
     return run
 
 
-@handles(D.DimOp)
 def _run_time_shape(op: D.CreateTensorOp | D.ReshapeOp, c: FunctionCompiler) -> Callable[[list], tuple[int, ...]]:
     """The result shape, its dynamic dimensions read from the op's size operands."""
     t = op.result.type
@@ -301,6 +300,7 @@ def _run_time_shape(op: D.CreateTensorOp | D.ReshapeOp, c: FunctionCompiler) -> 
     return lambda r: D.run_time_shape(t, [r[s] for s in slots])
 
 
+@handles(D.DimOp)
 def _dim(op: D.DimOp, c: FunctionCompiler):
     """An axis size from the value itself: a dynamic tensor axis is the size of the caller's argument."""
     src, o, axis = c.slot(op.source), c.slot(op.result), op.axis.value.data
@@ -315,10 +315,9 @@ def _dim(op: D.DimOp, c: FunctionCompiler):
 def _reshape(op: D.ReshapeOp, c: FunctionCompiler):
     src, o, shape = c.slot(op.source), c.slot(op.result), _shape(op.result)
     if isinstance(op.result.type, TensorType):
-        def run_tensor(f: Frame) -> None:
         shape_of = _run_time_shape(op, c)
 
-            try:
+        def run_tensor(f: Frame) -> None:
             t: GmTensor = f.r[src]
             target = shape_of(f.r)
             if int(np.prod(target, dtype=np.int64)) != t.array.size or min(target, default=1) < 0:
@@ -326,6 +325,7 @@ def _reshape(op: D.ReshapeOp, c: FunctionCompiler):
                     f"pl.reshape: cannot reshape a {list(t.shape)} tensor ({t.array.size} elements) to {list(target)}",
                     op,
                 )
+            try:
                 f.r[o] = t.reshaped(target)
             except ValueError as err:
                 raise PlRuntimeError(f"pl.reshape: {err}", op) from None
