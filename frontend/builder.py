@@ -81,7 +81,8 @@ class ModuleBuilder:
     def build(self, args: Sequence[Any]) -> ModuleOp:
         builder = FunctionBuilder(self, self.entry, in_task=self.entry.kind == FuncKind.INCORE)
         self.active.append(self.entry)
-        entry = builder.build_function(self.symbols.fresh(self.entry.__name__), builder.entry_params(args), {})
+        consts = {} if self.entry.program is None else {self.entry.fn.__code__.co_varnames[0]: self.entry.program}
+        entry = builder.build_function(self.symbols.fresh(self.entry.__name__), builder.entry_params(args), consts)
         return ModuleOp([entry, *self.helpers])
 
     def instantiate(
@@ -90,6 +91,8 @@ class ModuleBuilder:
         """The symbol, result types and run-time operands of a call to helper `fn` with these arguments."""
         if fn in self.active:
             raise caller.error(node, f"recursive call to '{fn.__name__}' is not supported in a pl kernel")
+        if fn.program is not None:  # a `@pl.program` method: `self` is the program
+            args = [fn.program, *args]
         try:
             bound = inspect.signature(fn.fn).bind(*args, **kwargs)
         except TypeError as err:
@@ -169,11 +172,12 @@ class FunctionBuilder(ExpressionBuilder):
         fn_args = self.tree.args
         if fn_args.vararg or fn_args.kwarg or fn_args.kwonlyargs or fn_args.posonlyargs:
             raise self.error(self.tree, "a pl entry takes plain positional parameters only")
-        if args and len(args) != len(fn_args.args):
-            raise self.error(self.tree, f"'{self.fn.__name__}' takes {len(fn_args.args)} arguments, got {len(args)}")
+        positional = self._tensor_and_scalar_args()
+        if args and len(args) != len(positional):
+            raise self.error(self.tree, f"'{self.fn.__name__}' takes {len(positional)} arguments, got {len(args)}")
         annotations = self._annotations()
         params = []
-        for i, a in enumerate(fn_args.args):
+        for i, a in enumerate(positional):
             where = a.annotation or a
             if a.annotation is None:
                 raise self.error(
@@ -192,6 +196,11 @@ class FunctionBuilder(ExpressionBuilder):
                 spec = dataclasses.replace(spec, direction=Direction.IN)
             params.append(Param(a.arg, spec, a))
         return params
+
+    def _tensor_and_scalar_args(self) -> list[ast.arg]:
+        """The parameters callers pass: all of them, but a `@pl.program` method's first (`self`, the program)."""
+        args = self.tree.args.args
+        return args[1:] if self.fn.program is not None else args
 
     def _annotations(self) -> dict[str, Any]:
         try:
@@ -446,8 +455,11 @@ class FunctionBuilder(ExpressionBuilder):
         if node.value is None:
             return
         items = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+        if self.fn.kind != FuncKind.INLINE and isinstance(node.value, ast.Call):
+            names = self._return_call(node.value)
+            items = items if names is None else names
         if self.fn.kind != FuncKind.INLINE:
-            params = {a.arg for a in self.tree.args.args}
+            params = {a.arg for a in self._tensor_and_scalar_args()}
             for item in items:
                 if not isinstance(item, ast.Name) or item.id not in params:
                     raise self.error(
@@ -459,6 +471,37 @@ class FunctionBuilder(ExpressionBuilder):
             if not isinstance(v, SSAValue) or (self.fn.kind != FuncKind.INLINE and not isinstance(v.type, TensorType)):
                 raise self.error(item, f"'return' must give tensors, '{ast.unparse(item)}' is {scalars.describe(v)}")
         self.results = values
+
+    def _return_call(self, call: ast.Call) -> list[ast.expr] | None:
+        """`return helper(...)` (PyPTO returns the call's results): each tensor the helper returns must be one of
+        its parameters, passed a parameter of this function; the call runs, those parameters take its results,
+        and their names are what this function returns.  None when the callee is not a pl helper."""
+        callee = self.expr(call.func)
+        if not isinstance(callee, JitFunction) or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        last = callee.parsed.tree.body[-1]
+        returned = [] if not isinstance(last, ast.Return) or last.value is None else (
+            last.value.elts if isinstance(last.value, ast.Tuple) else [last.value])
+        args = [None, *call.args] if callee.program is not None else call.args
+        try:
+            bound = inspect.signature(callee.fn).bind(*args, **{k.arg: k.value for k in call.keywords if k.arg})
+        except TypeError as err:
+            raise self.error(call, f"wrong arguments to '{callee.__name__}': {err}") from None
+        params = {a.arg for a in self._tensor_and_scalar_args()}
+        names = []
+        for item in returned:
+            arg = bound.arguments.get(item.id) if isinstance(item, ast.Name) else None
+            if not isinstance(arg, ast.Name) or arg.id not in params:
+                raise self.error(
+                    call, f"'return {ast.unparse(call)}': '{callee.__name__}' returns '{ast.unparse(item)}', which is "
+                    f"not one of its parameters passed a parameter of '{self.fn.__name__}', so it names no output"
+                )
+            names.append(arg.id)
+        values = self.expr(call)
+        values = list(values) if isinstance(values, tuple) else [values] if values is not None else []
+        for name, value in zip(names, values):
+            self.store_name(name, value, call)
+        return [ast.copy_location(ast.Name(id=n, ctx=ast.Load()), call) for n in names]
 
     def stmt_if(self, node: ast.If) -> None:
         cond = self.expr(node.test)

@@ -21,7 +21,7 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError
+from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError, SourceLoc
 from ppc.dialects.types import DYNAMIC
 
 PIPELINES = ("frontend", "default")
@@ -39,9 +39,13 @@ class ParsedSource:
 class JitFunction:
     """A `pl` function: `kind` says whether it is an entry, an inline helper or an incore kernel."""
 
-    def __init__(self, fn: Callable[..., Any], kind: FuncKind):
+    def __init__(self, fn: Callable[..., Any], kind: FuncKind, auto_scope: bool = True):
         self.fn = fn
         self.kind = kind
+        self.auto_scope = auto_scope
+        """PyPTO's runtime-scope placement switch; ppc places no runtime scopes, so it changes nothing here"""
+        self.program: Program | None = None
+        """the `@pl.program` class this function is a method of (its `self` is bound to it)"""
         self.__name__ = fn.__name__
         self.__doc__ = fn.__doc__
         self.__wrapped__ = fn
@@ -118,22 +122,97 @@ class JitFunction:
 
 
 class JitDecorator:
-    """`pl.jit` (entry), with `.inline` and `.incore` variants; each works with or without parentheses."""
+    """`pl.jit` (entry), with `.inline` and `.incore` variants; each works with or without parentheses and takes
+    PyPTO's decorator keyword `auto_scope` (kept on the function)."""
 
-    def __call__(self, fn: Callable[..., Any] | None = None) -> Any:
-        return _decorate(fn, FuncKind.ORCHESTRATION)
+    def __call__(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
+        return _decorate(fn, FuncKind.ORCHESTRATION, auto_scope)
 
-    def inline(self, fn: Callable[..., Any] | None = None) -> Any:
-        return _decorate(fn, FuncKind.INLINE)
+    def inline(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
+        return _decorate(fn, FuncKind.INLINE, auto_scope)
 
-    def incore(self, fn: Callable[..., Any] | None = None) -> Any:
-        return _decorate(fn, FuncKind.INCORE)
+    def incore(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
+        return _decorate(fn, FuncKind.INCORE, auto_scope)
 
 
-def _decorate(fn: Callable[..., Any] | None, kind: FuncKind) -> Any:
+def _decorate(fn: Callable[..., Any] | None, kind: FuncKind, auto_scope: bool = True) -> Any:
     if fn is None:
-        return lambda f: JitFunction(f, kind)
-    return JitFunction(fn, kind)
+        return lambda f: JitFunction(f, kind, auto_scope)
+    return JitFunction(fn, kind, auto_scope)
+
+
+class Program:
+    """A `@pl.program` class: its `@pl.function` methods, one of which (Opaque or Orchestration) is the entry.
+
+    The entry is what `compile`, `lower` and calling the program run; inside any method `self.<name>` is
+    another method of the program (a helper call)."""
+
+    def __init__(self, cls: type):
+        self.__name__ = cls.__name__
+        self.functions = {k: v for k, v in vars(cls).items() if isinstance(v, JitFunction)}
+        entries = [f for f in self.functions.values() if f.kind == FuncKind.ORCHESTRATION]
+        if len(entries) != 1:
+            raise PlDiagnostic(
+                _class_loc(cls), f"@pl.program '{cls.__name__}' needs exactly one @pl.function of type Opaque or "
+                f"Orchestration (its entry), found {len(entries)}"
+            )
+        for f in self.functions.values():
+            f.program = self
+        self.entry = entries[0]
+
+    def __getattr__(self, name: str) -> Any:
+        functions = self.__dict__.get("functions", {})
+        if name in functions:
+            return functions[name]
+        raise AttributeError(f"@pl.program '{self.__dict__.get('__name__')}' has no function '{name}'")
+
+    def __repr__(self) -> str:
+        return f"<pl.program {self.__name__}>"
+
+    def lower(self, *args: Any, pipeline: str = "default") -> ModuleOp:
+        return self.entry.lower(*args, pipeline=pipeline)
+
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False) -> Any:
+        return self.entry.compile(*args, platform=platform, spmd=spmd)
+
+    def __call__(self, *args: Any, platform: str = "a2a3") -> Any:
+        return self.entry(*args, platform=platform)
+
+
+def _class_loc(cls: type) -> SourceLoc:
+    try:
+        return SourceLoc(inspect.getsourcefile(cls) or UNKNOWN.file, inspect.getsourcelines(cls)[1], 1)
+    except (OSError, TypeError):
+        return UNKNOWN
+
+
+FUNCTION_KINDS = {"Opaque": FuncKind.ORCHESTRATION, "Orchestration": FuncKind.ORCHESTRATION,
+                  "InCore": FuncKind.INCORE, "AIC": FuncKind.INCORE, "AIV": FuncKind.INCORE,
+                  "Inline": FuncKind.INLINE}  # fmt: skip
+"""PyPTO's `pl.FunctionType` members ppc compiles, by the kind of function each is here."""
+
+
+class FunctionType:
+    """`pl.FunctionType` (the function types of `@pl.function(type=...)` that ppc compiles)."""
+
+    Opaque = "Opaque"
+    Orchestration = "Orchestration"
+    InCore = "InCore"
+    AIC = "AIC"
+    AIV = "AIV"
+    Inline = "Inline"
+
+
+def function(fn: Callable[..., Any] | None = None, *, type: str = FunctionType.Opaque, auto_scope: bool = True) -> Any:  # noqa: A002
+    """`@pl.function(type=pl.FunctionType.X)`: a method of a `@pl.program` class."""
+    if type not in FUNCTION_KINDS:
+        raise ValueError(f"pl.function type must be one of pl.FunctionType.{', '.join(FUNCTION_KINDS)}, got {type!r}")
+    return _decorate(fn, FUNCTION_KINDS[type], auto_scope)
+
+
+def program(cls: type) -> Program:
+    """`@pl.program` on a class of `@pl.function` methods."""
+    return Program(cls)
 
 
 def _parse(fn: Callable[..., Any]) -> ParsedSource:
