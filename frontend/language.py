@@ -16,7 +16,7 @@ from typing import Any
 from ppc.dialects.attributes import Direction, Level
 from ppc.dialects.attributes import PadValue as _Pad
 
-from .jit import JitDecorator
+from .jit import FunctionType, JitDecorator, function, program
 
 # ----------------------------------------------------------------------------------------- dtypes
 
@@ -362,5 +362,5 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", *OPS,
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", *OPS,
 ]  # fmt: skip
