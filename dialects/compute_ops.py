@@ -130,6 +130,18 @@ class RecipOp(ElementwiseUnaryOp):
 
 
 @irdl_op_definition
+class RsqrtOp(ElementwiseUnaryOp):
+    name = "pl.rsqrt"
+    FLOAT_ONLY: ClassVar[bool] = True
+
+
+@irdl_op_definition
+class LogOp(ElementwiseUnaryOp):
+    name = "pl.log"
+    FLOAT_ONLY: ClassVar[bool] = True
+
+
+@irdl_op_definition
 class NegOp(ElementwiseUnaryOp):
     name = "pl.neg"
 
@@ -173,6 +185,11 @@ class RowSumOp(RowReductionOp):
 @irdl_op_definition
 class RowMaxOp(RowReductionOp):
     name = "pl.row_max"
+
+
+@irdl_op_definition
+class RowMinOp(RowReductionOp):
+    name = "pl.row_min"
 
 
 @irdl_op_definition
@@ -267,6 +284,21 @@ class ColExpandDivOp(BroadcastOp):
     ALONG_ROWS: ClassVar[bool] = False
 
 
+@irdl_op_definition
+class ColExpandExpdifOp(BroadcastOp):
+    """`exp(x - v)` with v [1, N] broadcast over the rows (a softmax numerator against column maxima)."""
+
+    name = "pl.col_expand_expdif"
+    ALONG_ROWS: ClassVar[bool] = False
+
+    @classmethod
+    def infer(cls, lhs: Attribute, rhs: Attribute, **_: Attribute) -> Shaped:
+        x = super().infer(lhs, rhs)
+        if not is_float(x.element_type):
+            raise VerifyException(f"'{cls.name}' needs floating-point operands, got {x.element_type}")
+        return x
+
+
 # ----------------------------------------------------------------------------------------- matmul
 def _is_int8(t: Attribute) -> bool:
     return isinstance(t, IntegerType) and t.width.data == 8
@@ -277,18 +309,37 @@ def _flag(props: dict[str, Attribute], key: str) -> bool:
     return isinstance(attr, IntegerAttr) and bool(attr.value.data)
 
 
+def _matrix(t: Shaped, what: str) -> tuple[tuple[int, ...], int, int]:
+    """(batch dims, rows, columns) of a matmul operand of rank >= 2."""
+    if t.rank < 2:
+        raise VerifyException(f"{what} must be at least 2-D, got {t}")
+    *batch, rows, cols = t.get_shape()
+    return tuple(batch), rows, cols
+
+
+def _broadcast_batch(cls_name: str, a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """numpy broadcasting of the leading (batch) dims: aligned from the right, equal or 1."""
+    width = max(len(a), len(b))
+    a, b = (1,) * (width - len(a)) + a, (1,) * (width - len(b)) + b
+    if any(x != y and 1 not in (x, y) for x, y in zip(a, b)):
+        raise VerifyException(f"'{cls_name}' batch dimensions {list(a)} and {list(b)} do not broadcast")
+    return tuple(max(x, y) if 1 in (x, y) else x for x, y in zip(a, b))
+
+
 def infer_matmul(cls_name: str, a: Attribute, b: Attribute, props: dict[str, Attribute], out: Attribute | None) -> Shaped:
-    """[M,K] x [K,N] -> [M,N] (operands optionally transposed); int8 x int8 -> i32, float -> f32 by default."""
+    """[..., M,K] x [..., K,N] -> [..., M,N] (operands optionally transposed in their last two axes, leading
+    batch dims broadcast); int8 x int8 -> i32, float -> f32 by default."""
     ta = shaped(a, f"'{cls_name}' lhs")
     tb = shaped(b, f"'{cls_name}' rhs")
-    m, k = _rank2(ta, f"'{cls_name}' lhs")
-    k2, n = _rank2(tb, f"'{cls_name}' rhs")
+    batch_a, m, k = _matrix(ta, f"'{cls_name}' lhs")
+    batch_b, k2, n = _matrix(tb, f"'{cls_name}' rhs")
     if _flag(props, "a_trans"):
         m, k = k, m
     if _flag(props, "b_trans"):
         k2, n = n, k2
     if k != k2:
         raise VerifyException(f"'{cls_name}' inner dimensions differ: {k} vs {k2}")
+    batch = _broadcast_batch(cls_name, batch_a, batch_b)
     if ta.element_type != tb.element_type:
         raise VerifyException(f"'{cls_name}' operand dtypes differ: {ta.element_type} vs {tb.element_type}")
     if _is_int8(ta.element_type):
@@ -302,8 +353,8 @@ def infer_matmul(cls_name: str, a: Attribute, b: Attribute, props: dict[str, Att
     else:
         raise VerifyException(f"'{cls_name}' operands must be float or int8, got {ta.element_type}")
     if isinstance(ta, TensorType):
-        return TensorType((m, n), out)
-    return TileType((m, n), out, "acc")
+        return TensorType((*batch, m, n), out)
+    return TileType((*batch, m, n), out, "acc")
 
 
 @irdl_op_definition
@@ -415,9 +466,9 @@ class GatherOp(_ComputeOp):
 
 COMPUTE_OPS = [
     AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp,
-    ExpOp, SqrtOp, RecipOp, NegOp, AbsOp, ReluOp,
-    RowSumOp, RowMaxOp, ColSumOp, ColMaxOp,
+    ExpOp, SqrtOp, RsqrtOp, LogOp, RecipOp, NegOp, AbsOp, ReluOp,
+    RowSumOp, RowMaxOp, RowMinOp, ColSumOp, ColMaxOp,
     RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
-    ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp,
+    ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp, ColExpandExpdifOp,
     MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, GatherOp,
 ]  # fmt: skip

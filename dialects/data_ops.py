@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IndexType, IntegerAttr
+from xdsl.dialects.builtin import IndexType, IntegerAttr, UnitAttr
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -91,13 +91,15 @@ class FullOp(IRDLOperation):
 
 @irdl_op_definition
 class ArangeOp(IRDLOperation):
-    """`start, start+1, ...` along the last axis of a [N] or [1, N] tile or tensor."""
+    """`start, start+1, ...` (`start, start-1, ...` if `descending`) along the last axis of a [N] or [1, N]
+    tile or tensor."""
 
     name = "pl.arange"
     start = operand_def()
     result = result_def()
+    descending = opt_prop_def(UnitAttr)
     traits = traits_def(Pure())
-    assembly_format = "$start attr-dict `:` type($start) `->` type($result)"
+    assembly_format = "$start (`descending` $descending^)? attr-dict `:` type($start) `->` type($result)"
 
     def verify_(self) -> None:
         t = shaped(self.result, "'pl.arange' result")
@@ -136,9 +138,22 @@ class SliceOp(IRDLOperation):
             raise VerifyException(f"'pl.slice' result rank {res.rank} differs from source rank {src.rank}")
         if not res.is_static:
             raise VerifyException(f"'pl.slice' result must be static-shaped, got {res}")
-        check_offsets("'pl.slice'", self.offsets, res.get_shape(), src.get_shape())
         if self.valid_shape and len(self.valid_shape) != res.rank:
             raise VerifyException(f"'pl.slice' valid shape needs {res.rank} values, got {len(self.valid_shape)}")
+        check_offsets("'pl.slice'", self.offsets, self._accessed_box(res), src.get_shape())
+
+    def _accessed_box(self, res: TensorType | TileType) -> tuple[int, ...]:
+        """The extent the slice reads: a tile with a valid shape loads only that (PyPTO's padded window, which
+        may be wider than the source); its constant extents are checked here, run-time ones by the executor."""
+        if not self.valid_shape or not isinstance(res, TileType):
+            return res.get_shape()
+        box = []
+        for axis, (v, d) in enumerate(zip(self.valid_shape, res.get_shape())):
+            c = constant_int(v)
+            if c is not None and not 0 <= c <= d:
+                raise VerifyException(f"'pl.slice' valid extent {c} exceeds the tile dimension {d} on axis {axis}")
+            box.append(0 if c is None else c)
+        return tuple(box)
 
 
 @irdl_op_definition
@@ -220,6 +235,33 @@ class ReshapeOp(IRDLOperation):
             )
         if src.element_type != res.element_type or type(src) is not type(res):
             raise VerifyException("'pl.reshape' must keep the dtype and the tensor/tile kind")
+
+
+@irdl_op_definition
+class TransposeOp(SignatureFormat):
+    """Swap axes `axis1` and `axis2` (stored non-negative) of a tensor or tile; the data is moved."""
+
+    name = "pl.transpose"
+    source = operand_def()
+    result = result_def()
+    axis1 = prop_def(IntegerAttr)
+    axis2 = prop_def(IntegerAttr)
+    traits = traits_def(Pure())
+
+    @classmethod
+    def infer(cls, source: Attribute, axis1: int, axis2: int) -> TensorType | TileType:
+        t = shaped(source, "'pl.transpose' source")
+        for axis in (axis1, axis2):
+            if not 0 <= axis < t.rank:
+                raise VerifyException(f"'pl.transpose' axis {axis} out of range for rank {t.rank}")
+        if axis1 == axis2:
+            raise VerifyException(f"'pl.transpose' names axis {axis1} twice")
+        shape = list(t.get_shape())
+        shape[axis1], shape[axis2] = shape[axis2], shape[axis1]
+        return same_kind(t, shape, t.element_type)
+
+    def verify_(self) -> None:
+        check_result(self, self.infer(self.source.type, self.axis1.value.data, self.axis2.value.data))
 
 
 def _check_indices(kind: str, t: TensorType | TileType, indices: tuple[SSAValue, ...]) -> None:
@@ -362,5 +404,5 @@ class FillPadOp(SignatureFormat):
 
 DATA_OPS = [
     CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, DimOp, ReshapeOp, ReadOp, WriteOp,
-    CastOp, ConcatOp, SetValidShapeOp, FillPadOp,
+    CastOp, ConcatOp, SetValidShapeOp, FillPadOp, TransposeOp,
 ]  # fmt: skip

@@ -191,6 +191,17 @@ class OptimizationHint:
 
 auto_chunk = OptimizationHint("auto_chunk")
 chunked_loop_optimizer = OptimizationHint("chunked_loop_optimizer")
+split = OptimizationHint("split")
+"""`pl.split(pl.SplitMode.UP_DOWN)`: how a mixed cube/vector scope splits data across cores (a hint)."""
+cross_core_slot = OptimizationHint("cross_core_slot")
+
+
+class SplitMode:
+    """Modes of `pl.split` (only named by the hint; the executor does not split)."""
+
+    NONE = "none"
+    UP_DOWN = "up_down"
+    LEFT_RIGHT = "left_right"
 
 
 # Creation.
@@ -205,8 +216,9 @@ def full(shape: Sequence[Any], dtype: DType, value: Any) -> Any:
 
 
 @_stub
-def arange(shape: Sequence[Any], dtype: DType = INT32, start: Any = 0) -> Any:
-    """`start, start+1, ...` along the last axis of a [N] or [1, N] result."""
+def arange(*args: Any, dtype: Any = None, start: Any = None, descending: Any = False) -> Any:
+    """`start, start+1, ...` (or `start, start-1, ...` if `descending`) along the last axis of a [N] or
+    [1, N] result. PyPTO's form `arange(start, shape, dtype=INT32)`; also `arange(shape, dtype, start)`."""
 
 
 # Views and writes.
@@ -273,6 +285,16 @@ def exp(x: Any) -> Any: ...
 @_stub
 def sqrt(x: Any) -> Any: ...
 @_stub
+def rsqrt(x: Any, high_precision: Any = False) -> Any:
+    """`1 / sqrt(x)`; `high_precision` picks the hardware's precise mode (the executor is always exact)."""
+
+
+@_stub
+def log(x: Any, high_precision: Any = False) -> Any:
+    """Natural logarithm; `high_precision` as for `rsqrt`."""
+
+
+@_stub
 def recip(x: Any) -> Any: ...
 @_stub
 def neg(x: Any) -> Any: ...
@@ -287,6 +309,8 @@ def relu(x: Any) -> Any: ...
 def row_sum(x: Any) -> Any: ...
 @_stub
 def row_max(x: Any) -> Any: ...
+@_stub
+def row_min(x: Any, tmp_tile: Any = None) -> Any: ...
 @_stub
 def col_sum(x: Any) -> Any: ...
 @_stub
@@ -311,6 +335,14 @@ def col_expand_sub(x: Any, v: Any) -> Any: ...
 def col_expand_mul(x: Any, v: Any) -> Any: ...
 @_stub
 def col_expand_div(x: Any, v: Any) -> Any: ...
+@_stub
+def col_expand_expdif(x: Any, v: Any) -> Any:
+    """`exp(x - v)`, v [1, N] broadcast over the rows."""
+
+
+@_stub
+def transpose(x: Any, axis1: Any, axis2: Any) -> Any:
+    """Swap two axes (compile-time, negative counts from the end)."""
 
 
 # Matrix.
@@ -362,5 +394,6 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", *OPS,
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "SplitMode", *OPS,
 ]  # fmt: skip

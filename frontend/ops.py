@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from xdsl.dialects.builtin import BoolAttr, IntegerAttr, IntegerType, Signedness, i64
+from xdsl.dialects.builtin import BoolAttr, IntegerAttr, IntegerType, Signedness, UnitAttr, i64
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from ppc.dialects import compute_ops as C
@@ -22,6 +22,7 @@ from ppc.dialects import data_ops as D
 from ppc.dialects.attributes import CastMode, CastModeAttr, PadAttr, PadValue
 from ppc.dialects.types import DYNAMIC, TensorType, TileType, is_float
 
+from . import language as pl
 from . import scalars
 
 if TYPE_CHECKING:
@@ -106,14 +107,19 @@ def binary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
     return b.build(node, lambda: cls(lhs, rhs), check=False)
 
 
-_UNARY = {"exp": C.ExpOp, "sqrt": C.SqrtOp, "recip": C.RecipOp, "neg": C.NegOp, "abs": C.AbsOp, "relu": C.ReluOp,
-          "row_sum": C.RowSumOp, "row_max": C.RowMaxOp, "col_sum": C.ColSumOp, "col_max": C.ColMaxOp}  # fmt: skip
+_UNARY = {"exp": C.ExpOp, "sqrt": C.SqrtOp, "rsqrt": C.RsqrtOp, "log": C.LogOp, "recip": C.RecipOp,
+          "neg": C.NegOp, "abs": C.AbsOp, "relu": C.ReluOp, "row_sum": C.RowSumOp, "row_max": C.RowMaxOp,
+          "row_min": C.RowMinOp, "col_sum": C.ColSumOp, "col_max": C.ColMaxOp}  # fmt: skip
 
 
 @emitter(*_UNARY)
 def unary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
     x = b.shaped(a["x"], f"the operand of pl.{name}", node)
     b.require_task(node, f"pl.{name}")
+    if "high_precision" in a:  # a hardware precision mode: the executor's result is exact either way
+        flag = b.constant(a["high_precision"], "'high_precision'", node)
+        if not isinstance(flag, bool):
+            raise b.error(node, f"'high_precision' of pl.{name} must be True or False, got {flag!r}")
     return b.build(node, lambda: _UNARY[name](x), check=False)
 
 
@@ -121,7 +127,7 @@ _BROADCAST = {
     "row_expand": C.RowExpandOp, "row_expand_add": C.RowExpandAddOp, "row_expand_sub": C.RowExpandSubOp,
     "row_expand_mul": C.RowExpandMulOp, "row_expand_div": C.RowExpandDivOp, "col_expand": C.ColExpandOp,
     "col_expand_add": C.ColExpandAddOp, "col_expand_sub": C.ColExpandSubOp, "col_expand_mul": C.ColExpandMulOp,
-    "col_expand_div": C.ColExpandDivOp,
+    "col_expand_div": C.ColExpandDivOp, "col_expand_expdif": C.ColExpandExpdifOp,
 }  # fmt: skip
 
 
@@ -214,12 +220,41 @@ def full(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     return b.build(node, lambda: D.FullOp.create(operands=[value], result_types=[t]))
 
 
+def _arange_args(b: FunctionBuilder, node: ast.AST, a: Args) -> tuple[Any, Any, Any]:
+    """(shape, dtype, start) of either spelling: PyPTO's `arange(start, shape, dtype)` or, when the first
+    argument is a shape list, `arange(shape, dtype, start)`."""
+    args = list(a["args"])
+    if not args or len(args) > 3:
+        raise b.error(node, f"pl.arange takes (start, shape[, dtype]) or (shape[, dtype[, start]]), got {len(args)} positional arguments")
+    if isinstance(args[0], list | tuple):
+        shape, dtype, start = (args + [None, None])[:3]
+    else:
+        start, shape, dtype = (args + [None, None])[:3]
+        if shape is None:
+            raise b.error(node, "pl.arange(start, shape, dtype=...) needs a shape")
+    for key, value in (("dtype", dtype), ("start", start)):
+        if a[key] is not None:
+            if value is not None:
+                raise b.error(node, f"pl.arange got '{key}' both by position and by keyword")
+            value = a[key]
+        if key == "dtype":
+            dtype = value
+        else:
+            start = value
+    return shape, pl.INT32 if dtype is None else dtype, 0 if start is None else start
+
+
 @emitter("arange")
 def arange(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     b.require_task(node, "pl.arange")
-    t = b.fresh_type(b.ints(a["shape"], "the shape of pl.arange", node), b.dtype(a["dtype"], "'dtype'", node))
-    start = scalar_operand(b, a["start"], t.element_type, node)
-    return b.build(node, lambda: D.ArangeOp.create(operands=[start], result_types=[t]))
+    shape, dtype, start_value = _arange_args(b, node, a)
+    t = b.fresh_type(b.ints(shape, "the shape of pl.arange", node), b.dtype(dtype, "'dtype'", node))
+    start = scalar_operand(b, start_value, t.element_type, node)
+    descending = b.constant(a["descending"], "'descending'", node)
+    if not isinstance(descending, bool):
+        raise b.error(node, f"'descending' of pl.arange must be True or False, got {descending!r}")
+    props: dict[str, Attribute] = {"descending": UnitAttr()} if descending else {}
+    return b.build(node, lambda: D.ArangeOp.create(operands=[start], result_types=[t], properties=props))
 
 
 # ----------------------------------------------------------------------------------------- views and writes
@@ -262,6 +297,21 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     src = b.shaped(a["src"], "the source of pl.assemble", node)
     offsets = b.indices(a["offsets"], "the offsets of pl.assemble", node)
     return b.build(node, lambda: D.AssembleOp(src, dst, offsets))
+
+
+@emitter("transpose")
+def transpose(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    x = b.shaped(a["x"], "the operand of pl.transpose", node)
+    b.require_task(node, "pl.transpose")
+    rank = _shape_type(x).rank
+    axes = []
+    for key in ("axis1", "axis2"):
+        axis = b.constant(a[key], f"'{key}'", node)
+        if not isinstance(axis, int) or isinstance(axis, bool) or not -rank <= axis < rank:
+            raise b.error(node, f"'{key}' of pl.transpose must be an axis of a rank-{rank} value, got {axis!r}")
+        axes.append(axis % rank)
+    props: dict[str, Attribute] = {"axis1": IntegerAttr(axes[0], i64), "axis2": IntegerAttr(axes[1], i64)}
+    return _inferred(b, node, D.TransposeOp, [x], lambda: D.TransposeOp.infer(x.type, *axes), props)
 
 
 @emitter("read")

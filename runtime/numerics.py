@@ -43,6 +43,17 @@ def _recip(x):
     return np.divide(x.dtype.type(1), x)
 
 
+def _rsqrt(x):
+    """1 / sqrt(x), each step rounded (torch's CPU rsqrt); both are correctly rounded, so host-independent."""
+    return np.divide(x.dtype.type(1), np.sqrt(x))
+
+
+def _log(x):
+    """log evaluated in f64 and rounded once: the nearest value on every host (a float32 log's last bit
+    depends on which SIMD kernel numpy dispatches to)."""
+    return np.log(x.astype(np.float64)).astype(x.dtype)
+
+
 BINARY: dict[str, Callable] = {
     "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
     "maximum": np.maximum, "minimum": np.minimum,
@@ -51,7 +62,8 @@ BINARY: dict[str, Callable] = {
 # to the tensor's dtype first (the scalar becomes a 0-d tensor of the common dtype).
 SCALAR_IN_F32 = frozenset(("mul", "div"))
 UNARY: dict[str, Callable] = {
-    "exp": np.exp, "sqrt": np.sqrt, "recip": _recip, "neg": np.negative, "abs": np.abs, "relu": _relu,
+    "exp": np.exp, "sqrt": np.sqrt, "rsqrt": _rsqrt, "log": _log, "recip": _recip, "neg": np.negative,
+    "abs": np.abs, "relu": _relu,
 }
 
 
@@ -90,9 +102,17 @@ def reduce_fn(name: str, dtype: np.dtype) -> Callable[[Array], Array]:
     axis = -1 if name.startswith("row_") else 0
     if name.endswith("_max"):
         return lambda a: np.max(a, axis=axis, keepdims=True)
+    if name.endswith("_min"):
+        return lambda a: np.min(a, axis=axis, keepdims=True)
     if dtype in LOW_PRECISION:
         return lambda a: np.sum(a, axis=axis, keepdims=True, dtype=F32).astype(dtype)
     return lambda a: np.sum(a, axis=axis, keepdims=True, dtype=dtype)
+
+
+def expdif_fn(dtype: np.dtype) -> Callable[[Array, Array], Array]:
+    """`exp(x - v)` as torch evaluates `torch.exp(x - v)`: the difference is rounded to `dtype` first."""
+    sub, exp = binary_fn("sub", dtype, scalar_rhs=False), unary_fn("exp", dtype)
+    return lambda x, v: exp(sub(x, np.broadcast_to(v, x.shape)))
 
 
 def _gemm(a: Array, b: Array) -> Array:
@@ -163,11 +183,25 @@ def _float_matmul(a: Array, b: Array) -> Array:
 
 
 def matmul(a: Array, b: Array, a_trans: bool, b_trans: bool, out_dtype: np.dtype) -> Array:
-    """[M,K] @ [K,N] accumulated in f32 (int32 for integer operands), then rounded to `out_dtype`; the same
-    bits on every host.  Integer products are summed exactly in int64 by numpy's own loop (it has no BLAS
-    path for integers) and wrap to int32 as the cube's accumulator does; floats: `_float_matmul`."""
-    a = a.T if a_trans else a
-    b = b.T if b_trans else b
+    """[..., M,K] @ [..., K,N] accumulated in f32 (int32 for integer operands), then rounded to `out_dtype`;
+    the same bits on every host.  Leading batch dims broadcast (numpy's rule) and each batch is one 2-D
+    product; the transposes swap the last two axes.  Integer products are summed exactly in int64 by
+    numpy's own loop (it has no BLAS path for integers) and wrap to int32 as the cube's accumulator does;
+    floats: `_float_matmul`."""
+    a = np.swapaxes(a, -1, -2) if a_trans else a
+    b = np.swapaxes(b, -1, -2) if b_trans else b
+    if a.ndim > 2 or b.ndim > 2:
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a = np.broadcast_to(a, batch + a.shape[-2:])
+        b = np.broadcast_to(b, batch + b.shape[-2:])
+        out = np.empty(batch + (a.shape[-2], b.shape[-1]), out_dtype)
+        for index in np.ndindex(*batch):
+            out[index] = _matmul_2d(a[index], b[index], out_dtype)
+        return out
+    return _matmul_2d(a, b, out_dtype)
+
+
+def _matmul_2d(a: Array, b: Array, out_dtype: np.dtype) -> Array:
     if a.dtype.kind in "iu":
         acc = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32)
     else:

@@ -178,9 +178,10 @@ def _arange(op: D.ArangeOp, c: FunctionCompiler):
     s, o = c.slot(op.start), c.slot(op.result)
     shape, dtype = _shape(op.result), _dtype(op.result)
     price = _pricer(c).vector("arange", _nbytes(op.result))
+    steps = np.arange(shape[-1], dtype=np.int64) * (-1 if op.descending is not None else 1)
 
     def run(f: Frame) -> None:
-        f.r[o] = (f.r[s] + np.arange(shape[-1], dtype=np.int64)).astype(dtype).reshape(shape)
+        f.r[o] = (f.r[s] + steps).astype(dtype).reshape(shape)
         f.p[o] = record(f, price, ())
 
     return run
@@ -499,14 +500,14 @@ def _elementwise_binary(op: C.ElementwiseBinaryOp, c: FunctionCompiler):
     return run
 
 
-@handles(C.ExpOp, C.SqrtOp, C.RecipOp, C.NegOp, C.AbsOp, C.ReluOp)
+@handles(C.ExpOp, C.SqrtOp, C.RsqrtOp, C.LogOp, C.RecipOp, C.NegOp, C.AbsOp, C.ReluOp)
 @on_gm_tensors
 def _elementwise_unary(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
     name = _op_name(op)
     return _unary_tile(op, c, numerics.unary_fn(name, _dtype(op.result)), name)
 
 
-@handles(C.RowSumOp, C.RowMaxOp, C.ColSumOp, C.ColMaxOp)
+@handles(C.RowSumOp, C.RowMaxOp, C.RowMinOp, C.ColSumOp, C.ColMaxOp)
 @on_gm_tensors
 def _reduction(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
     name = _op_name(op)
@@ -553,6 +554,36 @@ def _expand_binary(op: C.BroadcastOp, c: FunctionCompiler):
     return run
 
 
+@handles(C.ColExpandExpdifOp)
+@on_gm_tensors
+def _expdif(op: C.ColExpandExpdifOp, c: FunctionCompiler):
+    a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
+    fn = numerics.expdif_fn(_dtype(op.result))
+    price = _pricer(c).vector(_op_name(op), _nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        r = f.r
+        r[o] = fn(r[a], r[b])
+        f.p[o] = record(f, price, (a, b))
+
+    return run
+
+
+@handles(D.TransposeOp)
+@on_gm_tensors
+def _transpose(op: D.TransposeOp, c: FunctionCompiler):
+    """A data move (the vector unit's transpose), priced as an on-chip copy of the tile."""
+    s, o = c.slot(op.source), c.slot(op.result)
+    axes = op.axis1.value.data, op.axis2.value.data
+    price = _pricer(c).copy(_nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        f.r[o] = np.ascontiguousarray(np.swapaxes(f.r[s], *axes))
+        f.p[o] = record(f, price, (s,))
+
+    return run
+
+
 def _flag(op, name: str) -> bool:
     attr = op.properties.get(name)
     return bool(attr.value.data) if attr is not None else False
@@ -566,9 +597,11 @@ def _matmul(op, c: FunctionCompiler):
     acc = c.slot(op.acc) if has_acc else None
     a_trans, b_trans = _flag(op, "a_trans"), _flag(op, "b_trans")
     out_dtype = _dtype(op.result)
-    m, n = _shape(op.result)
-    k = _shape(op.lhs)[0 if a_trans else 1]
-    l0a, l0b, cube = _pricer(c).matmul(m, k, n, dtype_name(_dtype(op.lhs)), _nbytes(op.lhs), _nbytes(op.rhs))
+    *batch, m, n = _shape(op.result)
+    k = _shape(op.lhs)[-2 if a_trans else -1]
+    l0a, l0b, cube = _pricer(c).matmul(
+        m, k, n, dtype_name(_dtype(op.lhs)), _nbytes(op.lhs), _nbytes(op.rhs), int(np.prod(batch, dtype=np.int64))
+    )
     acc_dtype = np.dtype(np.int32) if _dtype(op.lhs).kind in "iu" else numerics.F32
 
     def run(f: Frame) -> None:

@@ -182,7 +182,7 @@ func.func @matmul_result_shape(%a: !pl.tile<16x64xbf16, left>, %b: !pl.tile<64x3
 // -----
 
 func.func @matmul_rank(%a: !pl.tensor<64xbf16>, %b: !pl.tensor<64x32xbf16>) {
-  // expected-error@+1 {{'pl.matmul' lhs must be 2-D, got !pl.tensor<64xbf16>}}
+  // expected-error@+1 {{'pl.matmul' lhs must be at least 2-D, got !pl.tensor<64xbf16>}}
   %r = pl.matmul %a, %b : (!pl.tensor<64xbf16>, !pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xf32>
   func.return
 }
@@ -256,5 +256,29 @@ func.func @gather_odd_row(%s: !pl.tile<8x127xf32, vec>) {
 func.func @gather_indices_are_i32(%s: !pl.tile<8x128xf32, vec>) {
   // expected-error@+1 {{'pl.gather' result type !pl.tile<8x64xf32, vec> does not match the inferred !pl.tile<8x64xi32, vec>}}
   %r = pl.gather %s {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @matmul_batch_broadcast(%a: !pl.tensor<2x16x64xbf16>, %b: !pl.tensor<3x64x32xbf16>) {
+  // expected-error@+1 {{'pl.matmul' batch dimensions [2] and [3] do not broadcast}}
+  %r = pl.matmul %a, %b : (!pl.tensor<2x16x64xbf16>, !pl.tensor<3x64x32xbf16>) -> !pl.tensor<2x16x32xf32>
+  func.return
+}
+
+// -----
+
+func.func @col_expand_expdif_int(%x: !pl.tile<16x128xi32, vec>, %v: !pl.tile<1x128xi32, vec>) {
+  // expected-error@+1 {{'pl.col_expand_expdif' needs floating-point operands, got i32}}
+  %r = pl.col_expand_expdif %x, %v : (!pl.tile<16x128xi32, vec>, !pl.tile<1x128xi32, vec>) -> !pl.tile<16x128xi32, vec>
+  func.return
+}
+
+// -----
+
+func.func @rsqrt_int(%x: !pl.tile<16x128xi32, vec>) {
+  // expected-error@+1 {{'pl.rsqrt' needs a floating-point operand, got i32}}
+  %r = pl.rsqrt %x : !pl.tile<16x128xi32, vec>
   func.return
 }

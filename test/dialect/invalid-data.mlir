@@ -402,3 +402,51 @@ func.func @reshape_sizes(%x: !pl.tensor<?x128xf32>, %n: index) {
   %r = pl.reshape %x [%n] : !pl.tensor<?x128xf32> -> !pl.tensor<64x128xf32>
   func.return
 }
+
+// -----
+
+// A tile slice with a valid shape reads only the valid extent (PyPTO's padded window), which must fit the tile.
+func.func @slice_valid_wider_than_tile(%x: !pl.tensor<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  // expected-error@+1 {{'pl.slice' valid extent 32 exceeds the tile dimension 16 on axis 0}}
+  %r = pl.slice %x[%c0, %c0] valid [%c32, %c32] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid ?x?>
+  func.return
+}
+
+// -----
+
+// The valid extent, not the tile shape, is what must lie inside the source.
+func.func @slice_valid_out_of_bounds(%x: !pl.tensor<64x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c120 = arith.constant 120 : index
+  %c16 = arith.constant 16 : index
+  // expected-error@+1 {{'pl.slice' out of bounds on axis 1: offset 120 + size 16 > dimension 128}}
+  %r = pl.slice %x[%c0, %c120] valid [%c8, %c16] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid 8x16>
+  func.return
+}
+
+// -----
+
+func.func @transpose_axis(%x: !pl.tile<16x128xf32, vec>) {
+  // expected-error@+1 {{'pl.transpose' axis 2 out of range for rank 2}}
+  %r = pl.transpose %x {axis1 = 0 : i64, axis2 = 2 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<128x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @transpose_same_axis(%x: !pl.tile<16x128xf32, vec>) {
+  // expected-error@+1 {{'pl.transpose' names axis 1 twice}}
+  %r = pl.transpose %x {axis1 = 1 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @transpose_result(%x: !pl.tile<16x128xf32, vec>) {
+  // expected-error@+1 {{'pl.transpose' result type !pl.tile<16x128xf32, vec> does not match the inferred !pl.tile<128x16xf32, vec>}}
+  %r = pl.transpose %x {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
+  func.return
+}

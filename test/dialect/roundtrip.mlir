@@ -173,8 +173,10 @@ func.func @kernel3(%k3a: !pl.tensor<64x128xf32>, %k3i: index) attributes {pl.kin
 // CHECK-NEXT: %fli = pl.full %i7 : i32 -> !pl.tensor<8xi8>
 // CHECK-NEXT: %ar = pl.arange %i7 : i32 -> !pl.tile<1x128xi32, vec>
 // CHECK-NEXT: %ar1 = pl.arange %c0 : index -> !pl.tensor<64xindex>
+// CHECK-NEXT: %ard = pl.arange %i7 descending : i32 -> !pl.tile<1x128xi32, vec>
 // CHECK-NEXT: %sl = pl.slice %dx[%c16, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %slv = pl.slice %dx[%c0, %c0] valid[%c8, %n] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec, valid 8x?>
+// CHECK-NEXT: %slw = pl.slice %dx[%c0, %c0] valid[%c8, %c16] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid 8x16>
 // CHECK-NEXT: %sl3 = pl.slice %ct3[%c0, %c0, %c0] : !pl.tensor<2x4x8xbf16> -> !pl.tensor<1x4x8xbf16>
 // CHECK-NEXT: %as = pl.assemble %sl into %dx[%c16, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
 // CHECK-NEXT: %rs = pl.reshape %sl : !pl.tile<16x128xf32, vec> -> !pl.tile<32x64xf32, vec>
@@ -188,6 +190,8 @@ func.func @kernel3(%k3a: !pl.tensor<64x128xf32>, %k3i: index) attributes {pl.kin
 // CHECK-NEXT: %cd = pl.cast %cr : (!pl.tile<16x128xi32, vec>) -> !pl.tile<16x128xf16, vec>
 // CHECK-NEXT: %cc = pl.concat %sl, %sl {axis = 0 : i64} : (!pl.tile<16x128xf32, vec>, !pl.tile<16x128xf32, vec>) -> !pl.tile<32x128xf32, vec>
 // CHECK-NEXT: %cc1 = pl.concat %dx, %dx {axis = 1 : i64} : (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>) -> !pl.tensor<64x256xf32>
+// CHECK-NEXT: %tr = pl.transpose %sl {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<128x16xf32, vec>
+// CHECK-NEXT: %tr3 = pl.transpose %ct3 {axis1 = 2 : i64, axis2 = 0 : i64} : (!pl.tensor<2x4x8xbf16>) -> !pl.tensor<8x4x2xbf16>
 // CHECK-NEXT: %sv = pl.set_validshape %sl[%c8, %n] : !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec, valid 8x?>
 // CHECK-NEXT: %fz = pl.fillpad %sv {pad = #pl.pad<zero>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %fmin = pl.fillpad %sv {pad = #pl.pad<min>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
@@ -202,8 +206,10 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   %fli = pl.full %i7 : i32 -> !pl.tensor<8xi8>
   %ar = pl.arange %i7 : i32 -> !pl.tile<1x128xi32, vec>
   %ar1 = pl.arange %c0 : index -> !pl.tensor<64xindex>
+  %ard = pl.arange %i7 descending : i32 -> !pl.tile<1x128xi32, vec>
   %sl = pl.slice %dx[%c16, %c0] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec>
   %slv = pl.slice %dx[%c0, %c0] valid [%c8, %n] : !pl.tensor<64x128xf32> -> !pl.tile<16x128xf32, vec, valid 8x?>
+  %slw = pl.slice %dx[%c0, %c0] valid [%c8, %c16] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid 8x16>
   %sl3 = pl.slice %ct3[%c0, %c0, %c0] : !pl.tensor<2x4x8xbf16> -> !pl.tensor<1x4x8xbf16>
   %as = pl.assemble %sl into %dx[%c16, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
   %rs = pl.reshape %sl : !pl.tile<16x128xf32, vec> -> !pl.tile<32x64xf32, vec>
@@ -217,6 +223,8 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   %cd = pl.cast %cr : (!pl.tile<16x128xi32, vec>) -> !pl.tile<16x128xf16, vec>
   %cc = pl.concat %sl, %sl {axis = 0 : i64} : (!pl.tile<16x128xf32, vec>, !pl.tile<16x128xf32, vec>) -> !pl.tile<32x128xf32, vec>
   %cc1 = pl.concat %dx, %dx {axis = 1 : i64} : (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>) -> !pl.tensor<64x256xf32>
+  %tr = pl.transpose %sl {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<128x16xf32, vec>
+  %tr3 = pl.transpose %ct3 {axis1 = 2 : i64, axis2 = 0 : i64} : (!pl.tensor<2x4x8xbf16>) -> !pl.tensor<8x4x2xbf16>
   %sv = pl.set_validshape %sl[%c8, %n] : !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec, valid 8x?>
   %fz = pl.fillpad %sv {pad = #pl.pad<zero>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
   %fmin = pl.fillpad %sv {pad = #pl.pad<min>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
@@ -269,6 +277,8 @@ func.func @dynamic(%dt: !pl.tensor<?x512xbf16>, %dt3: !pl.tensor<4x?x?xf32>, %dv
 // CHECK-NEXT: %addt = pl.add %ei, %ei : !pl.tensor<2x8x16xi32>
 // CHECK-NEXT: %exp = pl.exp %ea : !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %sqrt = pl.sqrt %ea : !pl.tile<16x128xf32, vec>
+// CHECK-NEXT: %rsqrt = pl.rsqrt %ea : !pl.tile<16x128xf32, vec>
+// CHECK-NEXT: %log = pl.log %eh : !pl.tensor<128xbf16>
 // CHECK-NEXT: %recip = pl.recip %ea : !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %neg = pl.neg %ei : !pl.tensor<2x8x16xi32>
 // CHECK-NEXT: %abs = pl.abs %ea : !pl.tile<16x128xf32, vec>
@@ -290,6 +300,8 @@ func.func @elementwise(%ea: !pl.tile<16x128xf32, vec>, %eb: !pl.tile<16x128xf32,
   %addt = pl.add %ei, %ei : !pl.tensor<2x8x16xi32>
   %exp = pl.exp %ea : !pl.tile<16x128xf32, vec>
   %sqrt = pl.sqrt %ea : !pl.tile<16x128xf32, vec>
+  %rsqrt = pl.rsqrt %ea : !pl.tile<16x128xf32, vec>
+  %log = pl.log %eh : !pl.tensor<128xbf16>
   %recip = pl.recip %ea : !pl.tile<16x128xf32, vec>
   %neg = pl.neg %ei : !pl.tensor<2x8x16xi32>
   %abs = pl.abs %ea : !pl.tile<16x128xf32, vec>
@@ -300,6 +312,7 @@ func.func @elementwise(%ea: !pl.tile<16x128xf32, vec>, %eb: !pl.tile<16x128xf32,
 // CHECK-LABEL: func.func @reductions_and_broadcasts(
 // CHECK-NEXT: %rsum = pl.row_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
 // CHECK-NEXT: %rmax = pl.row_max %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
+// CHECK-NEXT: %rmin = pl.row_min %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
 // CHECK-NEXT: %csum = pl.col_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xf32, vec>
 // CHECK-NEXT: %cmax = pl.col_max %xt : (!pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xbf16>
 // CHECK-NEXT: %re = pl.row_expand %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
@@ -312,9 +325,11 @@ func.func @elementwise(%ea: !pl.tile<16x128xf32, vec>, %eb: !pl.tile<16x128xf32,
 // CHECK-NEXT: %ces = pl.col_expand_sub %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %cem = pl.col_expand_mul %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %ced = pl.col_expand_div %xt, %cmax : (!pl.tensor<64x32xbf16>, !pl.tensor<1x32xbf16>) -> !pl.tensor<64x32xbf16>
+// CHECK-NEXT: %cex = pl.col_expand_expdif %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
 func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.tensor<64x32xbf16>) {
   %rsum = pl.row_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
   %rmax = pl.row_max %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
+  %rmin = pl.row_min %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
   %csum = pl.col_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xf32, vec>
   %cmax = pl.col_max %xt : (!pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xbf16>
   %re = pl.row_expand %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
@@ -327,6 +342,7 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
   %ces = pl.col_expand_sub %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
   %cem = pl.col_expand_mul %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
   %ced = pl.col_expand_div %xt, %cmax : (!pl.tensor<64x32xbf16>, !pl.tensor<1x32xbf16>) -> !pl.tensor<64x32xbf16>
+  %cex = pl.col_expand_expdif %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
   func.return
 }
 
@@ -335,6 +351,8 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
 // CHECK-NEXT: %mmt = pl.matmul %mbt, %mat {a_trans = true, b_trans = true} : (!pl.tile<64x16xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
 // CHECK-NEXT: %mmf = pl.matmul %ma, %mb {a_trans = false} : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf16, acc>
 // CHECK-NEXT: %mmi = pl.matmul %m8a, %m8b : (!pl.tensor<16x64xi8>, !pl.tensor<64x32xi8>) -> !pl.tensor<16x32xi32>
+// CHECK-NEXT: %mmb = pl.matmul %b3a, %b3b : (!pl.tensor<1x16x64xbf16>, !pl.tensor<4x64x32xbf16>) -> !pl.tensor<4x16x32xf32>
+// CHECK-NEXT: %mmbt = pl.matmul %b3t, %b3b {b_trans = true} : (!pl.tile<1x16x32xbf16, left>, !pl.tensor<4x64x32xbf16>) -> !pl.tile<4x16x64xf32, acc>
 // CHECK-NEXT: %acc = pl.matmul_acc %mm, %ma, %mb : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf32, acc>
 // CHECK-NEXT: %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
 // CHECK-NEXT: %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
@@ -342,11 +360,13 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
 // CHECK-NEXT: %gv = pl.gather %mrg {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
 // CHECK-NEXT: %gi = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
 func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32xbf16, right>, %mbt: !pl.tile<64x16xbf16, left>, %mat: !pl.tile<32x64xbf16, right>,
-                           %m8a: !pl.tensor<16x64xi8>, %m8b: !pl.tensor<64x32xi8>, %scores: !pl.tile<8x64xf32, vec>, %idx: !pl.tile<8x64xi32, vec>) {
+                           %m8a: !pl.tensor<16x64xi8>, %m8b: !pl.tensor<64x32xi8>, %b3a: !pl.tensor<1x16x64xbf16>, %b3b: !pl.tensor<4x64x32xbf16>, %b3t: !pl.tile<1x16x32xbf16, left>, %scores: !pl.tile<8x64xf32, vec>, %idx: !pl.tile<8x64xi32, vec>) {
   %mm = pl.matmul %ma, %mb : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %mmt = pl.matmul %mbt, %mat {a_trans = true, b_trans = true} : (!pl.tile<64x16xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %mmf = pl.matmul %ma, %mb {a_trans = false} : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf16, acc>
   %mmi = pl.matmul %m8a, %m8b : (!pl.tensor<16x64xi8>, !pl.tensor<64x32xi8>) -> !pl.tensor<16x32xi32>
+  %mmb = pl.matmul %b3a, %b3b : (!pl.tensor<1x16x64xbf16>, !pl.tensor<4x64x32xbf16>) -> !pl.tensor<4x16x32xf32>
+  %mmbt = pl.matmul %b3t, %b3b {b_trans = true} : (!pl.tile<1x16x32xbf16, left>, !pl.tensor<4x64x32xbf16>) -> !pl.tile<4x16x64xf32, acc>
   %acc = pl.matmul_acc %mm, %ma, %mb : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
