@@ -114,9 +114,9 @@ class Emitter:
             return source.with_shape(shape)
         return self.fresh_type(shape, source.element_type)
 
-    def fold(self, node: ast.AST, fn: Callable[..., Any], *args: Any) -> Any:
+    def fold(self, node: ast.AST, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except Exception as err:  # noqa: BLE001  (a failing compile-time computation is a user error)
             raise self.error(node, f"compile-time evaluation failed: {type(err).__name__}: {err}") from None
 

@@ -221,3 +221,12 @@ def test_older_simpler_stagings_give_the_zeros_the_golden_expects(tmp_path, stag
 def test_an_unknown_out_staging_is_a_usage_error(tmp_path):
     done = ppc_run_staged("garbage", "half_written.py", tmp_path)
     assert done.returncode == 2 and "invalid choice: 'garbage'" in done.stderr
+
+
+def test_op_surface_file_passes_its_golden(tmp_path):
+    """rsqrt/log/transpose/arange(start, shape)/row_min/col_expand_expdif, a padded valid_shape slice, a
+    batched matmul and a pl.split hint, all as pypto-lib writes them."""
+    done = ppc_run_pypto("op_surface.py", "-p", "a2a3sim", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr + done.stdout
+    for name, shape in [("y", "(16, 64)"), ("xt", "(64, 16)"), ("padded", "(16, 32)"), ("z", "(1, 16, 32)")]:
+        assert f"[RUN]   '{name}' PASS  shape={shape}" in done.stdout
