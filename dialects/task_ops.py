@@ -324,5 +324,9 @@ def _segments(*sizes: int) -> Attribute:
     return DenseArrayBase.from_list(i32, [*sizes, 1])
 
 
+TASK_ATTRIBUTES = ("pl.task", "pl.deps", "pl.early_resolve", "pl.sync_start")
+"""PyPTO's task id label, explicit deps (labels) and scheduling hints of a task scope, which its `pl.dispatch`
+keeps (frontend/tasks.py)."""
+
 TASK_OPS = [YieldOp, AtOp, SpmdOp, BlockIdxOp, DispatchOp]
-__all__ = ["TASK_OPS", "AtOp", "SpmdOp", "YieldOp", "BlockIdxOp", "DispatchOp", "TaskScopeOp", "Block", "HasParent"]
+__all__ = ["TASK_ATTRIBUTES", "TASK_OPS", "AtOp", "SpmdOp", "YieldOp", "BlockIdxOp", "DispatchOp", "TaskScopeOp", "Block", "HasParent"]

@@ -17,6 +17,7 @@ import builtins
 import dataclasses
 import gc
 import inspect
+import itertools
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
 from .jit import JitFunction
+from .tasks import TaskRef, dep_labels, mark_task
 from .signature import ParamSpec, accepts_shape, annotation_spec, argument_mismatch
 
 IMPLEMENTED_OPTIMIZATIONS: frozenset[str] = frozenset()
@@ -77,6 +79,7 @@ class ModuleBuilder:
         self.specialised: dict[Any, tuple[str, list[Attribute]]] = {}
         self.active: list[JitFunction] = []
         self.reported_hints: set[str] = set()
+        self.task_labels = itertools.count()
 
     def build(self, args: Sequence[Any]) -> ModuleOp:
         builder = FunctionBuilder(self, self.entry, in_task=self.entry.kind == FuncKind.INCORE)
@@ -259,6 +262,9 @@ class FunctionBuilder(ExpressionBuilder):
         if name in self.loop_vars:
             raise self.error(node, f"cannot assign to loop variable '{name}'")
         kind = self.names.kind(name, self.task_key)
+        if isinstance(value, TaskRef) or value is None:  # task ids are compile-time (frontend/tasks.py)
+            self.scopes[-1].bindings[name] = value
+            return
         if kind == "direct":
             if isinstance(value, SSAValue) and value.name_hint is None and value.owner is not None:
                 value.name_hint = name
@@ -642,6 +648,10 @@ class FunctionBuilder(ExpressionBuilder):
         return props
 
     def spmd(self, node: ast.For, it: ast.Call, a: dict[str, Any]) -> None:
+        assert isinstance(node.target, ast.Name)
+        self._spmd_scope(node, it, a, node.target.id)
+
+    def _spmd_scope(self, node: ast.For | ast.With, it: ast.Call, a: dict[str, Any], index: str | None) -> int:
         self._task_entry(it, "pl.spmd")
         count = a["n"]
         if isinstance(count, int) and not isinstance(count, bool) and count < 1:
@@ -650,30 +660,57 @@ class FunctionBuilder(ExpressionBuilder):
         props = self._task_props(a, it)
         hints = props.pop("optimizations", None)
         body = Block(arg_types=[scalars.INDEX])
-        assert isinstance(node.target, ast.Name)
-        body.args[0].name_hint = node.target.id
+        body.args[0].name_hint = index or "block_idx"
         op = SpmdOp(n, [], Region(body), properties=props)
         if hints is not None:
             op.attributes["optimizations"] = hints
+        label = self._mark_task(op, a, it)
         self.emit(op, node)
-        self.task_body(body, node.body, node, {node.target.id: body.args[0]})
+        self.task_body(body, node.body, node, {index: body.args[0]} if index else {})
+        return label
+
+    def _mark_task(self, op: Operation, a: dict[str, Any], node: ast.AST) -> int:
+        """Label the scope as a task and keep its `deps=` and scheduling hints (frontend/tasks.py)."""
+        label = next(self.module.task_labels)
+        flags = {}
+        for key in ("allow_early_resolve", "sync_start"):
+            if not isinstance(a[key], bool):
+                raise self.error(node, f"{key} must be a compile-time bool, got {show(a[key])}")
+            flags[key] = a[key]
+            if a[key]:
+                self.module.report_hint(key, self.source_loc(node))
+        mark_task(op, label, dep_labels(a["deps"], self, node), flags["allow_early_resolve"], flags["sync_start"])
+        return label
 
     def stmt_with(self, node: ast.With) -> None:
         item = node.items[0]
         ctx = item.context_expr
         callee = self.expr(ctx.func) if isinstance(ctx, ast.Call) else self.expr(ctx)
-        if len(node.items) != 1 or getattr(callee, "__pl_name__", None) != "at" or not isinstance(ctx, ast.Call):
-            raise self.error(node, "'with' is only supported for task scopes: 'with pl.at(...):'")
-        if item.optional_vars is not None:
-            raise self.error(item.optional_vars, "'with pl.at(...) as name' is not supported")
-        self._task_entry(ctx, "pl.at")
+        kind = getattr(callee, "__pl_name__", None)
+        if len(node.items) != 1 or kind not in ("at", "spmd") or not isinstance(ctx, ast.Call):
+            raise self.error(node, "'with' is only supported for task scopes: 'with pl.at(...)' or 'with pl.spmd(...)'")
+        target = item.optional_vars
+        if target is not None and not isinstance(target, ast.Name):
+            raise self.error(target, "'with pl.at(...) as tid' binds the task id to a single name")
         a = self.bind(callee, ctx)
+        if kind == "spmd":
+            label = self._spmd_scope(node, ctx, a, None)
+        else:
+            label = self._at_scope(node, ctx, a)
+        if target is not None:
+            self.store_name(target.id, TaskRef(frozenset({label})), target)
+
+    def _at_scope(self, node: ast.With, ctx: ast.Call, a: dict[str, Any]) -> int:
+        self._task_entry(ctx, "pl.at")
         if not isinstance(a["level"], Level):
             raise self.error(ctx, f"level must be a pl.Level (e.g. pl.Level.CORE_GROUP), got {show(a['level'])}")
         props: dict[str, Attribute] = {"level": LevelAttr(a["level"]), **self._task_props(a, ctx)}
         body = Block()
-        self.emit(AtOp([], Region(body), properties=props), node)
+        op = AtOp([], Region(body), properties=props)
+        label = self._mark_task(op, a, ctx)
+        self.emit(op, node)
         self.task_body(body, node.body, node, {})
+        return label
 
     def task_body(self, block: Block, body: list[ast.stmt], node: ast.AST, bindings: dict[str, Any]) -> None:
         self.scopes.append(Scope(block, dict(bindings)))

@@ -312,6 +312,8 @@ class ExpressionBuilder(Emitter, ABC):
     def call(self, callee: Any, node: ast.Call) -> Any:
         if isinstance(callee, dynamic.BindDynamic):
             return callee.call(self, node)  # type: ignore[arg-type]
+        if hasattr(callee, "pl_call"):  # a compile-time construct that reads its own arguments (frontend/tasks.py)
+            return callee.pl_call(self, node)
         name = getattr(callee, "__pl_name__", None)
         if name is not None:
             if name in ("range", "parallel", "pipeline", "unroll", "spmd"):

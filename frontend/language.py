@@ -17,6 +17,7 @@ from ppc.dialects.attributes import Direction, Level
 from ppc.dialects.attributes import PadValue as _Pad
 
 from .jit import FunctionType, JitDecorator, function, program
+from .tasks import TaskDummy as _TaskDummy
 
 # ----------------------------------------------------------------------------------------- dtypes
 
@@ -40,6 +41,8 @@ INT32 = DType("INT32", "i32")
 INT64 = DType("INT64", "i64")
 UINT32 = DType("UINT32", "ui32")
 BOOL = DType("BOOL", "i1")
+TASK_ID = DType("TASK_ID", "task_id")
+"""A task's id (`pl.Scalar[pl.TASK_ID]`): compile-time in ppc (frontend/tasks.py), never a tensor element type."""
 INDEX = DType("INDEX", "index")
 DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT32, BOOL, INDEX)
 
@@ -168,15 +171,28 @@ def unroll(*bounds: Any) -> Any:
 
 
 @_stub
-def spmd(n: Any, name_hint: Any = None, optimizations: Any = None) -> Any:
-    """One task of `n` blocks; the loop variable is the block index."""
+def spmd(
+    n: Any, name_hint: Any = None, optimizations: Any = None, deps: Any = None, allow_early_resolve: Any = False,
+    sync_start: Any = False,
+) -> Any:
+    """One task of `n` blocks; the loop variable is the block index (`with pl.spmd(n) as tid:` names the task).
+
+    `deps` are task ids it waits for besides its tracked producers; `allow_early_resolve` lets its consumers be
+    pre-staged before it finishes and `sync_start` launches its blocks at once (scheduling hints, kept)."""
 
 
 @_stub
 def at(
-    level: Any = Level.CORE_GROUP, name_hint: Any = None, optimizations: Any = None, optimization: Any = None
+    level: Any = Level.CORE_GROUP, name_hint: Any = None, optimizations: Any = None, optimization: Any = None,
+    deps: Any = None, allow_early_resolve: Any = False, sync_start: Any = False,
 ) -> Any:
-    """`with pl.at(...)`: the body is one task."""
+    """`with pl.at(...) [as tid]`: the body is one task; `deps`, `allow_early_resolve` as for `pl.spmd`."""
+
+
+class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
+    """Runtime-system constructs (`pl.system.task_dummy`)."""
+
+    task_dummy = _TaskDummy()
 
 
 @dataclass(frozen=True)
@@ -394,6 +410,6 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

@@ -35,7 +35,7 @@ from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.diagnostics import PlDiagnostic
 from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.data_ops import AssembleOp, CreateTensorOp, SliceOp
-from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
+from ppc.dialects.task_ops import TASK_ATTRIBUTES, BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 
 from .lineage import roots
@@ -204,6 +204,7 @@ def _outline(scope: TaskScopeOp, func: FuncOp, names: SymbolNames, anchor: Opera
 
     count = scope.count if isinstance(scope, SpmdOp) else one_block(func)
     dispatch = DispatchOp(kernel_name, params, outs, count, name=base)
+    dispatch.attributes.update({k: v for k, v in scope.attributes.items() if k in TASK_ATTRIBUTES})
     dispatch.location = scope.location
     Rewriter.replace_op(scope, dispatch)
     return kernel

@@ -92,6 +92,7 @@ class RunState(Recorder):
         super().__init__()
         self.tensormap = TensorMap()
         self.tasks: list[SimTask] = []
+        self.latest: dict[int, int] = {}  # task label (`pl.task`) -> its latest dispatch
 
     def dispatch(self, kernel: PreparedKernel, name: str, args: list, blocks: int, op: DispatchOp) -> None:
         if blocks < 1:
@@ -104,6 +105,11 @@ class RunState(Recorder):
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
         deps = self.tensormap.submit(reads, writes)
+        explicit = [self.latest[d.value.data] for d in op.attributes.get("pl.deps", ()) if d.value.data in self.latest]
+        label = op.attributes.get("pl.task")
+        if label is not None:
+            self.latest[label.value.data] = len(self.tasks)
+        deps = tuple(sorted(set(deps).union(explicit)))
         self.tasks.append(SimTask(name, kernel.name, kernel.core_type, tuple(works), deps))
 
 

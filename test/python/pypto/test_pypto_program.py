@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
-import types
 from pathlib import Path
 
 import numpy as np
@@ -31,17 +29,6 @@ def test_program_class_runs_through_run_program(tmp_path):
     assert "shift_rows" in done.stdout  # the task in the model report
 
 
-def _load(tmp_path: Path, source: str) -> dict:
-    path = tmp_path / "kernel.py"
-    path.write_text(textwrap.dedent(source))
-    module = types.ModuleType("kernel")
-    module.__file__ = str(path)
-    sys.modules["kernel"] = module  # where inspect looks for a class's source
-    namespace = module.__dict__
-    exec(compile(path.read_text(), str(path), "exec"), namespace)  # noqa: S102 - the kernel file under test
-    return namespace
-
-
 HELPERS = """
 from ppc import pl
 
@@ -53,8 +40,8 @@ def double(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Tensor[[16, 64], pl.FP32]):
 """
 
 
-def test_program_methods_call_each_other_through_self(tmp_path):
-    ns = _load(tmp_path, HELPERS + """
+def test_program_methods_call_each_other_through_self(tmp_path, load_kernel):
+    ns = load_kernel(HELPERS + """
 @pl.program
 class P:
     @pl.function(type=pl.FunctionType.Inline)
@@ -75,8 +62,8 @@ class P:
     assert ns["P"].twice.program is ns["P"]
 
 
-def test_entry_returns_the_helpers_result(tmp_path):
-    ns = _load(tmp_path, HELPERS + """
+def test_entry_returns_the_helpers_result(tmp_path, load_kernel):
+    ns = load_kernel(HELPERS + """
 @pl.jit(auto_scope=False)
 def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
     return double(x, y)
@@ -88,8 +75,8 @@ def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]
     assert not ns["main"].auto_scope and not ns["double"].auto_scope
 
 
-def test_returned_helper_result_must_name_an_entry_parameter(tmp_path):
-    ns = _load(tmp_path, HELPERS + """
+def test_returned_helper_result_must_name_an_entry_parameter(tmp_path, load_kernel):
+    ns = load_kernel(HELPERS + """
 @pl.jit
 def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
     scratch = pl.create_tensor([16, 64], dtype=pl.FP32)
@@ -102,9 +89,9 @@ def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]
                                      "of 'main', so it names no output")
 
 
-def test_program_needs_one_entry(tmp_path):
+def test_program_needs_one_entry(tmp_path, load_kernel):
     with pytest.raises(PlDiagnostic) as err:
-        _load(tmp_path, HELPERS + """
+        load_kernel(HELPERS + """
 @pl.program
 class NoEntry:
     @pl.function(type=pl.FunctionType.InCore)

@@ -1,0 +1,70 @@
+"""PyPTO's task ids at compile time: what `with pl.at(...) as tid`, `pl.system.task_dummy` and `deps=[...]` name.
+
+A TaskId names the task scopes it may stand for, by label (`pl.task` on the scope op, kept on its
+`pl.dispatch`).  `deps=[...]` becomes the scope's `pl.deps` labels; at run time a dispatch waits, besides
+its TensorMap producers, for the latest earlier dispatch of each label (runtime/dispatch.py).  Explicit
+edges only add ordering on top of the tracked ones (PyPTO: "auto-tracked deps ∪ explicit deps"), so they
+change the modelled timing, never a result.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, UnitAttr, i64
+from xdsl.ir import Operation
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A `pl.Scalar[pl.TASK_ID]` value: the labels of the task scopes it may name (none: an invalid id)."""
+
+    labels: frozenset[int]
+
+    def __repr__(self) -> str:
+        return f"TaskId({', '.join(map(str, sorted(self.labels))) or 'invalid'})"
+
+
+class TaskDummy:
+    """`pl.system.task_dummy(deps=[...])`: a dependency join that runs nothing; its TaskId stands for all deps."""
+
+    __name__ = "system.task_dummy"
+
+    def pl_call(self, builder: Any, node: ast.Call) -> TaskRef:
+        args, kwargs = builder.call_args(node)
+        if args or set(kwargs) - {"deps"}:
+            raise builder.error(node, "pl.system.task_dummy takes only deps=[...]")
+        return TaskRef(frozenset(dep_labels(kwargs.get("deps"), builder, node)))
+
+
+def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
+    """The labels a `deps=[...]` list names; `None` entries name nothing."""
+    if deps is None:
+        return []
+    if not isinstance(deps, list | tuple):
+        raise builder.error(node, f"deps must be a list of task ids, got {deps!r}")
+    labels: set[int] = set()
+    for d in deps:
+        if isinstance(d, TaskRef):
+            labels |= d.labels
+        elif d is not None:
+            raise builder.error(
+                node, f"deps entries must be task ids ('with pl.at(...) as tid', pl.system.task_dummy) or None, "
+                f"got {getattr(d, 'type', d)}"
+            )
+    return sorted(labels)
+
+
+def mark_task(op: Operation, label: int, deps: Iterable[int], early_resolve: bool, sync_start: bool) -> None:
+    """Put a scope's task attributes on it: its label, its explicit deps and its scheduling hints."""
+    op.attributes["pl.task"] = IntegerAttr(label, i64)
+    deps = list(deps)
+    if deps:
+        op.attributes["pl.deps"] = ArrayAttr([IntegerAttr(d, i64) for d in deps])
+    if early_resolve:
+        op.attributes["pl.early_resolve"] = UnitAttr()
+    if sync_start:
+        op.attributes["pl.sync_start"] = UnitAttr()
