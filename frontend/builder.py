@@ -649,9 +649,11 @@ class FunctionBuilder(ExpressionBuilder):
 
     def spmd(self, node: ast.For, it: ast.Call, a: dict[str, Any]) -> None:
         assert isinstance(node.target, ast.Name)
-        self._spmd_scope(node, it, a, node.target.id)
+        self._spmd_scope(node, it, a, node.target.id, named=False)
 
-    def _spmd_scope(self, node: ast.For | ast.With, it: ast.Call, a: dict[str, Any], index: str | None) -> int:
+    def _spmd_scope(
+        self, node: ast.For | ast.With, it: ast.Call, a: dict[str, Any], index: str | None, named: bool
+    ) -> int | None:
         self._task_entry(it, "pl.spmd")
         count = a["n"]
         if isinstance(count, int) and not isinstance(count, bool) and count < 1:
@@ -664,14 +666,14 @@ class FunctionBuilder(ExpressionBuilder):
         op = SpmdOp(n, [], Region(body), properties=props)
         if hints is not None:
             op.attributes["optimizations"] = hints
-        label = self._mark_task(op, a, it)
+        label = self._mark_task(op, a, it, named)
         self.emit(op, node)
         self.task_body(body, node.body, node, {index: body.args[0]} if index else {})
         return label
 
-    def _mark_task(self, op: Operation, a: dict[str, Any], node: ast.AST) -> int:
-        """Label the scope as a task and keep its `deps=` and scheduling hints (frontend/tasks.py)."""
-        label = next(self.module.task_labels)
+    def _mark_task(self, op: Operation, a: dict[str, Any], node: ast.AST, named: bool) -> int | None:
+        """Keep the scope's `deps=` and scheduling hints, and label it if its task id is `named` (frontend/tasks.py)."""
+        label = next(self.module.task_labels) if named else None
         flags = {}
         for key in ("allow_early_resolve", "sync_start"):
             if not isinstance(a[key], bool):
@@ -694,20 +696,20 @@ class FunctionBuilder(ExpressionBuilder):
             raise self.error(target, "'with pl.at(...) as tid' binds the task id to a single name")
         a = self.bind(callee, ctx)
         if kind == "spmd":
-            label = self._spmd_scope(node, ctx, a, None)
+            label = self._spmd_scope(node, ctx, a, None, named=target is not None)
         else:
-            label = self._at_scope(node, ctx, a)
-        if target is not None:
+            label = self._at_scope(node, ctx, a, named=target is not None)
+        if target is not None and label is not None:
             self.store_name(target.id, TaskRef(frozenset({label})), target)
 
-    def _at_scope(self, node: ast.With, ctx: ast.Call, a: dict[str, Any]) -> int:
+    def _at_scope(self, node: ast.With, ctx: ast.Call, a: dict[str, Any], named: bool) -> int | None:
         self._task_entry(ctx, "pl.at")
         if not isinstance(a["level"], Level):
             raise self.error(ctx, f"level must be a pl.Level (e.g. pl.Level.CORE_GROUP), got {show(a['level'])}")
         props: dict[str, Attribute] = {"level": LevelAttr(a["level"]), **self._task_props(a, ctx)}
         body = Block()
         op = AtOp([], Region(body), properties=props)
-        label = self._mark_task(op, a, ctx)
+        label = self._mark_task(op, a, ctx, named)
         self.emit(op, node)
         self.task_body(body, node.body, node, {})
         return label

@@ -58,9 +58,10 @@ def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
     return sorted(labels)
 
 
-def mark_task(op: Operation, label: int, deps: Iterable[int], early_resolve: bool, sync_start: bool) -> None:
-    """Put a scope's task attributes on it: its label, its explicit deps and its scheduling hints."""
-    op.attributes["pl.task"] = IntegerAttr(label, i64)
+def mark_task(op: Operation, label: int | None, deps: Iterable[int], early_resolve: bool, sync_start: bool) -> None:
+    """Put a scope's task attributes on it: its label (if a task id names it), explicit deps, scheduling hints."""
+    if label is not None:
+        op.attributes["pl.task"] = IntegerAttr(label, i64)
     deps = list(deps)
     if deps:
         op.attributes["pl.deps"] = ArrayAttr([IntegerAttr(d, i64) for d in deps])
