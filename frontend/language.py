@@ -264,8 +264,10 @@ def write(tensor: Any, indices: Sequence[Any], value: Any) -> Any:
 
 
 @_stub
-def cast(tensor: Any, target_type: DType, mode: Any = "none") -> Any:
-    """Element type conversion (`mode` = rint | round | trunc | none); also converts runtime scalars."""
+def cast(tensor: Any, target_type: DType, mode: Any = None) -> Any:
+    """Element type conversion (`mode` = rint | round | trunc | none); also converts runtime scalars.
+    Without a mode, float -> integer rounds half away from zero (PyPTO's default "round") and other casts
+    round to nearest-even (as torch's `.to()` does)."""
 
 
 @_stub

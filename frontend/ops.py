@@ -334,14 +334,24 @@ def element_write(b: FunctionBuilder, node: ast.AST, dst: SSAValue, idx: list[SS
     return b.build(node, lambda: D.WriteOp.create(operands=[v, dst, *idx], result_types=[dst.type]))
 
 
+def _default_cast_mode(src: Any, target: Attribute) -> CastMode:
+    """PyPTO's default mode is "round": it matters for float -> integer (half away from zero); float -> float
+    keeps nearest-even, which is torch's rounding and differs from "round" only on exact ties."""
+    t = src.type if isinstance(src, SSAValue) else None
+    element = t.element_type if isinstance(t, TensorType | TileType) else t
+    if element is not None and is_float(element) and scalars.is_int(target):
+        return CastMode.ROUND
+    return CastMode.NONE
+
+
 @emitter("cast")
 def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     target = b.dtype(a["target_type"], "'target_type'", node)
+    src = a["tensor"]
     try:
-        mode = CastMode(a["mode"])
+        mode = CastMode(a["mode"]) if a["mode"] is not None else _default_cast_mode(src, target)
     except ValueError:
         raise b.error(node, f"pl.cast mode must be one of rint, round, trunc, none; got {a['mode']!r}") from None
-    src = a["tensor"]
     if not is_shaped(src):
         if isinstance(src, SSAValue):
             if is_float(src.type) and scalars.is_int(target) and mode != CastMode.TRUNC:

@@ -171,3 +171,17 @@ def test_bad_arguments_are_located_errors(fn, message):
     with pytest.raises(PlDiagnostic, match=message) as info:
         fn.lower(pipeline="frontend")
     assert info.value.loc.file == __file__
+
+
+@pl.jit
+def default_cast(x: pl.Tensor[[1, 8], pl.FP32], y: pl.Out[pl.Tensor[[1, 8], pl.INT32]]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y[:, :] = pl.cast(x[:, :], target_type=pl.INT32)
+    return y
+
+
+def test_cast_without_mode_rounds_half_away_like_pypto():
+    x = np.array([[0.5, 1.5, 2.5, -0.5, -2.5, 2.4, -2.6, 7.0]], np.float32)
+    y = np.zeros((1, 8), np.int32)
+    default_cast.compile(x, y).run(x, y)
+    np.testing.assert_array_equal(y, [[1, 2, 3, -1, -3, 2, -3, 7]])
