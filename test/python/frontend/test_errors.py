@@ -326,7 +326,7 @@ def python_iteration(x: T):
 
 @pl.jit
 def with_as(x: T):
-    with pl.at(level=pl.Level.CORE_GROUP) as scope:  # E:withas
+    with pl.at(level=pl.Level.CORE_GROUP) as (scope, other):  # E:withas
         pass
 
 
@@ -384,7 +384,7 @@ def tensor_condition(x: T, y: pl.Out[T]):
         (uses_break, "break", r"'break' is not supported"),
         (range_outside_for, "rangeexpr", r"pl\.range can only be used as the iterator of a 'for' loop"),
         (python_iteration, "pyiter", r"must iterate over pl\.range, pl\.parallel"),
-        (with_as, "withas", r"'with pl\.at\(\.\.\.\) as name' is not supported"),
+        (with_as, "withas", r"'with pl\.at\(\.\.\.\) as tid' binds the task id to a single name"),
         (incore_outside_task, "incore", r"incore function 'kernel_fn' must be called inside a task scope"),
         (calls_entry, "entrycall", r"is a @pl\.jit entry and cannot be called from a kernel"),
         (calls_plain_python, "plaincall", r"cannot call 'plain_python_helper' in a pl kernel"),
