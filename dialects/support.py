@@ -28,6 +28,12 @@ def constant_int(value: SSAValue) -> int | None:
     return None
 
 
+def defining_op(value: SSAValue) -> Operation | None:
+    """The op that produced `value`: its owner, or for a block argument the op whose region holds the block."""
+    owner = value.owner
+    return owner if isinstance(owner, Operation) else owner.parent_op()
+
+
 def scalar_matches(scalar: Attribute, element_type: Attribute) -> bool:
     """A scalar can combine with (or fill) elements of the same family: float with float, integer with integer."""
     return (is_float(scalar) and is_float(element_type)) or (is_integer(scalar) and is_integer(element_type))

@@ -27,14 +27,15 @@ from xdsl.context import Context
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import FuncOp, ReturnOp
-from xdsl.ir import Block, BlockArgument, Operation, Region, SSAValue
+from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.diagnostics import PlDiagnostic
-from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.data_ops import AssembleOp, CreateTensorOp, SliceOp
+from ppc.dialects.support import defining_op
+from ppc.dialects.symbols import SymbolNames
 from ppc.dialects.task_ops import TASK_ATTRIBUTES, BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 
@@ -43,12 +44,7 @@ from .lineage import roots
 
 def defined_inside(value: SSAValue, op: Operation) -> bool:
     """Whether `value` is defined within one of `op`'s regions."""
-    owner = value.block.parent_op() if isinstance(value, BlockArgument) else value.owner
-    while owner is not None:
-        if owner is op:
-            return True
-        owner = owner.parent_op()
-    return False
+    return op.is_ancestor(defining_op(value))
 
 
 def live_ins(op: Operation) -> list[SSAValue]:
@@ -72,7 +68,7 @@ def _fresh_root(value: SSAValue, scope: TaskScopeOp) -> CreateTensorOp | None:
 
 def _assignment(value: SSAValue, scope: TaskScopeOp) -> Operation:
     """The op inside `scope` that produced `value` (the scope itself for a captured value)."""
-    owner = value.owner if isinstance(value.owner, Operation) else value.owner.parent_op()
+    owner = defining_op(value)
     return owner if owner is not None and scope.is_ancestor(owner) else scope
 
 

@@ -31,6 +31,7 @@ from xdsl.rewriter import Rewriter
 from ppc.dialects.data_ops import UndefOp
 from ppc.dialects.diagnostics import PlDiagnostic, emit, source_loc
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
+from ppc.dialects.support import defining_op
 from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 
 from .first_iteration import Loop, first_iteration_guard
@@ -298,7 +299,7 @@ class _FunctionRewriter:
                 continue
             if var not in live:
                 env[var] = DEAD
-            elif isinstance(end, Value) and op.is_ancestor(_defining_op(end.value)):
+            elif isinstance(end, Value) and op.is_ancestor(defining_op(end.value)):
                 escaping.append(var)
             else:
                 env[var] = end  # unset, or a value from outside the scope: nothing to pass out
@@ -317,10 +318,6 @@ class _FunctionRewriter:
             env[var] = replace(end, value=new.results[n_outs + threaded.index(var)])
         for var, res in zip(escaping, new.results[len(new.results) - len(escaping) :]):
             env[var] = replace(inner[var], value=res)  # type: ignore[arg-type]
-
-
-def _defining_op(value: SSAValue) -> Operation:
-    return value.owner if isinstance(value.owner, Operation) else value.owner.parent_op()  # type: ignore[return-value]
 
 
 def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[Variable],

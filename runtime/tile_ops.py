@@ -541,10 +541,14 @@ def _expand(op: C.BroadcastOp, c: FunctionCompiler):
          C.ColExpandAddOp, C.ColExpandSubOp, C.ColExpandMulOp, C.ColExpandDivOp)  # fmt: skip
 @on_gm_tensors
 def _expand_binary(op: C.BroadcastOp, c: FunctionCompiler):
+    op_kind = _op_name(op).rsplit("_", 1)[1]
+    return _broadcast_binary(op, c, numerics.binary_fn(op_kind, _dtype(op.result), scalar_rhs=False))
+
+
+def _broadcast_binary(op: C.BroadcastOp, c: FunctionCompiler, fn):
+    """`result = fn(lhs, rhs)` on a tile and its row/column vector, priced as the op's vector instruction."""
     a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
-    name = _op_name(op)
-    fn = numerics.binary_fn(name.rsplit("_", 1)[1], _dtype(op.result), scalar_rhs=False)
-    price = _pricer(c).vector(name, _nbytes(op.result))
+    price = _pricer(c).vector(_op_name(op), _nbytes(op.result))
 
     def run(f: Frame) -> None:
         r = f.r
@@ -557,16 +561,7 @@ def _expand_binary(op: C.BroadcastOp, c: FunctionCompiler):
 @handles(C.ColExpandExpdifOp)
 @on_gm_tensors
 def _expdif(op: C.ColExpandExpdifOp, c: FunctionCompiler):
-    a, b, o = c.slot(op.lhs), c.slot(op.rhs), c.slot(op.result)
-    fn = numerics.expdif_fn(_dtype(op.result))
-    price = _pricer(c).vector(_op_name(op), _nbytes(op.result))
-
-    def run(f: Frame) -> None:
-        r = f.r
-        r[o] = fn(r[a], r[b])
-        f.p[o] = record(f, price, (a, b))
-
-    return run
+    return _broadcast_binary(op, c, numerics.expdif_fn(_dtype(op.result)))
 
 
 @handles(D.TransposeOp)

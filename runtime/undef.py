@@ -19,6 +19,7 @@ from xdsl.ir import Operation, SSAValue
 
 from ..dialects.data_ops import UndefOp
 from ..dialects.diagnostics import source_loc
+from ..dialects.support import defining_op
 from ..dialects.task_ops import DispatchOp
 from .errors import PlRuntimeError
 
@@ -110,12 +111,7 @@ def guard_undefined(op: Operation, fn: Closure, c: FunctionCompiler, suspects: s
                 name = f"'{value.name_hint}'" if value.name_hint else "a value"
                 raise PlRuntimeError(
                     f"{name} is read before it is assigned (it still holds the pl.undef start value "
-                    f"pl-ssa gave it, see the warning at {source_loc(_origin(value))})", op)
+                    f"pl-ssa gave it, see the warning at {source_loc(defining_op(value))})", op)
         fn(f)
 
     return run
-
-
-def _origin(value: SSAValue) -> Operation | None:
-    owner = value.owner
-    return owner if isinstance(owner, Operation) else owner.parent_op()
