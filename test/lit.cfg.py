@@ -16,6 +16,9 @@ config.excludes = ["lit.cfg.py", "python", "Inputs", "Output", "__pycache__", "c
 bin_dir = os.path.dirname(sys.executable)
 path = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
 config.environment["PATH"] = path  # noqa: F821
+# A checkout imported through PYTHONPATH (e.g. a git worktree) is the one tested.
+if "PYTHONPATH" in os.environ:
+    config.environment["PYTHONPATH"] = os.environ["PYTHONPATH"]  # noqa: F821
 for tool in ("ppc-opt", "filecheck"):
     if shutil.which(tool, path=path) is None:
         lit_config.fatal(f"'{tool}' not found next to {sys.executable}: run `pip install -e .` first")  # noqa: F821
