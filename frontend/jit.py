@@ -63,11 +63,12 @@ class JitFunction:
             self._parsed = _parse(self.fn)
         return self._parsed
 
-    def lower(self, *args: Any, pipeline: str = "default") -> ModuleOp:
+    def lower(self, *args: Any, pipeline: str = "default", config: Any = None) -> ModuleOp:
         """The module for these argument shapes: the frontend form, or after the default pipeline if registered.
 
         `args` are tensors (numpy/torch: anything with `.shape` and `.dtype`), shape specs (`pl.Tensor[...]`
-        or objects with `.shape`/`.dtype`) and scalars; they are checked against the annotations.
+        or objects with `.shape`/`.dtype`) and scalars; they are checked against the annotations. `config`
+        (PyPTO's `RunConfig`) is accepted and changes nothing: ppc lowers the same way for every chip.
         """
         if pipeline not in PIPELINES:
             raise ValueError(f"unknown pipeline {pipeline!r}: expected one of {', '.join(PIPELINES)}")
@@ -80,12 +81,26 @@ class JitFunction:
             run_pipeline(module, default_pipeline())
         return module
 
-    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False) -> Any:
-        """A `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5").
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None) -> Any:
+        """The `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5"), compiled once per
+        specialisation (see `__call__`) and reused by every later `compile` or call.
 
         The IR after the frontend and after every pass is kept for `program.ir_after(name)`; `spmd=True`
-        adds `pl-parallel-to-spmd` to the pipeline.
+        adds `pl-parallel-to-spmd` to the pipeline. `config` (PyPTO's `RunConfig`) picks the platform instead.
         """
+        platform = _platform(platform, config)
+        program = self._cached(platform, spmd, args)
+        if program is None:
+            program = self._build(args, platform, spmd)
+            axes = tuple(
+                frozenset(i for i, d in enumerate(p.shape) if d == DYNAMIC) if p.is_tensor else frozenset()
+                for p in program.params
+            )
+            self._dynamic_axes.add(axes)
+            self._compiled[_cache_key((platform, spmd), args, axes)] = program
+        return program
+
+    def _build(self, args: tuple[Any, ...], platform: str, spmd: bool) -> Any:
         from ppc.passes.pipeline import default_pipeline, run_pipeline
         from ppc.runtime.program import CompiledProgram
 
@@ -98,32 +113,53 @@ class JitFunction:
         run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
-    def __call__(self, *args: Any, platform: str = "a2a3") -> Any:
+    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
         """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place.
 
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
-        program = self._cached(platform, args)
-        if program is None:
-            program = self.compile(*args, platform=platform)
-            axes = tuple(
-                frozenset(i for i, d in enumerate(p.shape) if d == DYNAMIC) if p.is_tensor else frozenset()
-                for p in program.params
-            )
-            self._dynamic_axes.add(axes)
-            self._compiled[_cache_key(platform, args, axes)] = program
+        platform = _platform(platform, config)
+        program = self._cached(platform, False, args) or self.compile(*args, platform=platform)
         return program.run(*args)
 
-    def _cached(self, platform: str, args: tuple[Any, ...]) -> Any:
+    def _cached(self, platform: str, spmd: bool, args: tuple[Any, ...]) -> Any:
         for axes in self._dynamic_axes:
-            program = self._compiled.get(_cache_key(platform, args, axes))
+            program = self._compiled.get(_cache_key((platform, spmd), args, axes))
             if program is not None:
                 return program
         return None
 
 
+def _platform(platform: str, config: Any) -> str:
+    """The chip to model: `config.chip` of a PyPTO `RunConfig` when one is given, else `platform`."""
+    return platform if config is None else config.chip
+
+
+class HostFunction:
+    """`@pl.jit.host`: PyPTO's HOST-level orchestrator, which dispatches chip orchestrators per rank and owns
+    the cross-chip window buffers. ppc models one chip and has no host level, so the decorator is accepted
+    (a file may define one and never use it) but lowering, compiling or calling it is an error at its `def`."""
+
+    def __init__(self, fn: Callable[..., Any], auto_scope: bool = True):
+        self.fn = fn
+        self.auto_scope = auto_scope
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+        self.__wrapped__ = fn
+
+    def __repr__(self) -> str:
+        return f"<pl.jit host function {self.fn.__qualname__}>"
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise PlDiagnostic(_source_loc(self.fn), f"@pl.jit.host function '{self.__name__}': HOST-level "
+                           "orchestrators (per-rank dispatch across chips) are not supported by ppc, which models one "
+                           "chip")
+
+    lower = compile = __call__ = _refuse
+
+
 class JitDecorator:
-    """`pl.jit` (entry), with `.inline` and `.incore` variants; each works with or without parentheses and takes
-    PyPTO's decorator keyword `auto_scope` (kept on the function)."""
+    """`pl.jit` (entry), with `.inline`, `.incore` and `.host` variants; each works with or without parentheses and
+    takes PyPTO's decorator keyword `auto_scope` (kept on the function)."""
 
     def __call__(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
         return _decorate(fn, FuncKind.ORCHESTRATION, auto_scope)
@@ -133,6 +169,11 @@ class JitDecorator:
 
     def incore(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
         return _decorate(fn, FuncKind.INCORE, auto_scope)
+
+    def host(self, fn: Callable[..., Any] | None = None, *, auto_scope: bool = True) -> Any:
+        if fn is None:
+            return lambda f: HostFunction(f, auto_scope)
+        return HostFunction(fn, auto_scope)
 
 
 def _decorate(fn: Callable[..., Any] | None, kind: FuncKind, auto_scope: bool = True) -> Any:
@@ -153,7 +194,7 @@ class Program:
         entries = [f for f in self.functions.values() if f.kind == FuncKind.ORCHESTRATION]
         if len(entries) != 1:
             raise PlDiagnostic(
-                _class_loc(cls), f"@pl.program '{cls.__name__}' needs exactly one @pl.function of type Opaque or "
+                _source_loc(cls), f"@pl.program '{cls.__name__}' needs exactly one @pl.function of type Opaque or "
                 f"Orchestration (its entry), found {len(entries)}"
             )
         for f in self.functions.values():
@@ -169,19 +210,20 @@ class Program:
     def __repr__(self) -> str:
         return f"<pl.program {self.__name__}>"
 
-    def lower(self, *args: Any, pipeline: str = "default") -> ModuleOp:
-        return self.entry.lower(*args, pipeline=pipeline)
+    def lower(self, *args: Any, pipeline: str = "default", config: Any = None) -> ModuleOp:
+        return self.entry.lower(*args, pipeline=pipeline, config=config)
 
-    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False) -> Any:
-        return self.entry.compile(*args, platform=platform, spmd=spmd)
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None) -> Any:
+        return self.entry.compile(*args, platform=platform, spmd=spmd, config=config)
 
-    def __call__(self, *args: Any, platform: str = "a2a3") -> Any:
-        return self.entry(*args, platform=platform)
+    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
+        return self.entry(*args, platform=platform, config=config)
 
 
-def _class_loc(cls: type) -> SourceLoc:
+def _source_loc(obj: Any) -> SourceLoc:
+    """Where a class or function is defined (its first line, decorators included)."""
     try:
-        return SourceLoc(inspect.getsourcefile(cls) or UNKNOWN.file, inspect.getsourcelines(cls)[1], 1)
+        return SourceLoc(inspect.getsourcefile(obj) or UNKNOWN.file, inspect.getsourcelines(obj)[1], 1)
     except (OSError, TypeError):
         return UNKNOWN
 
@@ -231,10 +273,10 @@ def _parse(fn: Callable[..., Any]) -> ParsedSource:
     return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
 
 
-def _cache_key(platform: str, args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
-    """What a compiled program depends on: each tensor's shape (`?` on its dynamic axes) and dtype, each
-    scalar's Python type."""
-    key: list[Any] = [platform]
+def _cache_key(target: tuple[str, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
+    """What a compiled program depends on: the (platform, spmd) target, each tensor's shape (`?` on its dynamic
+    axes) and dtype, each scalar's Python type."""
+    key: list[Any] = [target]
     for i, arg in enumerate(args):
         if hasattr(arg, "shape") and hasattr(arg, "dtype"):
             axes = dynamic[i] if i < len(dynamic) else frozenset()

@@ -32,6 +32,19 @@ class HarnessError(ValueError):
 
 
 MULTI_CARD = "multi-card kernels are not supported (ppc models one chip)"
+
+
+class UnsupportedPyptoName(ImportError):
+    """A name of a PyPTO module ppc provides in part (`pypto.backend`, `pypto.runtime`); the message says why
+    the name has no meaning here."""
+
+
+def unsupported(module: str, name: str, reason: str) -> BaseException:
+    """The error for `module.name`; dunder look-ups (import machinery probing) stay plain AttributeErrors."""
+    if name.startswith("__"):
+        return AttributeError(f"module {module!r} has no attribute {name!r}")
+    return UnsupportedPyptoName(f"{module}.{name} is not supported by ppc: {reason}")
+
 _CHIPS = {"a2a3": "a2a3", "a2a3sim": "a2a3", "a5": "a5", "a5sim": "a5"}
 _SWIMLANE_KEYS = ("enable_chip_swimlane", "enable_l2_swimlane")
 # Device-side options with no meaning on the model; pypto-lib forwards them to the device runner.

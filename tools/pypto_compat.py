@@ -3,9 +3,11 @@
 
 For that run only, an import hook (a `sys.meta_path` finder, removed afterwards; nothing named `pypto` is
 installed) resolves `pypto.language` to ppc's `pl`, `golden` to `ppc.runtime.pypto_golden` (ahead of a
-pypto-lib checkout's own `golden/` on sys.path), and multi-card modules (`pypto.language.distributed`,
-`pypto.ir.distributed_compiled_program`) to one error; other `pypto.*` modules (device backend, runtime) do not
-exist here. The file's directory, then the checkout root (the nearest ancestor holding `models/`), go first on
+pypto-lib checkout's own `golden/` on sys.path), `pypto.backend` / `pypto.runtime` to their ppc stand-ins
+(`ppc.runtime.pypto_backend`, `ppc.runtime.pypto_runtime`: backend type, `RunConfig`, `TensorSpec`; their other
+names are errors saying why), and multi-card modules (`pypto.language.distributed`,
+`pypto.ir.distributed_compiled_program`) to one error; other `pypto.*` modules (PyPTO's IR, passes) do not
+exist here. The backend type set by one file does not leak into the next run. The file's directory, then the checkout root (the nearest ancestor holding `models/`), go first on
 sys.path; the file runs as `__main__` with sys.argv = [FILE, *ARGS], after torch/numpy/random are seeded with 0.
 
 The exit status is the file's. A PlError ends the run with its located line; any other exception with one line
@@ -25,10 +27,14 @@ from pathlib import Path
 
 from ppc.dialects.diagnostics import PlError
 from ppc.frontend import language as pl
-from ppc.runtime import pypto_golden
+from ppc.runtime import pypto_backend, pypto_golden, pypto_runtime
 
 _MULTI_CARD = {"pypto.language.distributed", "pypto.ir.distributed_compiled_program"}
 _PACKAGES = {"pypto", "pypto.ir"}  # empty parents, so their multi-card children can answer with the error
+
+
+_STAND_INS = {"golden": pypto_golden, "pypto.backend": pypto_backend, "pypto.runtime": pypto_runtime}
+_PROVIDED = ("pypto.language", *sorted(_STAND_INS))
 
 
 class _MultiCardImport(ImportError):
@@ -62,10 +68,10 @@ class PyptoFinder(importlib.abc.MetaPathFinder):
             return importlib.util.spec_from_loader(name, None, is_package=True)
         if name == "pypto.language":
             return importlib.util.spec_from_loader(name, _Loader(pl), is_package=True)
-        if name == "golden":
-            return importlib.util.spec_from_loader(name, _Loader(pypto_golden))
+        if name in _STAND_INS:
+            return importlib.util.spec_from_loader(name, _Loader(_STAND_INS[name]))
         if name.startswith("pypto."):
-            raise ModuleNotFoundError(f"No module named {name!r}: ppc provides pypto.language and golden only",
+            raise ModuleNotFoundError(f"No module named {name!r}: ppc provides {', '.join(_PROVIDED)} only",
                                       name=name)
         return None
 
@@ -108,7 +114,7 @@ def _located(err: BaseException, roots: list[Path]) -> str:
               if any(Path(f.filename).resolve().is_relative_to(r) for r in roots)]
     if isinstance(err, AttributeError) and getattr(err, "obj", None) is pl:
         text = f"pl.{err.name} is not supported by ppc"
-    elif isinstance(err, _MultiCardImport):
+    elif isinstance(err, (_MultiCardImport, pypto_golden.UnsupportedPyptoName)):
         text = str(err)
     else:
         text = f"{type(err).__name__}: {err}"
@@ -128,6 +134,7 @@ def run_file(file: str, args: list[str], out_staging: str = "undefined") -> int:
     sys.path[:0] = extra
     sys.argv = [str(path), *args]
     pypto_golden.SESSION.start(path.stem, out_staging)
+    pypto_backend.reset_for_testing()
     finder = PyptoFinder()
     finder.install()
     _seed()

@@ -127,9 +127,13 @@ def test_other_pypto_modules_and_replay_options_are_located_lines(checkout, caps
     assert run_file(str(kernel), []) == 1
     assert capsys.readouterr().err.strip() == (f"{kernel}:4: error: HarnessError: golden_data / runtime_dir replay "
                                                "of a device build is not supported by ppc")
-    write_kernel(checkout, "from pypto.backend import BackendType\n")
+    write_kernel(checkout, "from pypto.ir.printer import python_print\n")
     assert run_file(str(kernel), []) == 1
-    assert "kernel.py:1: error: ModuleNotFoundError: No module named 'pypto.backend'" in capsys.readouterr().err
+    assert "kernel.py:1: error: ModuleNotFoundError: No module named 'pypto.ir.printer'" in capsys.readouterr().err
+    write_kernel(checkout, "from pypto.backend import BackendType\nfrom pypto.runtime import RunConfig, DistributedWorker\n")
+    assert run_file(str(kernel), []) == 1
+    assert capsys.readouterr().err.strip() == (f"{kernel}:2: error: pypto.runtime.DistributedWorker is not supported "
+                                               "by ppc: multi-card kernels are not supported (ppc models one chip)")
 
 
 # ------------------------------------------------------------------------------------------- harness API
