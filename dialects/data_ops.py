@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IndexType, IntegerAttr, UnitAttr
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, Float32Type, IndexType, IntegerAttr, IntegerType, UnitAttr
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -27,6 +27,9 @@ from xdsl.utils.exceptions import VerifyException
 from .attributes import CastMode, CastModeAttr, PadAttr
 from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, scalar_matches, shaped
 from .types import DYNAMIC, TensorType, TileType, is_element_type, is_float, is_integer
+
+ATOMIC_ADD_TYPES = (Float32Type(), BFloat16Type(), Float16Type(), IntegerType(32), IntegerType(16), IntegerType(8))
+"""Element types of an atomic-add store (PyPTO: fp32 / bf16 / fp16 / int32 / int16 / int8)."""
 
 
 def _check_sizes(kind: str, sizes: Sequence[SSAValue], t: Attribute) -> None:
@@ -165,13 +168,17 @@ class AssembleOp(IRDLOperation):
     dest = operand_def()
     offsets = var_operand_def(IndexType)
     result = result_def()
+    atomic_add = opt_prop_def(UnitAttr)
+    """PyPTO's `atomic=pl.AtomicType.Add`: add `source` into the region instead of overwriting it (split-K)."""
     traits = traits_def(Pure())
     assembly_format = (
-        "$source `into` $dest `[` $offsets `]` attr-dict `:` type($source) `into` type($dest) `->` type($result)"
+        "$source `into` $dest `[` $offsets `]` (`atomic_add` $atomic_add^)? attr-dict `:` type($source) `into` "
+        "type($dest) `->` type($result)"
     )
 
-    def __init__(self, source: SSAValue, dest: SSAValue, offsets: list[SSAValue]):
-        super().__init__(operands=[source, dest, offsets], result_types=[dest.type])
+    def __init__(self, source: SSAValue, dest: SSAValue, offsets: list[SSAValue], atomic_add: bool = False):
+        props = {"atomic_add": UnitAttr()} if atomic_add else {}
+        super().__init__(operands=[source, dest, offsets], result_types=[dest.type], properties=props)
 
     def verify_(self) -> None:
         src = shaped(self.source, "'pl.assemble' source")
@@ -185,6 +192,11 @@ class AssembleOp(IRDLOperation):
         if not src.is_static:
             raise VerifyException(f"'pl.assemble' source must be static-shaped, got {src}")
         check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+        if self.atomic_add is not None:
+            if not (isinstance(self.source.type, TileType) and isinstance(self.dest.type, TensorType)):
+                raise VerifyException("'pl.assemble' atomic_add writes a tile into a GM tensor")
+            if src.element_type not in ATOMIC_ADD_TYPES:
+                raise VerifyException(f"'pl.assemble' atomic_add does not support {src.element_type}")
 
 
 @irdl_op_definition

@@ -296,7 +296,16 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     dst = b.shaped(a["dst"], "the destination of pl.assemble", node)
     src = b.shaped(a["src"], "the source of pl.assemble", node)
     offsets = b.indices(a["offsets"], "the offsets of pl.assemble", node)
-    return b.build(node, lambda: D.AssembleOp(src, dst, offsets))
+    atomic = a["atomic"]
+    if atomic not in (pl.AtomicType.None_, pl.AtomicType.Add):
+        raise b.error(node, f"atomic must be pl.AtomicType.None_ or pl.AtomicType.Add, got {atomic!r}")
+    atomic_add = atomic == pl.AtomicType.Add
+    if atomic_add and not (b.task_context and isinstance(src.type, TileType) and isinstance(dst.type, TensorType)):
+        raise b.error(
+            node, "atomic=pl.AtomicType.Add adds a tile into a GM tensor inside a task scope (PyPTO: an atomic-add "
+            "store); here the destination or source is not one"
+        )
+    return b.build(node, lambda: D.AssembleOp(src, dst, offsets, atomic_add))
 
 
 @emitter("transpose")

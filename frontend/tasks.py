@@ -50,9 +50,12 @@ def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
     for d in deps:
         if isinstance(d, TaskRef):
             labels |= d.labels
+        elif hasattr(d, "dep_label"):  # a whole pl.array of task ids (frontend/arrays.py)
+            labels.add(d.dep_label(builder, node))
         elif d is not None:
             raise builder.error(
-                node, f"deps entries must be task ids ('with pl.at(...) as tid', pl.system.task_dummy) or None, "
+                node, f"deps entries must be task ids ('with pl.at(...) as tid', pl.system.task_dummy, a pl.array "
+                f"of them or its element) or None, "
                 f"got {getattr(d, 'type', d)}"
             )
     return sorted(labels)

@@ -252,6 +252,7 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
     pricer = _pricer(c)
     eb = _dtype(op.source).itemsize
     copy_price = pricer.copy(_nbytes(op.source))
+    atomic_add = op.atomic_add is not None
 
     def run(f: Frame) -> None:
         r = f.r
@@ -281,7 +282,11 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
             f.rec.reads.extend(source.regions((0,) * len(shape), extent))
             rows, row = source.transfer_shape(extent)
             f.p[src] = record(f, pricer.load(op, rows, row * eb, 1), ())
-        target[index] = data
+        if atomic_add:  # a read-modify-write of the region, in dst's dtype; blocks add in block order
+            f.rec.reads.extend(dest.regions(offsets, extent))
+            target[index] += data
+        else:
+            target[index] = data
         f.rec.writes.extend(dest.regions(offsets, extent))
         rows, row = dest.transfer_shape(extent)
         record(f, pricer.store(rows, row * eb, eb), deps)
