@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IndexType, IntegerAttr, UnitAttr
+from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, UnitAttr
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -44,18 +44,31 @@ def run_time_shape(t: TensorType, sizes: Sequence[int]) -> tuple[int, ...]:
 
 @irdl_op_definition
 class CreateTensorOp(IRDLOperation):
-    """A fresh GM scratch tensor (contents undefined until written); `[%n]` sizes its dynamic dimensions."""
+    """A fresh GM scratch tensor; `[%n]` sizes its dynamic dimensions. Its contents are undefined until
+    written, unless `init_value` is given: then the runtime fills the buffer with it when it is allocated,
+    before any task can touch it (PyPTO's `init_value`, an AICPU fill, which PyPTO only has for a zero or
+    for integer and 32/64-bit float element types)."""
 
     name = "pl.create_tensor"
     sizes = var_operand_def(IndexType)
+    init_value = opt_prop_def(IntegerAttr | FloatAttr)
     result = result_def(TensorType)
-    assembly_format = "(`[` $sizes^ `]`)? attr-dict `:` type($result)"
+    assembly_format = "(`[` $sizes^ `]`)? (`init` $init_value^)? attr-dict `:` type($result)"
 
-    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = ()):
-        super().__init__(operands=[list(sizes)], result_types=[result_type])
+    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = (), init_value: Attribute | None = None):
+        props = {"init_value": init_value} if init_value is not None else {}
+        super().__init__(operands=[list(sizes)], result_types=[result_type], properties=props)
 
     def verify_(self) -> None:
         _check_sizes("'pl.create_tensor'", self.sizes, self.result.type)
+        if self.init_value is None:
+            return
+        element = self.result.type.element_type  # type: ignore[attr-defined]
+        if self.init_value.type != element:
+            raise VerifyException(f"'pl.create_tensor' init_value {self.init_value} does not match element type {element}")
+        if self.init_value.value.data != 0 and is_float(element) and element.bitwidth < 32:  # type: ignore[attr-defined]
+            raise VerifyException(f"'pl.create_tensor' init_value must be 0 for {element} (PyPTO fills 16-bit floats "
+                                  f"only with zeros), got {self.init_value.value.data}")
 
 
 @irdl_op_definition

@@ -134,6 +134,12 @@ class ModuleBuilder:
             emit(where, f"optimization '{hint}' is not implemented yet; kept as an attribute", "remark")
 
 
+def _placeholder(value: SSAValue) -> bool:
+    """A fresh `pl.create_tensor` with undefined contents (one with an `init_value` holds data)."""
+    owner = value.owner
+    return isinstance(owner, CreateTensorOp) and owner.init_value is None
+
+
 def _const_key(v: Any) -> Any:
     """A specialisation key for a compile-time argument (typed, so that True and 1 differ)."""
     try:
@@ -308,7 +314,7 @@ class FunctionBuilder(ExpressionBuilder):
             zeros = [self.index(0, node) for _ in var.type.get_shape()]
             return self.emit(SliceOp(value, zeros, var.type), node).results[0]
         sets = [u.operation for u in var.ref.uses]
-        if not all(isinstance(s, LocalSetOp) and isinstance(s.value.owner, CreateTensorOp) for s in sets):
+        if not all(isinstance(s, LocalSetOp) and _placeholder(s.value) for s in sets):
             return value
         decl = var.ref.owner
         assert isinstance(decl, LocalDeclOp)

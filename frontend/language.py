@@ -222,8 +222,9 @@ class SplitMode:
 
 # Creation.
 @_stub
-def create_tensor(shape: Sequence[Any], dtype: DType) -> Any:
-    """A GM scratch tensor."""
+def create_tensor(shape: Sequence[Any], dtype: DType, *, init_value: Any = None) -> Any:
+    """A GM scratch tensor; with `init_value` (a number) every element is set to it when the tensor is
+    allocated, before any task runs on it."""
 
 
 @_stub
@@ -267,7 +268,8 @@ def write(tensor: Any, indices: Sequence[Any], value: Any) -> Any:
 def cast(tensor: Any, target_type: DType, mode: Any = None) -> Any:
     """Element type conversion (`mode` = rint | round | trunc | none); also converts runtime scalars.
     Without a mode, float -> integer rounds half away from zero (PyPTO's default "round") and other casts
-    round to nearest-even (as torch's `.to()` does)."""
+    round to nearest-even (as torch's `.to()` does). A run-time scalar float -> integer truncates toward zero,
+    as PyPTO's scalar cast does in its one (default) mode."""
 
 
 @_stub

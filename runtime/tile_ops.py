@@ -135,12 +135,14 @@ def _in_bounds(offsets, extent, bounds) -> bool:
 def _create_tensor(op: D.CreateTensorOp, c: FunctionCompiler):
     o, dtype = c.slot(op.result), _dtype(op.result)
     shape_of = _run_time_shape(op, c)
+    fill = op.init_value.value.data if op.init_value is not None else 0  # no init_value: zeros, not garbage,
+    # so runs stay deterministic. The fill is the runtime's, at allocation: not a task, so not priced.
 
     def run(f: Frame) -> None:
         shape = shape_of(f.r)
         if min(shape, default=1) < 0:
             raise PlRuntimeError(f"pl.create_tensor: negative size in shape {list(shape)}", op)
-        f.r[o] = GmTensor(np.zeros(shape, dtype))  # zeros, not garbage: runs stay deterministic
+        f.r[o] = GmTensor(np.full(shape, fill, dtype))
 
     return run
 
