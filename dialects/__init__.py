@@ -2,6 +2,7 @@
 
 from xdsl.ir import Dialect
 
+from .array_ops import ARRAY_OPS
 from .attributes import CastModeAttr, DirAttr, KindAttr, LevelAttr, LoopAttr, PadAttr
 from .compute_ops import COMPUTE_OPS
 from .data_ops import DATA_OPS
@@ -11,6 +12,6 @@ from .types import RefType, TensorType, TileType
 
 PL = Dialect(
     "pl",
-    [*LOCAL_OPS, *TASK_OPS, *DATA_OPS, *COMPUTE_OPS],
+    [*LOCAL_OPS, *TASK_OPS, *ARRAY_OPS, *DATA_OPS, *COMPUTE_OPS],
     [TensorType, TileType, RefType, DirAttr, LevelAttr, KindAttr, LoopAttr, CastModeAttr, PadAttr],
 )

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IndexType, IntegerAttr, UnitAttr
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    UnitAttr,
+)
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -28,6 +37,9 @@ from .attributes import CastMode, CastModeAttr, PadAttr
 from .support import SignatureFormat, check_offsets, check_result, constant_int, same_kind, scalar_matches, shaped
 from .types import DYNAMIC, TensorType, TileType, is_element_type, is_float, is_integer
 
+ATOMIC_ADD_TYPES = (Float32Type(), BFloat16Type(), Float16Type(), IntegerType(32), IntegerType(16), IntegerType(8))
+"""Element types of an atomic-add store (PyPTO: fp32 / bf16 / fp16 / int32 / int16 / int8)."""
+
 
 def _check_sizes(kind: str, sizes: Sequence[SSAValue], t: Attribute) -> None:
     """One run-time size operand per dynamic (`?`) dimension of the result, in order."""
@@ -44,18 +56,31 @@ def run_time_shape(t: TensorType, sizes: Sequence[int]) -> tuple[int, ...]:
 
 @irdl_op_definition
 class CreateTensorOp(IRDLOperation):
-    """A fresh GM scratch tensor (contents undefined until written); `[%n]` sizes its dynamic dimensions."""
+    """A fresh GM scratch tensor; `[%n]` sizes its dynamic dimensions. Its contents are undefined until
+    written, unless `init_value` is given: then the runtime fills the buffer with it when it is allocated,
+    before any task can touch it (PyPTO's `init_value`, an AICPU fill, which PyPTO only has for a zero or
+    for integer and 32/64-bit float element types)."""
 
     name = "pl.create_tensor"
     sizes = var_operand_def(IndexType)
+    init_value = opt_prop_def(IntegerAttr | FloatAttr)
     result = result_def(TensorType)
-    assembly_format = "(`[` $sizes^ `]`)? attr-dict `:` type($result)"
+    assembly_format = "(`[` $sizes^ `]`)? (`init` $init_value^)? attr-dict `:` type($result)"
 
-    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = ()):
-        super().__init__(operands=[list(sizes)], result_types=[result_type])
+    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = (), init_value: Attribute | None = None):
+        props = {"init_value": init_value} if init_value is not None else {}
+        super().__init__(operands=[list(sizes)], result_types=[result_type], properties=props)
 
     def verify_(self) -> None:
         _check_sizes("'pl.create_tensor'", self.sizes, self.result.type)
+        if self.init_value is None:
+            return
+        element = self.result.type.element_type  # type: ignore[attr-defined]
+        if self.init_value.type != element:
+            raise VerifyException(f"'pl.create_tensor' init_value {self.init_value} does not match element type {element}")
+        if self.init_value.value.data != 0 and is_float(element) and element.bitwidth < 32:  # type: ignore[attr-defined]
+            raise VerifyException(f"'pl.create_tensor' init_value must be 0 for {element} (PyPTO fills 16-bit floats "
+                                  f"only with zeros), got {self.init_value.value.data}")
 
 
 @irdl_op_definition
@@ -165,13 +190,17 @@ class AssembleOp(IRDLOperation):
     dest = operand_def()
     offsets = var_operand_def(IndexType)
     result = result_def()
+    atomic_add = opt_prop_def(UnitAttr)
+    """PyPTO's `atomic=pl.AtomicType.Add`: add `source` into the region instead of overwriting it (split-K)."""
     traits = traits_def(Pure())
     assembly_format = (
-        "$source `into` $dest `[` $offsets `]` attr-dict `:` type($source) `into` type($dest) `->` type($result)"
+        "$source `into` $dest `[` $offsets `]` (`atomic_add` $atomic_add^)? attr-dict `:` type($source) `into` "
+        "type($dest) `->` type($result)"
     )
 
-    def __init__(self, source: SSAValue, dest: SSAValue, offsets: list[SSAValue]):
-        super().__init__(operands=[source, dest, offsets], result_types=[dest.type])
+    def __init__(self, source: SSAValue, dest: SSAValue, offsets: list[SSAValue], atomic_add: bool = False):
+        props = {"atomic_add": UnitAttr()} if atomic_add else {}
+        super().__init__(operands=[source, dest, offsets], result_types=[dest.type], properties=props)
 
     def verify_(self) -> None:
         src = shaped(self.source, "'pl.assemble' source")
@@ -185,6 +214,11 @@ class AssembleOp(IRDLOperation):
         if not src.is_static:
             raise VerifyException(f"'pl.assemble' source must be static-shaped, got {src}")
         check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+        if self.atomic_add is not None:
+            if not (isinstance(self.source.type, TileType) and isinstance(self.dest.type, TensorType)):
+                raise VerifyException("'pl.assemble' atomic_add writes a tile into a GM tensor")
+            if src.element_type not in ATOMIC_ADD_TYPES:
+                raise VerifyException(f"'pl.assemble' atomic_add does not support {src.element_type}")
 
 
 @irdl_op_definition

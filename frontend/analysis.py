@@ -154,7 +154,10 @@ class _Collector:
             case ast.With(items=items, body=body):
                 for item in items:
                     self.loads_in(item.context_expr, path)
-                self.task_body(body, path)
+                if _is_runtime_scope(items[0].context_expr):
+                    self.statements(body, path)  # a runtime scope (`pl.scope`) is not a task: its names are the function's
+                else:
+                    self.task_body(body, path)
             case ast.Expr(value=ast.Call(func=ast.Attribute(attr=attr), args=[ast.Name(id=dst), *_])) if (
                 attr in _WRITE_CALLS
             ):
@@ -199,6 +202,11 @@ def local_names(fn: ast.FunctionDef) -> set[str]:
 def _is_spmd(iterable: ast.expr) -> bool:
     f = iterable.func if isinstance(iterable, ast.Call) else None
     return (isinstance(f, ast.Attribute) and f.attr == "spmd") or (isinstance(f, ast.Name) and f.id == "spmd")
+
+
+def _is_runtime_scope(ctx: ast.expr) -> bool:
+    f = ctx.func if isinstance(ctx, ast.Call) else None
+    return isinstance(f, ast.Attribute | ast.Name) and getattr(f, "attr", getattr(f, "id", None)) in ("scope", "manual_scope")
 
 
 def analyze(fn: ast.FunctionDef, globals_env: dict[str, Any]) -> FunctionNames:

@@ -43,6 +43,8 @@ from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
 from .jit import JitFunction
+from . import arrays
+from .arrays import TaskArray
 from .tasks import TaskRef, dep_labels, mark_task
 from .signature import ParamSpec, accepts_shape, annotation_spec, argument_mismatch
 
@@ -132,6 +134,12 @@ class ModuleBuilder:
         if hint not in IMPLEMENTED_OPTIMIZATIONS and hint not in self.reported_hints:
             self.reported_hints.add(hint)
             emit(where, f"optimization '{hint}' is not implemented yet; kept as an attribute", "remark")
+
+
+def _placeholder(value: SSAValue) -> bool:
+    """A fresh `pl.create_tensor` with undefined contents (one with an `init_value` holds data)."""
+    owner = value.owner
+    return isinstance(owner, CreateTensorOp) and owner.init_value is None
 
 
 def _const_key(v: Any) -> Any:
@@ -262,7 +270,7 @@ class FunctionBuilder(ExpressionBuilder):
         if name in self.loop_vars:
             raise self.error(node, f"cannot assign to loop variable '{name}'")
         kind = self.names.kind(name, self.task_key)
-        if isinstance(value, TaskRef) or value is None:  # task ids are compile-time (frontend/tasks.py)
+        if isinstance(value, TaskRef | TaskArray) or value is None:  # task ids are compile-time (frontend/tasks.py)
             self.scopes[-1].bindings[name] = value
             return
         if kind == "direct":
@@ -308,7 +316,7 @@ class FunctionBuilder(ExpressionBuilder):
             zeros = [self.index(0, node) for _ in var.type.get_shape()]
             return self.emit(SliceOp(value, zeros, var.type), node).results[0]
         sets = [u.operation for u in var.ref.uses]
-        if not all(isinstance(s, LocalSetOp) and isinstance(s.value.owner, CreateTensorOp) for s in sets):
+        if not all(isinstance(s, LocalSetOp) and _placeholder(s.value) for s in sets):
             return value
         decl = var.ref.owner
         assert isinstance(decl, LocalDeclOp)
@@ -433,7 +441,11 @@ class FunctionBuilder(ExpressionBuilder):
         name = target.value.id
         if name not in self.names.locals:
             raise self.error(target, f"cannot modify global '{name}' inside a pl kernel")
-        dst = self.shaped(self.load_name(name, target.value), f"'{name}'", target)
+        dst = self.load_name(name, target.value)
+        if isinstance(dst, TaskArray):
+            arrays.update_element(self, target, dst, self.expr(target.slice), value)
+            return
+        dst = self.shaped(dst, f"'{name}'", target)
         offsets, extents = self.box(dst.type, target.slice, target)
         if not ops.is_shaped(value):
             if any(e != 1 for e in extents):
@@ -609,6 +621,24 @@ class FunctionBuilder(ExpressionBuilder):
             else:
                 bindings[name] = previous
 
+    def expr_listcomp(self, node: ast.ListComp) -> list[Any]:
+        """`[e for x in <compile-time iterable> if <compile-time test>]`, unrolled like `pl.unroll`
+        (e.g. `deps=[tids[g * N + j] for j in range(N)]`)."""
+        gen = node.generators[0]
+        if len(node.generators) != 1 or not isinstance(gen.target, ast.Name):
+            raise self.error(node, "a list comprehension in a pl kernel takes one 'for name in ...' clause")
+        iterable = self.constant(self.expr(gen.iter), "the iterable of a list comprehension", gen.iter)
+        try:
+            values = list(iterable)
+        except TypeError:
+            raise self.error(gen.iter, f"cannot iterate over {show(iterable)} in a list comprehension") from None
+        items = []
+        for v in values:
+            with self.loop_variable(gen.target.id, v):
+                if all(self.constant(self.expr(c), "a list comprehension condition", c) for c in gen.ifs):
+                    items.append(self.expr(node.elt))
+        return items
+
     def unrolled(self, node: ast.For, bounds: tuple[Any, Any, Any], it: ast.AST) -> None:
         if has_runtime(bounds):
             raise self.error(it, "pl.unroll needs compile-time bounds")
@@ -689,6 +719,9 @@ class FunctionBuilder(ExpressionBuilder):
         ctx = item.context_expr
         callee = self.expr(ctx.func) if isinstance(ctx, ast.Call) else self.expr(ctx)
         kind = getattr(callee, "__pl_name__", None)
+        if len(node.items) == 1 and kind in ("scope", "manual_scope") and isinstance(ctx, ast.Call):
+            self._runtime_scope(node, ctx, self.bind(callee, ctx).get("mode", pl.ScopeMode.MANUAL))
+            return
         if len(node.items) != 1 or kind not in ("at", "spmd") or not isinstance(ctx, ast.Call):
             raise self.error(node, "'with' is only supported for task scopes: 'with pl.at(...)' or 'with pl.spmd(...)'")
         target = item.optional_vars
@@ -701,6 +734,25 @@ class FunctionBuilder(ExpressionBuilder):
             label = self._at_scope(node, ctx, a, named=target is not None)
         if target is not None and label is not None:
             self.store_name(target.id, TaskRef(frozenset({label})), target)
+
+    def _runtime_scope(self, node: ast.With, ctx: ast.Call, mode: Any) -> None:
+        """`with pl.scope():` - PyPTO's AUTO runtime scope only bounds tracking and memory reuse ("never a
+        correctness requirement"); ppc tracks every dispatch, so the body runs in place after PyPTO's checks.
+        A MANUAL scope turns tracking off (only `deps=` order its tasks), which ppc does not model: refused."""
+        if node.items[0].optional_vars is not None:
+            raise self.error(node, "'with pl.scope()' binds no name")
+        if mode == pl.ScopeMode.MANUAL:
+            raise self.error(ctx, "pl.manual_scope / pl.scope(mode=pl.ScopeMode.MANUAL) is not supported by ppc")
+        if mode != pl.ScopeMode.AUTO:
+            raise self.error(ctx, f"mode must be pl.ScopeMode.AUTO or pl.ScopeMode.MANUAL, got {show(mode)}")
+        if self.task_context:
+            raise self.error(ctx, "pl.scope is only allowed in orchestration code, not inside a task scope or kernel")
+        if self.fn.auto_scope:
+            raise self.error(
+                ctx, f"pl.scope() (mode AUTO) needs @pl.jit...(auto_scope=False) on '{self.fn.__name__}': with "
+                "auto_scope=True PyPTO places the AUTO scopes itself"
+            )
+        self.statements(node.body)
 
     def _at_scope(self, node: ast.With, ctx: ast.Call, a: dict[str, Any], named: bool) -> int | None:
         self._task_entry(ctx, "pl.at")

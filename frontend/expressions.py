@@ -25,7 +25,8 @@ from ppc.dialects.attributes import FuncKind
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import dynamic, ops, scalars
+from . import arrays, dynamic, ops, scalars
+from .arrays import TaskArray
 from .emitter import Emitter, has_runtime, show
 from .jit import JitFunction
 from .signature import dtype_of
@@ -121,6 +122,8 @@ class ExpressionBuilder(Emitter, ABC):
             return self.build(node, lambda: ops.D.SliceOp(base, offsets, result))
         if isinstance(base, SSAValue):
             raise self.error(node, f"cannot index {scalars.describe(base)}")
+        if isinstance(base, TaskArray):
+            return arrays.get_element(self, node, base, self.expr(node.slice))
         key = self.constant(self.expr(node.slice), "a subscript of a compile-time value", node)
         return self.fold(node, operator.getitem, base, key)
 

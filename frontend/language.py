@@ -17,6 +17,7 @@ from ppc.dialects.attributes import Direction, Level
 from ppc.dialects.attributes import PadValue as _Pad
 
 from .jit import FunctionType, JitDecorator, function, program
+from . import arrays as _arrays
 from .tasks import TaskDummy as _TaskDummy
 
 # ----------------------------------------------------------------------------------------- dtypes
@@ -112,6 +113,20 @@ class Scalar:
         return ScalarAnnotation(item)
 
 
+@dataclass(frozen=True)
+class ArrayAnnotation:
+    """`pl.Array[extent, dtype]`: a `pl.array.create` array passed to an inline helper (frontend/arrays.py)."""
+
+    extent: Any
+    dtype: Any
+
+
+class Array:
+    def __class_getitem__(cls, item: Any) -> ArrayAnnotation:
+        extent, dtype = item if isinstance(item, tuple) and len(item) == 2 else (item, None)
+        return ArrayAnnotation(extent, dtype)
+
+
 class Out:
     def __class_getitem__(cls, item: Any) -> DirectedAnnotation:
         return DirectedAnnotation(Direction.OUT, item)
@@ -189,10 +204,36 @@ def at(
     """`with pl.at(...) [as tid]`: the body is one task; `deps`, `allow_early_resolve` as for `pl.spmd`."""
 
 
+class ScopeMode:
+    """Dependency-tracking modes of a PyPTO runtime scope (`pl.scope(mode=...)`)."""
+
+    AUTO = "auto"
+    MANUAL = "manual"
+
+
+@_stub
+def scope(mode: Any = ScopeMode.AUTO) -> Any:
+    """`with pl.scope():` a runtime scope (PyPTO's PTO2_SCOPE: a heap tier bounding dependency tracking). In AUTO
+    mode it is tuning only (needs `auto_scope=False` on the function); ppc runs its body in place. MANUAL is refused."""
+
+
+@_stub
+def manual_scope() -> Any:
+    """`with pl.manual_scope():` PyPTO's `pl.scope(mode=pl.ScopeMode.MANUAL)`; refused by ppc."""
+
+
 class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
     """Runtime-system constructs (`pl.system.task_dummy`)."""
 
     task_dummy = _TaskDummy()
+
+
+class array:  # noqa: N801 - PyPTO spells the namespace `pl.array`
+    """Arrays of task ids (frontend/arrays.py): `pl.array.create(n, pl.TASK_ID)`, element get and update."""
+
+    create = _arrays.ArrayOp("create", _arrays.create)
+    get_element = _arrays.ArrayOp("get_element", _arrays.get_element)
+    update_element = _arrays.ArrayOp("update_element", _arrays.update_element)
 
 
 @dataclass(frozen=True)
@@ -222,8 +263,9 @@ class SplitMode:
 
 # Creation.
 @_stub
-def create_tensor(shape: Sequence[Any], dtype: DType) -> Any:
-    """A GM scratch tensor."""
+def create_tensor(shape: Sequence[Any], dtype: DType, *, init_value: Any = None) -> Any:
+    """A GM scratch tensor; with `init_value` (a number) every element is set to it when the tensor is
+    allocated, before any task runs on it."""
 
 
 @_stub
@@ -248,9 +290,17 @@ def reshape(tensor: Any, shape: Sequence[Any]) -> Any:
     """Same elements, new static shape."""
 
 
+class AtomicType:
+    """Combine modes of a GM write (`pl.assemble(..., atomic=pl.AtomicType.Add)`)."""
+
+    None_ = "none"
+    Add = "add"
+
+
 @_stub
-def assemble(dst: Any, src: Any, offsets: Sequence[Any]) -> Any:
-    """Write `src` into `dst` at `offsets`; returns the new `dst`."""
+def assemble(dst: Any, src: Any, offsets: Sequence[Any], *, atomic: Any = AtomicType.None_) -> Any:
+    """Write `src` into `dst` at `offsets`; returns the new `dst`. `atomic=pl.AtomicType.Add` adds `src` into
+    the region instead (a tile into a GM tensor inside a task: split-K partial sums)."""
 
 
 @_stub
@@ -267,7 +317,8 @@ def write(tensor: Any, indices: Sequence[Any], value: Any) -> Any:
 def cast(tensor: Any, target_type: DType, mode: Any = None) -> Any:
     """Element type conversion (`mode` = rint | round | trunc | none); also converts runtime scalars.
     Without a mode, float -> integer rounds half away from zero (PyPTO's default "round") and other casts
-    round to nearest-even (as torch's `.to()` does)."""
+    round to nearest-even (as torch's `.to()` does). A run-time scalar float -> integer truncates toward zero,
+    as PyPTO's scalar cast does in its one (default) mode."""
 
 
 @_stub
@@ -412,6 +463,6 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array", "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

@@ -209,7 +209,10 @@ def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any
 
     shape, sizes = tensor_shape(b, a["shape"], "the shape of pl.create_tensor", node)
     t = TensorType(shape, b.dtype(a["dtype"], "'dtype'", node))
-    return b.build(node, lambda: D.CreateTensorOp(t, sizes))
+    init = a["init_value"]
+    if init is not None:
+        init = scalars.literal(b, b.constant(init, "init_value of pl.create_tensor", node), t.element_type, node)
+    return b.build(node, lambda: D.CreateTensorOp(t, sizes, init))
 
 
 @emitter("full")
@@ -296,7 +299,16 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     dst = b.shaped(a["dst"], "the destination of pl.assemble", node)
     src = b.shaped(a["src"], "the source of pl.assemble", node)
     offsets = b.indices(a["offsets"], "the offsets of pl.assemble", node)
-    return b.build(node, lambda: D.AssembleOp(src, dst, offsets))
+    atomic = a["atomic"]
+    if atomic not in (pl.AtomicType.None_, pl.AtomicType.Add):
+        raise b.error(node, f"atomic must be pl.AtomicType.None_ or pl.AtomicType.Add, got {atomic!r}")
+    atomic_add = atomic == pl.AtomicType.Add
+    if atomic_add and not (b.task_context and isinstance(src.type, TileType) and isinstance(dst.type, TensorType)):
+        raise b.error(
+            node, "atomic=pl.AtomicType.Add adds a tile into a GM tensor inside a task scope (PyPTO: an atomic-add "
+            "store); here the destination or source is not one"
+        )
+    return b.build(node, lambda: D.AssembleOp(src, dst, offsets, atomic_add))
 
 
 @emitter("transpose")
@@ -354,8 +366,11 @@ def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
         raise b.error(node, f"pl.cast mode must be one of rint, round, trunc, none; got {a['mode']!r}") from None
     if not is_shaped(src):
         if isinstance(src, SSAValue):
-            if is_float(src.type) and scalars.is_int(target) and mode != CastMode.TRUNC:
-                raise b.error(node, f"pl.cast of a run-time scalar from {src.type} to {target} needs mode='trunc'")
+            # PyPTO casts a Scalar in its default mode only, and that lowers to a C cast (fptosi): float -> integer
+            # truncates toward zero. 'trunc' says so explicitly; a mode that would round differently is refused.
+            if is_float(src.type) and scalars.is_int(target) and mode not in (CastMode.ROUND, CastMode.TRUNC):
+                raise b.error(node, f"pl.cast of a run-time scalar from {src.type} to {target} truncates toward zero "
+                              f"(PyPTO's scalar cast); mode='{mode.value}' is not supported for scalars")
             return scalars.convert(b, src, target, node)
         return b.fold(node, float if is_float(target) else int, src)
     b.require_task(node, "pl.cast")

@@ -128,6 +128,17 @@ def unify(a: Attribute, b: Attribute) -> Attribute:
 
 # ----------------------------------------------------------------------------------------- values
 def constant(b: Emitter, value: Any, t: Attribute, node: ast.AST) -> SSAValue:
+    attr = literal(b, value, t, node)
+    key = (t, repr(attr))
+    cached = b.cached_constant(key)
+    if cached is None:
+        cached = b.emit(arith.ConstantOp(attr, t), node).results[0]  # type: ignore[arg-type]
+        b.cache_constant(key, cached)
+    return cached
+
+
+def literal(b: Emitter, value: Any, t: Attribute, node: ast.AST) -> Attribute:
+    """A compile-time number as an attribute of type `t` (an integral float is accepted for an integer type)."""
     if is_float(t):
         if not isinstance(value, int | float):
             raise b.error(node, f"cannot use {value!r} as a {t} value")
@@ -139,12 +150,7 @@ def constant(b: Emitter, value: Any, t: Attribute, node: ast.AST) -> SSAValue:
             attr = IntegerAttr(int(value), t)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001  (xDSL reports out-of-range values as a generic exception)
             raise b.error(node, f"constant {value} does not fit in {t}") from None
-    key = (t, repr(attr))
-    cached = b.cached_constant(key)
-    if cached is None:
-        cached = b.emit(arith.ConstantOp(attr, t), node).results[0]  # type: ignore[arg-type]
-        b.cache_constant(key, cached)
-    return cached
+    return attr
 
 
 def value_of(b: Emitter, v: Any, t: Attribute, node: ast.AST) -> SSAValue:

@@ -98,6 +98,11 @@ def annotation_spec(ann: Any) -> ParamSpec | str:
         if ann.dtype == pl.UINT32:
             return ParamSpec(i32, None, unsigned=True)
         return ParamSpec(mlir_type(ann.dtype), None)
+    if isinstance(ann, pl.ArrayAnnotation):
+        return (
+            "a pl.Array parameter takes a pl.array.create(...) array, which only a @pl.jit.inline helper can receive "
+            "(PyPTO: arrays do not cross function boundaries)"
+        )
     return (
         "expected pl.Tensor[[dims], dtype], pl.Scalar[dtype], pl.Out[pl.Tensor[...]] or pl.InOut[pl.Tensor[...]], "
         f"got {ann!r}"

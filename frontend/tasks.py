@@ -2,7 +2,8 @@
 
 A TaskId names the task scopes it may stand for, by label (`pl.task` on the scope op, kept on its
 `pl.dispatch`).  `deps=[...]` becomes the scope's `pl.deps` labels; at run time a dispatch waits, besides
-its TensorMap producers, for the latest earlier dispatch of each label (runtime/dispatch.py).  Explicit
+its TensorMap producers, for the dispatches each label names: a scope's label its latest dispatch, a label
+read from a `pl.array` element what was stored there (frontend/arrays.py, runtime/dispatch.py).  Explicit
 edges only add ordering on top of the tracked ones (PyPTO: "auto-tracked deps ∪ explicit deps"), so they
 change the modelled timing, never a result.
 """
@@ -50,9 +51,12 @@ def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
     for d in deps:
         if isinstance(d, TaskRef):
             labels |= d.labels
+        elif hasattr(d, "dep_label"):  # a whole pl.array of task ids (frontend/arrays.py)
+            labels.add(d.dep_label(builder, node))
         elif d is not None:
             raise builder.error(
-                node, f"deps entries must be task ids ('with pl.at(...) as tid', pl.system.task_dummy) or None, "
+                node, f"deps entries must be task ids ('with pl.at(...) as tid', pl.system.task_dummy, a pl.array "
+                f"of them or its element) or None, "
                 f"got {getattr(d, 'type', d)}"
             )
     return sorted(labels)

@@ -179,7 +179,10 @@ class TensorEffects:
     def _op(self, op: Operation, covered: Covered) -> None:
         if isinstance(op, AssembleOp):
             self._read(op.source, None, op, covered)
-            self._write(op.dest, self._box(op.offsets, _extent(op.source.type)), op, covered)
+            box = self._box(op.offsets, _extent(op.source.type))
+            if op.atomic_add is not None:  # adds into what the region held
+                self._read(op.dest, box, op, covered)
+            self._write(op.dest, box, op, covered)
             self._lineage[op.result] = self.lineage(op.dest)
         elif isinstance(op, WriteOp):
             self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)

@@ -8,7 +8,7 @@ TensorMap, whose dependencies - not the SSA chain - order the tasks in the simul
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from xdsl.dialects.builtin import IndexType
 from xdsl.dialects.func import FuncOp
@@ -92,7 +92,8 @@ class RunState(Recorder):
         super().__init__()
         self.tensormap = TensorMap()
         self.tasks: list[SimTask] = []
-        self.latest: dict[int, int] = {}  # task label (`pl.task`) -> its latest dispatch
+        self.latest: dict[int, frozenset[int]] = {}  # task label -> the dispatches it names (dialects/array_ops.py)
+        self.task_arrays: dict[int, list[frozenset[int]]] = {}  # `pl.task_ids` array -> its elements
 
     def dispatch(self, kernel: PreparedKernel, name: str, args: list, blocks: int, op: DispatchOp) -> None:
         if blocks < 1:
@@ -105,12 +106,17 @@ class RunState(Recorder):
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
         deps = self.tensormap.submit(reads, writes)
-        explicit = [self.latest[d.value.data] for d in op.attributes.get("pl.deps", ()) if d.value.data in self.latest]
+        explicit = self.named(d.value.data for d in op.attributes.get("pl.deps", ()))
         label = op.attributes.get("pl.task")
         if label is not None:
-            self.latest[label.value.data] = len(self.tasks)
+            self.latest[label.value.data] = frozenset({len(self.tasks)})
         deps = tuple(sorted(set(deps).union(explicit)))
         self.tasks.append(SimTask(name, kernel.name, kernel.core_type, tuple(works), deps))
+
+
+    def named(self, labels: Iterable[int]) -> frozenset[int]:
+        """The dispatches a set of task-id labels names now (a label not yet dispatched names none)."""
+        return frozenset().union(*(self.latest.get(label, ()) for label in labels))
 
 
 @handles(DispatchOp)

@@ -220,6 +220,21 @@ def _select(op: arith.SelectOp, c: FunctionCompiler):
     return run
 
 
+def _float_to_int(op, width: int, signed: bool):
+    """Truncation toward zero; a value with no integer of the result type (NaN, inf, out of range) is an
+    error rather than the hardware's unspecified result."""
+    lo, hi = (-(1 << (width - 1)), (1 << (width - 1)) - 1) if signed else (0, (1 << width) - 1)
+    target = op.result.type
+
+    def conv(v) -> int:
+        x = float(v)
+        if not (lo - 1 < x < hi + 1):  # also false for NaN
+            raise PlRuntimeError(f"float {x} has no value in {target} (conversion truncates toward zero)", op)
+        return int(math.trunc(x))
+
+    return conv
+
+
 def _conversion(op, c: FunctionCompiler):
     a, o = c.slot(op.input), c.slot(op.result)
     src, dst = op.input.type, op.result.type
@@ -231,7 +246,7 @@ def _conversion(op, c: FunctionCompiler):
         unsigned, to_float = _wrap_int(int_width(src), False), scalar_of(dst)
         conv = lambda v: to_float(unsigned(v))  # noqa: E731
     elif isinstance(op, arith.FPToSIOp | arith.FPToUIOp):
-        conv = lambda v: int(math.trunc(float(v)))  # noqa: E731
+        conv = _float_to_int(op, int_width(dst), isinstance(op, arith.FPToSIOp))
     else:  # extsi, sitofp, extf, truncf: the value in the result type
         conv = scalar_of(dst)
 

@@ -135,12 +135,14 @@ def _in_bounds(offsets, extent, bounds) -> bool:
 def _create_tensor(op: D.CreateTensorOp, c: FunctionCompiler):
     o, dtype = c.slot(op.result), _dtype(op.result)
     shape_of = _run_time_shape(op, c)
+    fill = op.init_value.value.data if op.init_value is not None else 0  # no init_value: zeros, not garbage,
+    # so runs stay deterministic. The fill is the runtime's, at allocation: not a task, so not priced.
 
     def run(f: Frame) -> None:
         shape = shape_of(f.r)
         if min(shape, default=1) < 0:
             raise PlRuntimeError(f"pl.create_tensor: negative size in shape {list(shape)}", op)
-        f.r[o] = GmTensor(np.zeros(shape, dtype))  # zeros, not garbage: runs stay deterministic
+        f.r[o] = GmTensor(np.full(shape, fill, dtype))
 
     return run
 
@@ -252,6 +254,7 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
     pricer = _pricer(c)
     eb = _dtype(op.source).itemsize
     copy_price = pricer.copy(_nbytes(op.source))
+    atomic_add = op.atomic_add is not None
 
     def run(f: Frame) -> None:
         r = f.r
@@ -281,7 +284,11 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
             f.rec.reads.extend(source.regions((0,) * len(shape), extent))
             rows, row = source.transfer_shape(extent)
             f.p[src] = record(f, pricer.load(op, rows, row * eb, 1), ())
-        target[index] = data
+        if atomic_add:  # a read-modify-write of the region, in dst's dtype; blocks add in block order
+            f.rec.reads.extend(dest.regions(offsets, extent))
+            target[index] += data
+        else:
+            target[index] = data
         f.rec.writes.extend(dest.regions(offsets, extent))
         rows, row = dest.transfer_shape(extent)
         record(f, pricer.store(rows, row * eb, eb), deps)
