@@ -150,6 +150,26 @@ func.func @tasks(%tx: !pl.tensor<64x128xf32>, %tt: !pl.tensor<64x128xf32>) -> !p
   func.return %dr : !pl.tensor<64x128xf32>
 }
 
+// CHECK-LABEL: func.func @task_ids(
+// CHECK:      pl.task_ids.create {array = 0 : i64, size = 4 : i64}
+// CHECK-NEXT: pl.task_ids.set %ti {array = 0 : i64, from = [1 : i64, 2 : i64]}
+// CHECK-NEXT: pl.task_ids.get %ti {array = 0 : i64, into = 3 : i64}
+// CHECK-NEXT: pl.task_ids.get {array = 0 : i64, into = 4 : i64}
+// CHECK:        %aa_new = pl.assemble %aa_tile into %aa[%ti, %ti] atomic_add : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+func.func @task_ids(%ti: index, %ta: !pl.tensor<64x128xf32>) {
+  pl.task_ids.create {array = 0 : i64, size = 4 : i64}
+  pl.task_ids.set %ti {array = 0 : i64, from = [1 : i64, 2 : i64]}
+  pl.task_ids.get %ti {array = 0 : i64, into = 3 : i64}
+  pl.task_ids.get {array = 0 : i64, into = 4 : i64}
+  %aa_res = pl.at outs(%aa = %ta : !pl.tensor<64x128xf32>) attributes {pl.deps = [3 : i64, 4 : i64]} {
+    %aa_v = arith.constant 1.000000e+00 : f32
+    %aa_tile = pl.full %aa_v : f32 -> !pl.tile<16x128xf32, vec>
+    %aa_new = pl.assemble %aa_tile into %aa[%ti, %ti] atomic_add : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+    pl.yield %aa_new : !pl.tensor<64x128xf32>
+  }
+  func.return
+}
+
 // CHECK-LABEL: func.func @kernel(
 // CHECK: %kb = pl.block_idx
 func.func @kernel(%kx: !pl.tensor<64x128xf32>, %ky: !pl.tensor<64x128xf32>, %kblock: index) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<incore>} {
