@@ -33,6 +33,31 @@ This is where Head OH comes from. The modelled actors and the policy choices the
   src/a2a3/runtime/tensormap_and_ringbuffer/runtime/scheduler/scheduler_dispatch.cpp (the version with
   per-thread local ready buffers) and docs/RUNTIME_LOGIC.md; runtime/npu/CALIBRATION.md lists what was
   read and how the runtime's versions differ.
+* allow_early_resolve (PyPTO's producer-side hint, SimTask.early_resolve): a task whose producers are
+  all flagged - a finished unflagged producer vetoes too, and so does a pl.system.task_dummy, a task of
+  its own in the runtime that is never flagged - becomes a pre-stage candidate once every live producer
+  has written all its blocks' launch registers (a pre-staged producer: once it is rung). A thread whose
+  own and shared ready queues are empty (ready work goes first) stages the head candidate's blocks like
+  a pop, onto its idle cores, else - while no other thread has an idle core of the type - onto pending
+  slots of its busy cores; a core holding a gated block takes nothing else. A gated block gets its
+  payload (receive and cold costs) while it waits. The completion that releases the task rings one
+  doorbell per staged block (`pop_per_block_us` each, added to the retire) and each block starts
+  `doorbell_start_us` after the retire, or when its core frees; blocks not staged by then are queued
+  as usual. Candidates never stage two levels ahead: a consumer of a pre-staged task waits for its ring.
+* sync_start (SimTask.sync_start): a ready cohort is served before any other ready task (Tier 0) by a
+  thread with an idle core of its type; it launches only onto idle cores, all at once: onto the thread's
+  own if they hold it, else onto every thread's idle cores, and while the chip has too few idle cores
+  it holds a drain that stops all other dispatch (retirements go on). A pre-staged sync_start cohort is
+  staged all or nothing onto idle then pending slots of any thread and rings together once every block
+  holds a running slot and its producers are done. Not modelled: the drain's acknowledgement round (its
+  launch costs one pop on the thread that writes it) and the retry of a gated cohort that does not fit
+  (it waits for its producers and launches as a ready cohort).
+  Source of both: simpler, src/a2a3/runtime/tensormap_and_ringbuffer/runtime/pto_orchestrator.cpp
+  (wire_fanin_task), runtime/scheduler/pto_scheduler.h (propagate_dispatch_fanin,
+  try_early_dispatch_release), runtime/scheduler/scheduler_dispatch.cpp (try_early_dispatch,
+  stage_consumer_blocks, dispatch_shape), runtime/scheduler/scheduler_completion.cpp
+  (stage_sync_start_cores, handle_drain_mode) and docs/RUNTIME_LOGIC.md section 8.6 (newer than the
+  local-buffer version above; runtime/npu/CALIBRATION.md, "Scheduling hints").
 * Cores: dispatch -> start takes `dispatch_receive_us` (+ `cold_core_us` on a core's first block); a
   pending block starts `pending_start_us` after the running one ends. A completion is seen
   `completion_seen_us` + a deterministic sweep offset after the block ends; that is the block's
