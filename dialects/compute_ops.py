@@ -16,7 +16,7 @@ from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
 from .support import SignatureFormat, check_result, same_kind, scalar_matches, shaped
-from .types import TensorType, TileType, is_float, is_integer
+from .types import TensorType, TileType, element_bits, is_float, is_integer
 
 Shaped = TensorType | TileType
 
@@ -443,25 +443,75 @@ class MrgSortOp(_ComputeOp):
         return s
 
 
+# PyPTO's mask patterns (`pl.tile.MaskPattern`): pattern -> (stride, first position kept).
+MASK_PATTERNS = {1: (2, 0), 2: (2, 1), 3: (4, 0), 4: (4, 1), 5: (4, 2), 6: (4, 3), 7: (1, 0)}
+_GATHER_DTYPES = ("f16", "f32", "i16", "i32")  # what PyPTO's gather (both forms) takes
+
+
+def _gather_source(t: Shaped, what: str) -> None:
+    if str(t.element_type) not in _GATHER_DTYPES:
+        raise VerifyException(f"{what} must be f16, f32, i16 or i32 (as in PyPTO), got {t.element_type}")
+
+
 @irdl_op_definition
 class GatherOp(_ComputeOp):
-    """Pick the values (`mask_pattern = 0`) or indices (`= 1`) out of (value, index) pairs: [M, 2N] -> [M, N]."""
+    """Mask form: keep the columns of each row that PyPTO's `mask_pattern` (1-7) selects, e.g. 1 (P0101)
+    the even and 2 (P1010) the odd ones -- the values and the index bits of sort32's (value, index) pairs.
+    `output_dtype` (same width) reinterprets the bits, so P1010 with i32 reads the indices."""
 
     name = "pl.gather"
     source = operand_def()
     result = result_def()
     mask_pattern = prop_def(IntegerAttr)
+    output_dtype = opt_prop_def(Attribute)
 
     @classmethod
     def infer(cls, source: Attribute, **props: Attribute) -> Shaped:
         s = shaped(source, "'pl.gather' operand")
         m, n = _rank2(s, "'pl.gather' operand")
+        _gather_source(s, "'pl.gather' operand")
         pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
-        if pattern not in (0, 1):
-            raise VerifyException(f"'pl.gather' mask_pattern must be 0 (values) or 1 (indices), got {pattern}")
-        if n % 2:
-            raise VerifyException(f"'pl.gather' row length {n} must be even")
-        return same_kind(s, (m, n // 2), s.element_type if pattern == 0 else i32)
+        if pattern not in MASK_PATTERNS:
+            raise VerifyException(f"'pl.gather' mask_pattern must be 1-7 (pl.tile.MaskPattern), got {pattern}")
+        stride = MASK_PATTERNS[pattern][0]
+        if n % stride:
+            raise VerifyException(f"'pl.gather' mask_pattern {pattern} needs a row length divisible by {stride}, got {n}")
+        element = props.get("output_dtype", s.element_type)
+        if element_bits(element) != element_bits(s.element_type):
+            raise VerifyException(f"'pl.gather' output_dtype {element} must have the width of {s.element_type}")
+        return same_kind(s, (m, n // stride), element)
+
+
+@irdl_op_definition
+class GatherIndexOp(_ComputeOp):
+    """Index form (torch.gather): `result[..., i, ...] = source[..., index[..., i, ...], ...]` along `dim`;
+    the result has the index's shape and the source's dtype. An index outside the source is a run-time
+    error (PyPTO leaves it undefined)."""
+
+    name = "pl.gather_index"
+    source = operand_def()
+    index = operand_def()
+    result = result_def()
+    dim = prop_def(IntegerAttr)
+
+    @classmethod
+    def infer(cls, source: Attribute, index: Attribute, **props: Attribute) -> Shaped:
+        s = shaped(source, "'pl.gather_index' source")
+        i = shaped(index, "'pl.gather_index' index")
+        _gather_source(s, "'pl.gather_index' source")
+        wide = str(i.element_type) == "i32"
+        if not (wide or (str(i.element_type) == "i16" and element_bits(s.element_type) == 16)):
+            raise VerifyException(f"'pl.gather_index' index must be i32 (or i16 with a 16-bit source), got {i.element_type}")
+        rank = s.rank
+        if rank < 2 or i.rank != rank:
+            raise VerifyException(f"'pl.gather_index' source and index must have one rank >= 2, got {s} and {i}")
+        dim = props["dim"].value.data  # type: ignore[attr-defined]
+        if not 0 <= dim < rank:
+            raise VerifyException(f"'pl.gather_index' dim must be in [0, {rank}), got {dim}")
+        for axis, (n, k) in enumerate(zip(s.get_shape(), i.get_shape())):
+            if axis != dim and k > n:
+                raise VerifyException(f"'pl.gather_index' index extent {k} exceeds the source's {n} on axis {axis}")
+        return same_kind(s, i.get_shape(), s.element_type)
 
 
 COMPUTE_OPS = [
@@ -470,5 +520,5 @@ COMPUTE_OPS = [
     RowSumOp, RowMaxOp, RowMinOp, ColSumOp, ColMaxOp,
     RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
     ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp, ColExpandExpdifOp,
-    MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, GatherOp,
+    MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, GatherOp, GatherIndexOp,
 ]  # fmt: skip

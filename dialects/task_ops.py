@@ -324,7 +324,7 @@ def _segments(*sizes: int) -> Attribute:
     return DenseArrayBase.from_list(i32, [*sizes, 1])
 
 
-TASK_ATTRIBUTES = ("pl.task", "pl.deps", "pl.early_resolve", "pl.sync_start")
+TASK_ATTRIBUTES = ("pl.task", "pl.deps", "pl.via_dummy", "pl.early_resolve", "pl.sync_start")
 """PyPTO's task id label, explicit deps (labels) and scheduling hints of a task scope, which its `pl.dispatch`
 keeps (frontend/tasks.py)."""
 

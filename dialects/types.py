@@ -59,6 +59,13 @@ def is_integer(t: Attribute) -> bool:
     return isinstance(t, IntegerType | IndexType)
 
 
+def element_bits(t: Attribute) -> int:
+    """The width of an element type in bits (index: 64)."""
+    if isinstance(t, IntegerType):
+        return t.width.data
+    return 64 if isinstance(t, IndexType) else t.bitwidth  # type: ignore[attr-defined]
+
+
 def _dims(dims: Sequence[int]) -> str:
     return "x".join("?" if d == DYNAMIC else str(d) for d in dims)
 

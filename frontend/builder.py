@@ -45,7 +45,7 @@ from .expressions import ExpressionBuilder, unsupported
 from .jit import JitFunction
 from . import arrays
 from .arrays import TaskArray
-from .tasks import TaskRef, dep_labels, mark_task
+from .tasks import TaskRef, dep_labels, mark_task, via_dummy
 from .signature import ParamSpec, accepts_shape, annotation_spec, argument_mismatch
 
 IMPLEMENTED_OPTIMIZATIONS: frozenset[str] = frozenset()
@@ -702,16 +702,16 @@ class FunctionBuilder(ExpressionBuilder):
         return label
 
     def _mark_task(self, op: Operation, a: dict[str, Any], node: ast.AST, named: bool) -> int | None:
-        """Keep the scope's `deps=` and scheduling hints, and label it if its task id is `named` (frontend/tasks.py)."""
+        """Keep the scope's `deps=` and scheduling hints (the NPU model honours them: runtime/npu/sim.py), and label
+        it if its task id is `named` (frontend/tasks.py)."""
         label = next(self.module.task_labels) if named else None
         flags = {}
         for key in ("allow_early_resolve", "sync_start"):
             if not isinstance(a[key], bool):
                 raise self.error(node, f"{key} must be a compile-time bool, got {show(a[key])}")
             flags[key] = a[key]
-            if a[key]:
-                self.module.report_hint(key, self.source_loc(node))
-        mark_task(op, label, dep_labels(a["deps"], self, node), flags["allow_early_resolve"], flags["sync_start"])
+        deps = dep_labels(a["deps"], self, node)
+        mark_task(op, label, deps, flags["allow_early_resolve"], flags["sync_start"], via_dummy(a["deps"]))
         return label
 
     def stmt_with(self, node: ast.With) -> None:

@@ -431,7 +431,12 @@ def sort32(scores: Any, indices: Any) -> Any: ...
 @_stub
 def mrgsort(x: Any, block_len: Any) -> Any: ...
 @_stub
-def gather(x: Any, mask_pattern: Any) -> Any: ...
+def gather(
+    input: Any, dim: Any = None, index: Any = None, *, mask_pattern: Any = None, output_dtype: Any = None,  # noqa: A002
+    kvalue: Any = None, cmp_mode: Any = None, out_cols: Any = None, offset: Any = 0, count_dtype: Any = None,
+) -> Any:
+    """PyPTO's gather: the index form `gather(x, dim, index)` (torch.gather) or the mask form
+    `gather(x, mask_pattern=P, output_dtype=None)` (pl.tile.MaskPattern); the compare form is refused."""
 
 
 # Scalar helpers (not reductions).

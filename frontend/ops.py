@@ -199,7 +199,43 @@ def _int_prop_op(cls: type[C._ComputeOp], key: str) -> Emitter:
 
 
 EMITTERS["mrgsort"] = _int_prop_op(C.MrgSortOp, "block_len")
-EMITTERS["gather"] = _int_prop_op(C.GatherOp, "mask_pattern")
+
+
+@emitter("gather")
+def gather(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    """One of PyPTO's three forms, told apart by the arguments given (mixing them is an error, as in PyPTO)."""
+    x = b.shaped(a["input"], "the input of pl.gather", node)
+    forms = {
+        "index": a["dim"] is not None or a["index"] is not None,
+        "mask": a["mask_pattern"] is not None,
+        "compare": any(a[k] is not None for k in ("kvalue", "cmp_mode", "out_cols")),
+    }
+    chosen = [form for form, given in forms.items() if given]
+    if len(chosen) != 1:
+        raise b.error(node, "pl.gather takes one form: (dim, index), mask_pattern=..., or kvalue=/cmp_mode=/out_cols=")
+    if chosen[0] == "compare":
+        raise b.error(node, "the compare form of pl.gather (kvalue=, cmp_mode=, out_cols=) is not supported by ppc")
+    b.require_task(node, "pl.gather")
+    if chosen[0] == "mask":
+        pattern = b.constant(a["mask_pattern"], "'mask_pattern'", node)
+        if not isinstance(pattern, int) or isinstance(pattern, bool):
+            raise b.error(node, f"'mask_pattern' of pl.gather must be a compile-time integer, got {pattern!r}")
+        props: dict[str, Attribute] = {"mask_pattern": IntegerAttr(pattern, i64)}
+        if a["output_dtype"] is not None:
+            props["output_dtype"] = b.dtype(a["output_dtype"], "'output_dtype'", node)
+        return _inferred(b, node, C.GatherOp, [x], lambda: C.GatherOp.infer(x.type, **props), props)
+    if a["dim"] is None or a["index"] is None:
+        raise b.error(node, "the index form of pl.gather needs both dim and index")
+    if a["output_dtype"] is not None:
+        raise b.error(node, "output_dtype is only valid for the mask form of pl.gather")
+    index = b.shaped(a["index"], "the index of pl.gather", node)
+    (dim,) = b.ints(b.constant(a["dim"], "'dim'", node), "'dim' of pl.gather", node)
+    rank = _shape_type(x).rank
+    if not -rank <= dim < rank:
+        raise b.error(node, f"'dim' of pl.gather must be in [{-rank}, {rank}), got {dim}")
+    props = {"dim": IntegerAttr(dim % rank, i64)}
+    return _inferred(b, node, C.GatherIndexOp, [x, index], lambda: C.GatherIndexOp.infer(x.type, index.type, **props),
+                     props)
 
 
 # ----------------------------------------------------------------------------------------- creation

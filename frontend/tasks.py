@@ -24,6 +24,9 @@ class TaskRef:
     """A `pl.Scalar[pl.TASK_ID]` value: the labels of the task scopes it may name (none: an invalid id)."""
 
     labels: frozenset[int]
+    # names a pl.system.task_dummy: folded into its deps' labels here, but a task of its own in the runtime,
+    # one never flagged allow_early_resolve, so its consumers cannot pre-stage (runtime/npu/sim.py)
+    dummy: bool = False
 
     def __repr__(self) -> str:
         return f"TaskId({', '.join(map(str, sorted(self.labels))) or 'invalid'})"
@@ -38,7 +41,7 @@ class TaskDummy:
         args, kwargs = builder.call_args(node)
         if args or set(kwargs) - {"deps"}:
             raise builder.error(node, "pl.system.task_dummy takes only deps=[...]")
-        return TaskRef(frozenset(dep_labels(kwargs.get("deps"), builder, node)))
+        return TaskRef(frozenset(dep_labels(kwargs.get("deps"), builder, node)), dummy=True)
 
 
 def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
@@ -62,13 +65,23 @@ def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
     return sorted(labels)
 
 
-def mark_task(op: Operation, label: int | None, deps: Iterable[int], early_resolve: bool, sync_start: bool) -> None:
-    """Put a scope's task attributes on it: its label (if a task id names it), explicit deps, scheduling hints."""
+def via_dummy(deps: Any) -> bool:
+    """Whether a (checked) `deps=[...]` list names a pl.system.task_dummy."""
+    return any(isinstance(d, TaskRef) and d.dummy for d in deps or ())
+
+
+def mark_task(
+    op: Operation, label: int | None, deps: Iterable[int], early_resolve: bool, sync_start: bool, dummy: bool = False
+) -> None:
+    """Put a scope's task attributes on it: its label (if a task id names it), explicit deps (`dummy`: one of
+    them is a pl.system.task_dummy), scheduling hints."""
     if label is not None:
         op.attributes["pl.task"] = IntegerAttr(label, i64)
     deps = list(deps)
     if deps:
         op.attributes["pl.deps"] = ArrayAttr([IntegerAttr(d, i64) for d in deps])
+    if dummy:
+        op.attributes["pl.via_dummy"] = UnitAttr()
     if early_resolve:
         op.attributes["pl.early_resolve"] = UnitAttr()
     if sync_start:

@@ -3,7 +3,8 @@
 Executing eagerly in submit order is exact because the IR threads every written tensor through the
 dispatches (a later task only sees an earlier task's writes if it comes after it in program order). Time
 is a separate question: each block's recorded tile ops are priced (Level A) and its GM regions feed the
-TensorMap, whose dependencies - not the SSA chain - order the tasks in the simulation (Level B).
+TensorMap, whose dependencies - not the SSA chain - order the tasks in the simulation (Level B), together
+with the scheduling hints kept on the dispatch (`pl.early_resolve`, `pl.sync_start`), which change only time.
 """
 
 from __future__ import annotations
@@ -98,6 +99,13 @@ class RunState(Recorder):
     def dispatch(self, kernel: PreparedKernel, name: str, args: list, blocks: int, op: DispatchOp) -> None:
         if blocks < 1:
             raise PlRuntimeError(f"pl.dispatch of kernel '{kernel.name}' with {blocks} blocks (needs at least 1)", op)
+        sync_start = "pl.sync_start" in op.attributes
+        cores = kernel.pricer.cfg.core_count[kernel.core_type]
+        if sync_start and blocks > cores:
+            raise PlRuntimeError(
+                f"pl.dispatch of kernel '{kernel.name}' with sync_start=True launches {blocks} blocks at once, "
+                f"but {kernel.pricer.cfg.name} has only {cores} {kernel.core_type} cores", op
+            )
         works: list[BlockWork] = []
         reads, writes = {}, {}
         for b in range(blocks):
@@ -111,7 +119,8 @@ class RunState(Recorder):
         if label is not None:
             self.latest[label.value.data] = frozenset({len(self.tasks)})
         deps = tuple(sorted(set(deps).union(explicit)))
-        self.tasks.append(SimTask(name, kernel.name, kernel.core_type, tuple(works), deps))
+        hints = (key in op.attributes for key in ("pl.early_resolve", "pl.sync_start", "pl.via_dummy"))
+        self.tasks.append(SimTask(name, kernel.name, kernel.core_type, tuple(works), deps, *hints))
 
 
     def named(self, labels: Iterable[int]) -> frozenset[int]:

@@ -316,9 +316,12 @@ def mrgsort(pairs: Array, block_len: int) -> Array:
     return _interleave(sv, sp)
 
 
-def gather(pairs: Array, mask_pattern: int) -> Array:
-    """The values (pattern 0) or the indices as int32 (pattern 1) of (value, index) pairs."""
-    values, payload = _as_pairs(pairs)
-    if mask_pattern == 0:
-        return np.ascontiguousarray(values)
-    return np.ascontiguousarray(payload).view(np.uint32).astype(np.int32)
+def gather_mask(x: Array, stride: int, first: int, dtype: np.dtype) -> Array:
+    """Every `stride`-th column from `first` on, its bits read as `dtype` (of the same width)."""
+    return np.ascontiguousarray(x[:, first::stride]).view(dtype)
+
+
+def gather_index(source: Array, index: Array, dim: int) -> Array:
+    """torch.gather: `source` picked along `dim` at `index` (in range), over the index's extents."""
+    box = tuple(slice(0, n) if axis != dim else slice(None) for axis, n in enumerate(index.shape))
+    return np.take_along_axis(source[box], index.astype(np.int64), axis=dim)

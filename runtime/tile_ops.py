@@ -646,5 +646,25 @@ def _mrgsort(op: C.MrgSortOp, c: FunctionCompiler):
 @handles(C.GatherOp)
 @on_gm_tensors
 def _gather(op: C.GatherOp, c: FunctionCompiler):
-    pattern = op.mask_pattern.value.data
-    return _unary_tile(op, c, lambda x: numerics.gather(x, pattern), "gather")
+    stride, first = C.MASK_PATTERNS[op.mask_pattern.value.data]
+    dtype = _dtype(op.result)
+    return _unary_tile(op, c, lambda x: numerics.gather_mask(x, stride, first, dtype), "gather")
+
+
+@handles(C.GatherIndexOp)
+@on_gm_tensors
+def _gather_index(op: C.GatherIndexOp, c: FunctionCompiler):
+    s, i, o = c.slot(op.source), c.slot(op.index), c.slot(op.result)
+    dim = op.dim.value.data
+    extent = _shape(op.source)[dim]
+    price = _pricer(c).vector("gather", _nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        index = f.r[i]
+        if index.size and (index.min() < 0 or index.max() >= extent):
+            bad = index[(index < 0) | (index >= extent)].flat[0]
+            raise PlRuntimeError(f"pl.gather index {bad} out of range [0, {extent}) on axis {dim} of the source", op)
+        f.r[o] = numerics.gather_index(f.r[s], index, dim)
+        f.p[o] = record(f, price, (s, i))
+
+    return run

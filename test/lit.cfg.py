@@ -22,4 +22,9 @@ if "PYTHONPATH" in os.environ:
 for tool in ("ppc-opt", "filecheck"):
     if shutil.which(tool, path=path) is None:
         lit_config.fatal(f"'{tool}' not found next to {sys.executable}: run `pip install -e .` first")  # noqa: F821
-config.substitutions.append(("%python", sys.executable))  # noqa: F821
+# lit's internal shell points PYTHONPATH at lit itself once a RUN line has used an out-of-process builtin
+# (`diff`, `cat`, ...), for the rest of the test; naming the checkout on each tool's command line keeps it.
+pin = f"env PYTHONPATH={os.environ['PYTHONPATH']} " if "PYTHONPATH" in os.environ else ""
+config.substitutions.append(("%python", pin + sys.executable))  # noqa: F821
+if pin:
+    config.substitutions.append((r"\bppc-opt\b", pin + "ppc-opt"))  # noqa: F821

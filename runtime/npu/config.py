@@ -106,6 +106,13 @@ class ChipConfig:
     # blocks on first-use cores and shows avg Head OH 0.57 us = 0.25 receive + 0.45 * 56/77; the +-30%
     # band allows 0.21..0.67 us, while 1.4 gives 1.27 us.
     cold_core_us: float = 0.45
+    # DERIVED (no published figure): doorbell -> start of a pre-staged block (allow_early_resolve). The
+    # doorbell is a write to the same DATA_MAIN_BASE register a launch writes, read by a core already
+    # spinning on it with its payload fetched during the wait (hw-native-sys/simpler,
+    # docs/investigations/2026-06-aicore-cold-start-warmup.md: gated local setup is ack-only), so it
+    # costs what a launch register write costs to be seen: `dispatch_receive_us`. The same file
+    # measures 0.16 us warm register-write -> core-ready, within the same range.
+    doorbell_start_us: float = 0.25
     pending_slots: int = 1  # a core holds one running and this many pending tasks
     pending_start_us: float = 0.8  # previous block's end -> a pending block starts
     completion_seen_us: float = 0.6  # block end -> its scheduler sees the completion flag

@@ -13,18 +13,26 @@ from .cost import BlockWork
 
 @dataclass(frozen=True)
 class SimTask:
-    """One `pl.dispatch`: `blocks` run `kernel` on `core_type` cores; `deps` are earlier task indices."""
+    """One `pl.dispatch`: `blocks` run `kernel` on `core_type` cores; `deps` are earlier task indices.
+    `early_resolve` (PyPTO's allow_early_resolve) lets its consumers be pre-staged before it finishes;
+    `sync_start` launches all its blocks together or not at all (sim.py models both). `dummy_producer`: a
+    producer is a pl.system.task_dummy, folded into direct edges here but a never-flagged task of its own
+    in the runtime, so this task never pre-stages."""
 
     name: str
     kernel: str
     core_type: str
     blocks: tuple[BlockWork, ...]
     deps: tuple[int, ...] = ()
+    early_resolve: bool = False
+    sync_start: bool = False
+    dummy_producer: bool = False
 
 
 @dataclass(frozen=True)
 class BlockRecord:
-    """One block on one core, with the four timestamps the metrics are defined on (microseconds)."""
+    """One block on one core, with the four timestamps the metrics are defined on (microseconds).
+    A `prestaged` block was dispatched before its producers finished and started on their doorbell."""
 
     task: int
     name: str
@@ -35,6 +43,7 @@ class BlockRecord:
     start_us: float
     end_us: float
     finish_us: float
+    prestaged: bool = False
 
     @property
     def exec_us(self) -> float:
@@ -51,7 +60,7 @@ class BlockRecord:
 
 @dataclass(frozen=True)
 class Span:
-    """An interval of work on an AICPU thread (`track`): a submit, a pop or a completion."""
+    """An interval of work on an AICPU thread (`track`): a submit, a pop, a pre-stage or a completion."""
 
     track: str
     label: str

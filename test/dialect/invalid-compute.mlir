@@ -238,16 +238,16 @@ func.func @mrgsort_block(%s: !pl.tile<8x128xf32, vec>) {
 // -----
 
 func.func @gather_pattern(%s: !pl.tile<8x128xf32, vec>) {
-  // expected-error@+1 {{'pl.gather' mask_pattern must be 0 (values) or 1 (indices), got 2}}
-  %r = pl.gather %s {mask_pattern = 2 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  // expected-error@+1 {{'pl.gather' mask_pattern must be 1-7 (pl.tile.MaskPattern), got 0}}
+  %r = pl.gather %s {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
   func.return
 }
 
 // -----
 
-func.func @gather_odd_row(%s: !pl.tile<8x127xf32, vec>) {
-  // expected-error@+1 {{'pl.gather' row length 127 must be even}}
-  %r = pl.gather %s {mask_pattern = 0 : i64} : (!pl.tile<8x127xf32, vec>) -> !pl.tile<8x63xf32, vec>
+func.func @gather_odd_row(%s: !pl.tile<8x126xf32, vec>) {
+  // expected-error@+1 {{'pl.gather' mask_pattern 3 needs a row length divisible by 4, got 126}}
+  %r = pl.gather %s {mask_pattern = 3 : i64} : (!pl.tile<8x126xf32, vec>) -> !pl.tile<8x31xf32, vec>
   func.return
 }
 
@@ -255,7 +255,47 @@ func.func @gather_odd_row(%s: !pl.tile<8x127xf32, vec>) {
 
 func.func @gather_indices_are_i32(%s: !pl.tile<8x128xf32, vec>) {
   // expected-error@+1 {{'pl.gather' result type !pl.tile<8x64xf32, vec> does not match the inferred !pl.tile<8x64xi32, vec>}}
-  %r = pl.gather %s {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  %r = pl.gather %s {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_output_width(%s: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.gather' output_dtype i16 must have the width of f32}}
+  %r = pl.gather %s {mask_pattern = 2 : i64, output_dtype = i16} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi16, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_source_dtype(%s: !pl.tile<8x128xbf16, vec>) {
+  // expected-error@+1 {{'pl.gather' operand must be f16, f32, i16 or i32 (as in PyPTO), got bf16}}
+  %r = pl.gather %s {mask_pattern = 1 : i64} : (!pl.tile<8x128xbf16, vec>) -> !pl.tile<8x64xbf16, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_index_dtype(%s: !pl.tile<8x64xf32, vec>, %i: !pl.tile<8x16xi16, vec>) {
+  // expected-error@+1 {{'pl.gather_index' index must be i32 (or i16 with a 16-bit source), got i16}}
+  %r = pl.gather_index %s, %i {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x16xi16, vec>) -> !pl.tile<8x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_index_extent(%s: !pl.tile<8x64xf32, vec>, %i: !pl.tile<16x4xi32, vec>) {
+  // expected-error@+1 {{'pl.gather_index' index extent 16 exceeds the source's 8 on axis 0}}
+  %r = pl.gather_index %s, %i {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<16x4xi32, vec>) -> !pl.tile<16x4xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_index_dim(%s: !pl.tile<8x64xf32, vec>, %i: !pl.tile<8x4xi32, vec>) {
+  // expected-error@+1 {{'pl.gather_index' dim must be in [0, 2), got 2}}
+  %r = pl.gather_index %s, %i {dim = 2 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x4xi32, vec>) -> !pl.tile<8x4xf32, vec>
   func.return
 }
 

@@ -150,6 +150,26 @@ func.func @tasks(%tx: !pl.tensor<64x128xf32>, %tt: !pl.tensor<64x128xf32>) -> !p
   func.return %dr : !pl.tensor<64x128xf32>
 }
 
+// CHECK-LABEL: func.func @task_ids(
+// CHECK:      pl.task_ids.create {array = 0 : i64, size = 4 : i64}
+// CHECK-NEXT: pl.task_ids.set %ti {array = 0 : i64, from = [1 : i64, 2 : i64]}
+// CHECK-NEXT: pl.task_ids.get %ti {array = 0 : i64, into = 3 : i64}
+// CHECK-NEXT: pl.task_ids.get {array = 0 : i64, into = 4 : i64}
+// CHECK:        %aa_new = pl.assemble %aa_tile into %aa[%ti, %ti] atomic_add : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+func.func @task_ids(%ti: index, %ta: !pl.tensor<64x128xf32>) {
+  pl.task_ids.create {array = 0 : i64, size = 4 : i64}
+  pl.task_ids.set %ti {array = 0 : i64, from = [1 : i64, 2 : i64]}
+  pl.task_ids.get %ti {array = 0 : i64, into = 3 : i64}
+  pl.task_ids.get {array = 0 : i64, into = 4 : i64}
+  %aa_res = pl.at outs(%aa = %ta : !pl.tensor<64x128xf32>) attributes {pl.deps = [3 : i64, 4 : i64]} {
+    %aa_v = arith.constant 1.000000e+00 : f32
+    %aa_tile = pl.full %aa_v : f32 -> !pl.tile<16x128xf32, vec>
+    %aa_new = pl.assemble %aa_tile into %aa[%ti, %ti] atomic_add : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+    pl.yield %aa_new : !pl.tensor<64x128xf32>
+  }
+  func.return
+}
+
 // CHECK-LABEL: func.func @kernel(
 // CHECK: %kb = pl.block_idx
 func.func @kernel(%kx: !pl.tensor<64x128xf32>, %ky: !pl.tensor<64x128xf32>, %kblock: index) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<incore>} {
@@ -357,8 +377,10 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
 // CHECK-NEXT: %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
 // CHECK-NEXT: %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
 // CHECK-NEXT: %mrg = pl.mrgsort %s32 {block_len = 32 : i64} : !pl.tile<8x128xf32, vec>
-// CHECK-NEXT: %gv = pl.gather %mrg {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
-// CHECK-NEXT: %gi = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
+// CHECK-NEXT: %gv = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+// CHECK-NEXT: %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
+// CHECK-NEXT: %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>
+// CHECK-NEXT: %gx = pl.gather_index %scores, %idx {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x64xf32, vec>
 func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32xbf16, right>, %mbt: !pl.tile<64x16xbf16, left>, %mat: !pl.tile<32x64xbf16, right>,
                            %m8a: !pl.tensor<16x64xi8>, %m8b: !pl.tensor<64x32xi8>, %b3a: !pl.tensor<1x16x64xbf16>, %b3b: !pl.tensor<4x64x32xbf16>, %b3t: !pl.tile<1x16x32xbf16, left>, %scores: !pl.tile<8x64xf32, vec>, %idx: !pl.tile<8x64xi32, vec>) {
   %mm = pl.matmul %ma, %mb : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf32, acc>
@@ -371,7 +393,9 @@ func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32x
   %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
   %mrg = pl.mrgsort %s32 {block_len = 32 : i64} : !pl.tile<8x128xf32, vec>
-  %gv = pl.gather %mrg {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
-  %gi = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
+  %gv = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
+  %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>
+  %gx = pl.gather_index %scores, %idx {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x64xf32, vec>
   func.return
 }

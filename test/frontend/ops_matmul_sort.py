@@ -28,8 +28,8 @@ def mm(
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="topk"):
         pairs = pl.sort32(scores[:, :], idx[:, :])
         merged = pl.mrgsort(pairs, block_len=32)
-        vals = pl.gather(merged, mask_pattern=0)
-        ids = pl.gather(merged, mask_pattern=1)
+        vals = pl.gather(merged, mask_pattern=1)
+        ids = pl.gather(merged, mask_pattern=2, output_dtype=pl.INT32)
         o[:, :] = vals
         oi[:, :] = ids
     return o, oi
@@ -47,5 +47,5 @@ print(module)
 # CHECK: pl.at attributes {level = #pl.level<core_group>, name = "topk"} {
 # CHECK: %pairs = pl.sort32 {{.*}} : (!pl.tile<16x64xf32, vec>, !pl.tile<16x64xi32, vec>) -> !pl.tile<16x128xf32, vec>
 # CHECK: %merged = pl.mrgsort %pairs {block_len = 32 : i64} : !pl.tile<16x128xf32, vec>
-# CHECK: %vals = pl.gather %merged {mask_pattern = 0 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x64xf32, vec>
-# CHECK: %ids = pl.gather %merged {mask_pattern = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x64xi32, vec>
+# CHECK: %vals = pl.gather %merged {mask_pattern = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x64xf32, vec>
+# CHECK: %ids = pl.gather %merged {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x64xi32, vec>

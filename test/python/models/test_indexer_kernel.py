@@ -48,7 +48,7 @@ def test_frontend_form_has_the_task_scopes_and_sort_chain():
     merges = [op.block_len.value.data for op in body if isinstance(op, C.MrgSortOp)]
     assert merges == [32 << m for m in range((CFG.CACHE_ROWS // 32).bit_length() - 1)] == [32, 64]
     assert sum(isinstance(op, C.Sort32Op) for op in body) == 1
-    assert [op.mask_pattern.value.data for op in body if isinstance(op, C.GatherOp)] == [1]
+    assert [op.mask_pattern.value.data for op in body if isinstance(op, C.GatherOp)] == [2]  # P1010: the ids
     int8_matmuls = [op for op in module.walk() if isinstance(op, C.MatmulOp | C.MatmulAccOp)
                     and isinstance(op.lhs.type.element_type, IntegerType)]  # fmt: skip
     assert int8_matmuls and all(str(op.result.type.element_type) == "i32" for op in int8_matmuls)

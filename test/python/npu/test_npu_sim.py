@@ -2,6 +2,7 @@
 and the property the model exists for: spmd dispatch beats parallel + pl.at."""
 
 import dataclasses
+import math
 from collections import defaultdict
 from itertools import pairwise
 
@@ -144,14 +145,28 @@ def check_invariants(tasks, cfg):
         records.sort(key=lambda r: r.start_us)
         for prev, nxt in pairwise(records):
             assert nxt.start_us >= prev.end_us + cfg.pending_start_us - eps
-        for r in records:  # outstanding slots at launch: running + pending, and spmd only onto idle cores
+        for r in records:  # outstanding slots at launch: running + pending; ready spmd only onto idle cores
             others = sum(1 for o in records if o is not r and o.dispatch_us <= r.dispatch_us < o.finish_us)
-            assert others <= (cfg.pending_slots if len(tasks[r.task].blocks) == 1 else 0)
-    first_dispatch = {}
+            assert others <= (cfg.pending_slots if len(tasks[r.task].blocks) == 1 or r.prestaged else 0)
+    first_dispatch, first_start = {}, {}
     for r in tl.blocks:
-        first_dispatch[r.task] = min(first_dispatch.get(r.task, r.dispatch_us), r.dispatch_us)
-    for producer, consumer in tl.edges:
-        assert first_dispatch[consumer] >= tl.tasks[producer].finish_us - eps
+        if not r.prestaged:
+            first_dispatch[r.task] = min(first_dispatch.get(r.task, r.dispatch_us), r.dispatch_us)
+        first_start[r.task] = min(first_start.get(r.task, r.start_us), r.start_us)
+    for producer, consumer in tl.edges:  # a pre-staged block is dispatched early but starts on the doorbell
+        assert first_dispatch.get(consumer, math.inf) >= tl.tasks[producer].finish_us - eps
+        assert first_start[consumer] >= tl.tasks[producer].finish_us + cfg.doorbell_start_us - eps
+    for t, task in enumerate(tasks):
+        records = [r for r in tl.blocks if r.task == t]
+        if any(r.prestaged for r in records):
+            deps = set(task.deps)
+            assert deps and not task.dummy_producer and all(tasks[d].early_resolve for d in deps)
+        if task.sync_start:  # one launch: every block written in the same burst (and, pre-staged, one start)
+            dispatches = [r.dispatch_us for r in records]
+            assert max(dispatches) - min(dispatches) <= len(records) * cfg.pop_per_block_us + eps
+            if records[0].prestaged:  # rung together: starts differ only by each core's own setup
+                spread = max(r.start_us for r in records) - min(r.start_us for r in records)
+                assert spread <= max(dispatches) - min(dispatches) + cfg.dispatch_receive_us + cfg.cold_core_us + eps
     for spans in (tl.submits, tl.scheduler):
         per_track = defaultdict(list)
         for s in spans:
@@ -178,7 +193,10 @@ def programs(draw):
             for _ in range(draw(st.integers(1, 9)))
         )
         deps = draw(st.lists(st.integers(0, t - 1), max_size=3)) if t else []
-        tasks.append(SimTask(f"t{t}", f"k{t % 3}", draw(st.sampled_from(["AIC", "AIV"])), blocks, tuple(deps)))
+        kind = draw(st.sampled_from(["AIC", "AIV"]))
+        sync = draw(st.booleans()) and len(blocks) <= SMALL.core_count[kind]
+        early, dummy = draw(st.booleans()), draw(st.booleans()) and draw(st.booleans())
+        tasks.append(SimTask(f"t{t}", f"k{t % 3}", kind, blocks, tuple(deps), early, sync, dummy))
     return tasks
 
 

@@ -284,11 +284,11 @@ def test_sort32_mrgsort_gather_give_topk():
     idx = np.arange(64, dtype=np.int32).reshape(1, 64)
     body = (f"  %s = pl.sort32 %sc_t, %ix_t : ({tile_type((1, 64), 'f32')}, {tile_type((1, 64), 'i32')}) -> {tile_type((1, 128), 'f32')}\n"
             f"  %m = pl.mrgsort %s {{block_len = 32 : i64}} : ({tile_type((1, 128), 'f32')}) -> {tile_type((1, 128), 'f32')}\n"
-            f"  %res = pl.gather %m {{mask_pattern = 1 : i64}} : ({tile_type((1, 128), 'f32')}) -> {tile_type((1, 64), 'i32')}")
+            f"  %res = pl.gather %m {{mask_pattern = 2 : i64, output_dtype = i32}} : ({tile_type((1, 128), 'f32')}) -> {tile_type((1, 64), 'i32')}")
     got = run_tile_kernel({"sc": scores, "ix": idx}, (1, 64), "i32", body)
     want = torch.topk(torch.from_numpy(scores), 64).indices.numpy()
     np.testing.assert_array_equal(got, want)
-    body_values = body.replace("mask_pattern = 1", "mask_pattern = 0").replace(
+    body_values = body.replace("mask_pattern = 2 : i64, output_dtype = i32", "mask_pattern = 1 : i64").replace(
         f"-> {tile_type((1, 64), 'i32')}", f"-> {tile_type((1, 64), 'f32')}")
     values = run_tile_kernel({"sc": scores, "ix": idx}, (1, 64), "f32", body_values)
     np.testing.assert_array_equal(values, torch.topk(torch.from_numpy(scores), 64).values.numpy())
@@ -298,7 +298,7 @@ def test_sort32_sorts_each_group_of_32_independently():
     scores = randn((2, 64))
     idx = np.tile(np.arange(64, dtype=np.int32), (2, 1))
     body = (f"  %s = pl.sort32 %sc_t, %ix_t : ({tile_type((2, 64), 'f32')}, {tile_type((2, 64), 'i32')}) -> {tile_type((2, 128), 'f32')}\n"
-            f"  %res = pl.gather %s {{mask_pattern = 0 : i64}} : ({tile_type((2, 128), 'f32')}) -> {tile_type((2, 64), 'f32')}")
+            f"  %res = pl.gather %s {{mask_pattern = 1 : i64}} : ({tile_type((2, 128), 'f32')}) -> {tile_type((2, 64), 'f32')}")
     got = run_tile_kernel({"sc": scores, "ix": idx}, (2, 64), "f32", body)
     want = -np.sort(-scores.reshape(2, 2, 32), axis=-1).reshape(2, 64)
     np.testing.assert_array_equal(got, want)

@@ -11,7 +11,7 @@ from rt_programs import run_tile_kernel, tile_type
 P, F, I = tile_type((1, 128), "f32"), tile_type((1, 64), "f32"), tile_type((1, 64), "i32")
 TOPK = (f"  %s = pl.sort32 %sc_t, %ix_t : ({F}, {I}) -> {P}\n"
         f"  %m = pl.mrgsort %s {{block_len = 32 : i64}} : ({P}) -> {P}\n"
-        "  %res = pl.gather %m {mask_pattern = PATTERN : i64} : " f"({P}) -> RESULT")
+        "  %res = pl.gather %m {PATTERN} : " f"({P}) -> RESULT")
 
 
 def _scores() -> np.ndarray:
@@ -23,7 +23,7 @@ def _scores() -> np.ndarray:
 
 def _run(scores: np.ndarray, pattern: int) -> np.ndarray:
     dtype, result = ("i32", I) if pattern else ("f32", F)
-    body = TOPK.replace("PATTERN", str(pattern)).replace("RESULT", result)
+    body = TOPK.replace("PATTERN", "mask_pattern = 2 : i64, output_dtype = i32" if pattern else "mask_pattern = 1 : i64").replace("RESULT", result)
     idx = np.arange(64, dtype=np.int32).reshape(1, 64)
     return run_tile_kernel({"sc": scores, "ix": idx}, (1, 64), dtype, body)
 
