@@ -44,7 +44,6 @@ UNSUPPORTED = {
     "AsyncFunctionDef": "nested functions are not supported in a pl kernel",
     "ClassDef": "class definitions are not supported in a pl kernel",
     "Lambda": "lambda expressions are not supported in a pl kernel; use a @pl.jit.inline helper",
-    "ListComp": "comprehensions are not supported in a pl kernel; use a pl.range or pl.unroll loop",
     "SetComp": "comprehensions are not supported in a pl kernel; use a pl.range or pl.unroll loop",
     "DictComp": "comprehensions are not supported in a pl kernel; use a pl.range or pl.unroll loop",
     "GeneratorExp": "comprehensions are not supported in a pl kernel; use a pl.range or pl.unroll loop",

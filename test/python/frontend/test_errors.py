@@ -59,7 +59,7 @@ def uses_lambda(x: T):
 
 @pl.jit
 def uses_comprehension(x: T):
-    offs = [i * 16 for i in range(4)]  # E:comprehension
+    offs = {i * 16 for i in range(4)}  # E:comprehension
 
 
 @pl.jit.inline
