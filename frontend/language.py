@@ -39,12 +39,13 @@ FP32 = DType("FP32", "f32")
 INT8 = DType("INT8", "i8")
 INT32 = DType("INT32", "i32")
 INT64 = DType("INT64", "i64")
+UINT8 = DType("UINT8", "ui8")
 UINT32 = DType("UINT32", "ui32")
 BOOL = DType("BOOL", "i1")
 TASK_ID = DType("TASK_ID", "task_id")
 """A task's id (`pl.Scalar[pl.TASK_ID]`): compile-time in ppc (frontend/tasks.py), never a tensor element type."""
 INDEX = DType("INDEX", "index")
-DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT32, BOOL, INDEX)
+DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT8, UINT32, BOOL, INDEX)
 
 
 class PadValue:
@@ -418,7 +419,7 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 """Every `pl` construct the builder understands, by name."""
 
 __all__ = [
-    "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
+    "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT8", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
     "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip
