@@ -274,8 +274,8 @@ def cast(tensor: Any, target_type: DType, mode: Any = None) -> Any:
 
 
 @_stub
-def concat(lhs: Any, rhs: Any, axis: Any = 0) -> Any:
-    """Concatenate along `axis`."""
+def concat(lhs: Any, rhs: Any, axis: Any = 1) -> Any:
+    """Concatenate along `axis`; by default the columns, as PyPTO's `concat(src0, src1)` (which has no axis)."""
 
 
 @_stub

@@ -185,3 +185,19 @@ def main(x: pl.Tensor[[4, 8], pl.UINT8], n: pl.Scalar[pl.UINT8], y: pl.Out[pl.Te
 """)
     with pytest.raises(PlDiagnostic, match=r"pl.Scalar\[pl.UINT8\] is not supported"):
         ns["main"].lower(np.zeros((4, 8), np.uint8), 1, np.zeros((4, 8), np.uint8))
+
+
+def test_concat_defaults_to_columns_as_in_pypto(load_kernel):
+    ns = load_kernel("""
+from ppc import pl
+
+@pl.jit
+def main(a: pl.Tensor[[4, 8], pl.FP32], b: pl.Tensor[[4, 8], pl.FP32], y: pl.Out[pl.Tensor[[4, 16], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y[:, :] = pl.concat(a[:, :], b[:, :])
+    return y
+""")
+    a, b = np.ones((4, 8), np.float32), np.full((4, 8), 2.0, np.float32)
+    y = np.zeros((4, 16), np.float32)
+    ns["main"](a, b, y)
+    np.testing.assert_array_equal(y, np.concatenate([a, b], axis=1))
