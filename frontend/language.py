@@ -40,12 +40,13 @@ FP32 = DType("FP32", "f32")
 INT8 = DType("INT8", "i8")
 INT32 = DType("INT32", "i32")
 INT64 = DType("INT64", "i64")
+UINT8 = DType("UINT8", "ui8")
 UINT32 = DType("UINT32", "ui32")
 BOOL = DType("BOOL", "i1")
 TASK_ID = DType("TASK_ID", "task_id")
 """A task's id (`pl.Scalar[pl.TASK_ID]`): compile-time in ppc (frontend/tasks.py), never a tensor element type."""
 INDEX = DType("INDEX", "index")
-DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT32, BOOL, INDEX)
+DTYPES = (BF16, FP16, FP32, INT8, INT32, INT64, UINT8, UINT32, BOOL, INDEX)
 
 
 class PadValue:
@@ -322,8 +323,8 @@ def cast(tensor: Any, target_type: DType, mode: Any = None) -> Any:
 
 
 @_stub
-def concat(lhs: Any, rhs: Any, axis: Any = 0) -> Any:
-    """Concatenate along `axis`."""
+def concat(lhs: Any, rhs: Any, axis: Any = 1) -> Any:
+    """Concatenate along `axis`; by default the columns, as PyPTO's `concat(src0, src1)` (which has no axis)."""
 
 
 @_stub
@@ -467,7 +468,8 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 """Every `pl` construct the builder understands, by name."""
 
 __all__ = [
-    "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array", "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT8", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array",
+    "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

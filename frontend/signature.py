@@ -35,13 +35,14 @@ _MLIR_TYPES: dict[str, Attribute] = {
     "i8": IntegerType(8),
     "i32": i32,
     "i64": i64,
+    "ui8": IntegerType(8, Signedness.UNSIGNED),
     "ui32": IntegerType(32, Signedness.UNSIGNED),
     "i1": i1,
     "index": IndexType(),
 }
 _BY_ARRAY_DTYPE = {
     "bfloat16": pl.BF16, "float16": pl.FP16, "half": pl.FP16, "float32": pl.FP32, "float": pl.FP32,
-    "int8": pl.INT8, "int32": pl.INT32, "int64": pl.INT64, "long": pl.INT64, "uint32": pl.UINT32, "bool": pl.BOOL,
+    "int8": pl.INT8, "int32": pl.INT32, "int64": pl.INT64, "long": pl.INT64, "uint8": pl.UINT8, "uint32": pl.UINT32, "bool": pl.BOOL,
 }  # fmt: skip
 
 
@@ -97,6 +98,8 @@ def annotation_spec(ann: Any) -> ParamSpec | str:
         # arith works on signless integers: an unsigned scalar is carried as i32 (its bits are the same).
         if ann.dtype == pl.UINT32:
             return ParamSpec(i32, None, unsigned=True)
+        if ann.dtype == pl.UINT8:
+            return "pl.Scalar[pl.UINT8] is not supported (pl.UINT8 is a tensor element type); use pl.INT32"
         return ParamSpec(mlir_type(ann.dtype), None)
     if isinstance(ann, pl.ArrayAnnotation):
         return (

@@ -322,3 +322,11 @@ func.func @rsqrt_int(%x: !pl.tile<16x128xi32, vec>) {
   %r = pl.rsqrt %x : !pl.tile<16x128xi32, vec>
   func.return
 }
+
+// -----
+
+func.func @gather_index_rank(%s: !pl.tile<64xf32, vec>, %i: !pl.tile<8xi32, vec>) {
+  // expected-error@+1 {{'pl.gather_index' source and index must have one rank >= 2, got !pl.tile<64xf32, vec> and !pl.tile<8xi32, vec>}}
+  %r = pl.gather_index %s, %i {dim = 0 : i64} : (!pl.tile<64xf32, vec>, !pl.tile<8xi32, vec>) -> !pl.tile<8xf32, vec>
+  func.return
+}

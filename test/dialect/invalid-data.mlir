@@ -450,3 +450,19 @@ func.func @transpose_result(%x: !pl.tile<16x128xf32, vec>) {
   %r = pl.transpose %x {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
   func.return
 }
+
+// -----
+
+func.func @create_tensor_init_type() {
+  // expected-error@+1 {{'pl.create_tensor' init_value -1 : i64 does not match element type i32}}
+  %r = pl.create_tensor init -1 : i64 : !pl.tensor<4xi32>
+  func.return
+}
+
+// -----
+
+func.func @create_tensor_init_half() {
+  // expected-error@+1 {{'pl.create_tensor' init_value must be 0 for f16 (PyPTO fills 16-bit floats only with zeros), got 1.0}}
+  %r = pl.create_tensor init 1.0 : f16 : !pl.tensor<4xf16>
+  func.return
+}

@@ -367,8 +367,8 @@ def bad_level(x: T, y: pl.Out[T]):
 
 
 @pl.jit
-def scalar_cast_without_mode(x: T, f: pl.Scalar[pl.FP32]):
-    n = pl.cast(f, pl.INT32)  # E:castmode
+def scalar_cast_rounding(x: T, f: pl.Scalar[pl.FP32]):
+    n = pl.cast(f, pl.INT32, mode="rint")  # E:castmode
 
 
 @pl.jit
@@ -389,7 +389,7 @@ def tensor_condition(x: T, y: pl.Out[T]):
         (calls_entry, "entrycall", r"is a @pl\.jit entry and cannot be called from a kernel"),
         (calls_plain_python, "plaincall", r"cannot call 'plain_python_helper' in a pl kernel"),
         (bad_level, "level", r"level must be a pl\.Level"),
-        (scalar_cast_without_mode, "castmode", r"needs mode='trunc'"),
+        (scalar_cast_rounding, "castmode", r"truncates toward zero \(PyPTO's scalar cast\); mode='rint' is not"),
         (tensor_condition, "tensorcond", r"a tensor cannot be used as a condition"),
     ],
 )
