@@ -25,7 +25,8 @@ from ppc.dialects.attributes import FuncKind
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import dynamic, explicit, ops, scalars
+from . import dynamic, ops, scalars
+from . import explicit  # noqa: F401  (pl.tile.* / pl.tensor.* calls)
 from .emitter import Emitter, has_runtime, show
 from .jit import JitFunction
 from .signature import dtype_of

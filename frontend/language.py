@@ -17,7 +17,7 @@ from ppc.dialects.attributes import Direction, Level
 from ppc.dialects.attributes import PadValue as _Pad
 
 from .jit import FunctionType, JitDecorator, function, program
-from .namespaces import MaskPattern, promote, tensor, tile
+from .namespaces import promote, tensor, tile
 from .stub import NotExecutable, in_place
 from .stub import stub as _stub
 from .tasks import TaskDummy as _TaskDummy
@@ -253,6 +253,9 @@ class MemorySpace:
     Bias = "bias"
 
 
+Mem = MemorySpace
+
+
 # Views and writes.
 @_stub
 def slice(tensor: Any, shape: Sequence[Any], offsets: Sequence[Any], valid_shape: Any = None) -> Any:  # noqa: A001
@@ -415,6 +418,6 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "DynVar", "dynamic", "tensor", "tile", "MaskPattern", "MemorySpace", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

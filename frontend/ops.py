@@ -201,20 +201,7 @@ def _int_prop_op(cls: type[C._ComputeOp], key: str) -> Emitter:
 
 
 EMITTERS["mrgsort"] = _int_prop_op(C.MrgSortOp, "block_len")
-_gather_mask = _int_prop_op(C.GatherOp, "mask_pattern")
-_MASK_PATTERNS = {pl.MaskPattern.P0101: 0, pl.MaskPattern.P1010: 1}
-"""PyPTO's `pl.tile.MaskPattern` values -> `pl.gather`'s (0: the values, 1: the indices of (value, index) pairs)."""
-
-
-@emitter("gather")
-def gather(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
-    pattern = _MASK_PATTERNS.get(b.constant(a["mask_pattern"], "'mask_pattern'", node))
-    if pattern is None:
-        raise b.error(
-            node, f"pl.{name} supports mask_pattern=pl.tile.MaskPattern.P0101 (values) or .P1010 (indices), "
-            f"got {a['mask_pattern']!r}"
-        )
-    return _gather_mask(b, name, node, {**a, "mask_pattern": pattern})
+EMITTERS["gather"] = _int_prop_op(C.GatherOp, "mask_pattern")
 
 
 # ----------------------------------------------------------------------------------------- creation

@@ -192,7 +192,7 @@ def build_indexer(cfg: IndexerConfig):
                     pairs = pl.sort32(row, pl.arange([1, CACHE_ROWS], pl.UINT32, 0))
                     for m in pl.unroll(MERGES):
                         pairs = pl.mrgsort(pairs, block_len=32 << m)
-                    ids = pl.reshape(pl.gather(pairs, mask_pattern=pl.tile.MaskPattern.P1010), [1, 1, CACHE_ROWS])
+                    ids = pl.reshape(pl.gather(pairs, mask_pattern=1), [1, 1, CACHE_ROWS])
                     topk_idxs = pl.assemble(topk_idxs, pl.full([1, 1, IDX_TOPK], pl.INT32, -1), [b, s, 0])
                     ids = pl.slice(ids, [1, 1, IDX_TOPK], [0, 0, 0], valid_shape=[1, 1, k_sel])
                     topk_idxs = pl.assemble(topk_idxs, pl.add(ids, WIN), [b, s, 0])

@@ -28,8 +28,8 @@ def mm(
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="topk"):
         pairs = pl.sort32(scores[:, :], idx[:, :])
         merged = pl.mrgsort(pairs, block_len=32)
-        vals = pl.gather(merged, mask_pattern=pl.tile.MaskPattern.P0101)
-        ids = pl.gather(merged, mask_pattern=pl.tile.MaskPattern.P1010)
+        vals = pl.gather(merged, mask_pattern=0)
+        ids = pl.gather(merged, mask_pattern=1)
         o[:, :] = vals
         oi[:, :] = ids
     return o, oi

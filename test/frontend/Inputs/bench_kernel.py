@@ -88,7 +88,7 @@ def indexer_scores(q, k, q_scale, k_scale, w):
 def topk_block(scores, ids):
     pairs = pl.sort32(scores, ids)
     pairs = pl.mrgsort(pairs, block_len=32)
-    return pl.gather(pairs, mask_pattern=pl.tile.MaskPattern.P0101), pl.gather(pairs, mask_pattern=pl.tile.MaskPattern.P1010)
+    return pl.gather(pairs, mask_pattern=0), pl.gather(pairs, mask_pattern=1)
 
 
 @pl.jit
