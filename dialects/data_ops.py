@@ -213,12 +213,20 @@ class AssembleOp(IRDLOperation):
             raise VerifyException(f"'pl.assemble' source rank {src.rank} differs from destination rank {dst.rank}")
         if not src.is_static:
             raise VerifyException(f"'pl.assemble' source must be static-shaped, got {src}")
-        check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+        check_offsets("'pl.assemble'", self.offsets, _written_box(src), dst.get_shape())
         if self.atomic_add is not None:
             if not (isinstance(self.source.type, TileType) and isinstance(self.dest.type, TensorType)):
                 raise VerifyException("'pl.assemble' atomic_add writes a tile into a GM tensor")
             if src.element_type not in ATOMIC_ADD_TYPES:
                 raise VerifyException(f"'pl.assemble' atomic_add does not support {src.element_type}")
+
+
+def _written_box(src: TensorType | TileType) -> tuple[int, ...]:
+    """What an assemble writes: only a tile's valid part moves (run-time `?` extents are the executor's check)."""
+    valid = src.get_valid_shape() if isinstance(src, TileType) else None
+    if valid is None:
+        return src.get_shape()
+    return tuple(0 if v == DYNAMIC else v for v in valid)
 
 
 @irdl_op_definition

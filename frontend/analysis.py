@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .stub import updated_name
+
 # A position: for each enclosing statement list, (id of the list, index inside it).  Folded `if` arms are
 # spliced into their parent list, so their statements get the index tuple (i, j) which sorts between i and i+1.
 Path = tuple[tuple[int, tuple[int, ...]], ...]
@@ -26,7 +28,6 @@ _PURE_EXPR = (
     ast.Expression, ast.Name, ast.Load, ast.Attribute, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp,
     ast.Compare, ast.Subscript, ast.Tuple, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
 )  # fmt: skip
-_WRITE_CALLS = ("assemble", "write")
 
 
 def constant_test(test: ast.expr, env: dict[str, Any]) -> tuple[bool, Any]:
@@ -158,10 +159,8 @@ class _Collector:
                     self.statements(body, path)  # a runtime scope (`pl.scope`) is not a task: its names are the function's
                 else:
                     self.task_body(body, path)
-            case ast.Expr(value=ast.Call(func=ast.Attribute(attr=attr), args=[ast.Name(id=dst), *_])) if (
-                attr in _WRITE_CALLS
-            ):
-                self.loads_in(stmt.value, path)
+            case ast.Expr(value=ast.Call() as call) if (dst := updated_name(self.resolve(call.func), call)):
+                self.loads_in(stmt.value, path)  # `pl.assemble(y, t, offs)`, `pl.store(t, offs, y)` update y
                 if dst in self.local_names:
                     self.info(dst).assigns.append(path)
             case _:
@@ -169,6 +168,14 @@ class _Collector:
                 for child in ast.iter_child_nodes(stmt):
                     if isinstance(child, ast.expr):
                         self.loads_in(child, path)
+
+    def resolve(self, expr: ast.expr) -> Any:
+        """The module-level object a dotted name (`pl.tile.store`) names, or None."""
+        if isinstance(expr, ast.Name):
+            return None if expr.id in self.local_names else self.env.get(expr.id)
+        if isinstance(expr, ast.Attribute):
+            return getattr(self.resolve(expr.value), expr.attr, None)
+        return None
 
     def target(self, target: ast.expr, path: Path) -> None:
         if isinstance(target, ast.Name):

@@ -47,6 +47,7 @@ from . import arrays
 from .arrays import TaskArray
 from .tasks import TaskRef, dep_labels, mark_task, via_dummy
 from .signature import ParamSpec, accepts_shape, annotation_spec, argument_mismatch
+from .stub import updated_name
 
 IMPLEMENTED_OPTIMIZATIONS: frozenset[str] = frozenset()
 """Optimisation hints the compiler acts on; any other is kept as an attribute and reported once as a remark."""
@@ -402,9 +403,9 @@ class FunctionBuilder(ExpressionBuilder):
             return
         callee = self.expr(value.func)
         result = self.call(callee, value)
-        name = getattr(callee, "__pl_name__", None)
-        if name in ("assemble", "write") and value.args and isinstance(value.args[0], ast.Name):
-            self.store_name(value.args[0].id, result, node)  # `pl.assemble(y, t, offs)` updates y
+        updated = updated_name(callee, value)
+        if updated is not None:
+            self.store_name(updated, result, node)  # `pl.assemble(y, t, offs)` updates y
 
     def stmt_assign(self, node: ast.Assign) -> None:
         value = self.expr(node.value)

@@ -26,6 +26,7 @@ from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
 from . import arrays, dynamic, ops, scalars
+from . import explicit  # noqa: F401  (pl.tile.* / pl.tensor.* calls)
 from .arrays import TaskArray
 from .emitter import Emitter, has_runtime, show
 from .jit import JitFunction
@@ -108,6 +109,9 @@ class ExpressionBuilder(Emitter, ABC):
             )
         if isinstance(base, ModuleType) and base is pl and not hasattr(pl, node.attr):
             raise self.error(node, f"unknown pl name 'pl.{node.attr}'")
+        namespace = getattr(base, "__pl_namespace__", None)
+        if namespace is not None and not hasattr(base, node.attr):  # pl.tile.X, pl.tensor.X, pl.system.X
+            raise self.error(node, f"pl.{namespace}.{node.attr} is not supported by ppc")
         try:
             return getattr(base, node.attr)
         except AttributeError:
@@ -316,6 +320,8 @@ class ExpressionBuilder(Emitter, ABC):
             return callee.call(self, node)  # type: ignore[arg-type]
         if hasattr(callee, "pl_call"):  # a compile-time construct that reads its own arguments (frontend/tasks.py)
             return callee.pl_call(self, node)
+        if hasattr(callee, "__pl_explicit__"):
+            return explicit.emit_explicit(self, callee, node)
         name = getattr(callee, "__pl_name__", None)
         if name is not None:
             if name in ("range", "parallel", "pipeline", "unroll", "spmd"):

@@ -18,6 +18,9 @@ from ppc.dialects.attributes import PadValue as _Pad
 
 from .jit import FunctionType, JitDecorator, function, program
 from . import arrays as _arrays
+from .namespaces import promote, tensor, tile
+from .stub import NotExecutable, in_place
+from .stub import stub as _stub
 from .tasks import TaskDummy as _TaskDummy
 
 # ----------------------------------------------------------------------------------------- dtypes
@@ -147,24 +150,6 @@ jit = JitDecorator()
 # ----------------------------------------------------------------------------------------- stubs
 
 
-class NotExecutable(RuntimeError):
-    """A `pl` construct was executed by Python instead of being compiled by `@pl.jit`."""
-
-
-def _stub(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a function as a `pl` construct; its signature is the argument contract the builder binds."""
-
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
-        raise NotExecutable(f"pl.{fn.__name__} can only be used inside a @pl.jit function")
-
-    refuse.__name__ = fn.__name__
-    refuse.__qualname__ = f"pl.{fn.__name__}"
-    refuse.__doc__ = fn.__doc__
-    refuse.__pl_signature__ = fn  # type: ignore[attr-defined]
-    refuse.__pl_name__ = fn.__name__  # type: ignore[attr-defined]
-    return refuse
-
-
 # Loops and task scopes.
 @_stub
 def range(*bounds: Any) -> Any:  # noqa: A001
@@ -226,6 +211,8 @@ def manual_scope() -> Any:
 class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
     """Runtime-system constructs (`pl.system.task_dummy`)."""
 
+    __pl_namespace__ = "system"
+
     task_dummy = _TaskDummy()
 
 
@@ -280,6 +267,38 @@ def arange(*args: Any, dtype: Any = None, start: Any = None, descending: Any = F
     [1, N] result. PyPTO's form `arange(start, shape, dtype=INT32)`; also `arange(shape, dtype, start)`."""
 
 
+@_stub
+def create_tile(shape: Sequence[Any], dtype: DType, target_memory: Any = None, transpose: Any = None, *, flat_layout: Any = None) -> Any:  # noqa: E501
+    """A tile whose contents are undefined in PyPTO (a scratch or an assemble target); ppc zero-fills it so runs
+    are deterministic. `target_memory`, `transpose` and `flat_layout` only place and lay it out."""
+
+
+@_stub
+def get_block_idx() -> Any:
+    """The index of the running block: the block index of a `pl.spmd` task, 0 in a `pl.at` task."""
+
+
+load = promote(tile.load)
+store = promote(tile.store)
+move = promote(tile.move)
+
+
+class MemorySpace:
+    """On-chip memory spaces (`target_memory=` of `pl.create_tile` / `pl.tile.load`): placement only, the
+    values are the same wherever a tile lives."""
+
+    DDR = "ddr"
+    Vec = "vec"
+    Mat = "mat"
+    Left = "left"
+    Right = "right"
+    Acc = "acc"
+    Bias = "bias"
+
+
+Mem = MemorySpace
+
+
 # Views and writes.
 @_stub
 def slice(tensor: Any, shape: Sequence[Any], offsets: Sequence[Any], valid_shape: Any = None) -> Any:  # noqa: A001
@@ -298,7 +317,7 @@ class AtomicType:
     Add = "add"
 
 
-@_stub
+@in_place("dst")
 def assemble(dst: Any, src: Any, offsets: Sequence[Any], *, atomic: Any = AtomicType.None_) -> Any:
     """Write `src` into `dst` at `offsets`; returns the new `dst`. `atomic=pl.AtomicType.Add` adds `src` into
     the region instead (a tile into a GM tensor inside a task: split-K partial sums)."""
@@ -309,7 +328,7 @@ def read(tensor: Any, indices: Sequence[Any]) -> Any:
     """One scalar element."""
 
 
-@_stub
+@in_place("tensor")
 def write(tensor: Any, indices: Sequence[Any], value: Any) -> Any:
     """Write one scalar element; returns the new tensor."""
 
@@ -328,12 +347,12 @@ def concat(lhs: Any, rhs: Any, axis: Any = 1) -> Any:
 
 
 @_stub
-def set_validshape(tile: Any, valid_shape: Sequence[Any]) -> Any:
-    """Declare the valid extents of a tile."""
+def set_validshape(input: Any, valid_rows: Any, valid_cols: Any) -> Any:  # noqa: A002
+    """Declare the valid rows and columns of a 2-D tile (no data moves)."""
 
 
 @_stub
-def fillpad(tile: Any, pad_value: Any = PadValue.min) -> Any:
+def fillpad(tile: Any, pad_value: Any = PadValue.zero) -> Any:
     """Fill the invalid part of a tile with `pad_value`."""
 
 
@@ -376,13 +395,13 @@ def relu(x: Any) -> Any: ...
 
 # Row / column reductions and broadcasts.
 @_stub
-def row_sum(x: Any) -> Any: ...
+def row_sum(x: Any, tmp_tile: Any = None) -> Any: ...
 @_stub
-def row_max(x: Any) -> Any: ...
+def row_max(x: Any, tmp_tile: Any = None) -> Any: ...
 @_stub
 def row_min(x: Any, tmp_tile: Any = None) -> Any: ...
 @_stub
-def col_sum(x: Any) -> Any: ...
+def col_sum(x: Any, tmp_tile: Any = None) -> Any: ...
 @_stub
 def col_max(x: Any) -> Any: ...
 @_stub
@@ -451,25 +470,13 @@ def max(*values: Any) -> Any:  # noqa: A001
     """The largest of scalar values."""
 
 
-def _tensor_dim(tensor: Any, axis: Any) -> Any:
-    """The size of `axis` (an index): the run-time size of a dynamic dimension, a constant otherwise."""
-
-
-_tensor_dim.__name__ = "tensor.dim"
-
-
-class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
-    """Tensor queries (`pl.tensor.dim`)."""
-
-    dim = staticmethod(_stub(_tensor_dim))
-
-
 OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(obj, "__pl_name__")}
 """Every `pl` construct the builder understands, by name."""
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT8", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
     "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array",
-    "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "auto_chunk", "chunked_loop_optimizer", "split", "cross_core_slot",
+    "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk",
+    "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

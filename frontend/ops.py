@@ -120,6 +120,8 @@ def unary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
         flag = b.constant(a["high_precision"], "'high_precision'", node)
         if not isinstance(flag, bool):
             raise b.error(node, f"'high_precision' of pl.{name} must be True or False, got {flag!r}")
+    if a.get("tmp_tile") is not None:  # the hardware's scratch space: the executor needs none
+        _tile(b, a["tmp_tile"], f"the scratch tile of pl.{name}", node)
     return b.build(node, lambda: _UNARY[name](x), check=False)
 
 
@@ -435,14 +437,14 @@ def _tile(b: FunctionBuilder, v: Any, what: str, node: ast.AST) -> SSAValue:
 
 @emitter("set_validshape")
 def set_validshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
-    x = _tile(b, a["tile"], "the operand of pl.set_validshape", node)
+    x = _tile(b, a["input"], "the operand of pl.set_validshape", node)
     b.require_task(node, "pl.set_validshape")
-    dims = list(a["valid_shape"]) if isinstance(a["valid_shape"], list | tuple) else [a["valid_shape"]]
-    extents = b.indices(dims, "the valid_shape of pl.set_validshape", node)
+    dims = [a["valid_rows"], a["valid_cols"]]
+    extents = b.indices(dims, "the valid rows and columns of pl.set_validshape", node)
     t = x.type
     assert isinstance(t, TileType)
-    if len(dims) != t.rank:
-        raise b.error(node, f"pl.set_validshape needs {t.rank} extents, got {len(dims)}")
+    if t.rank != 2:
+        raise b.error(node, f"pl.set_validshape needs a 2-D tile, got a rank-{t.rank} {t}")
     result = TileType(t.get_shape(), t.element_type, t.memory_space, _valid_dims(dims))
     return b.build(node, lambda: D.SetValidShapeOp.create(operands=[x, *extents], result_types=[result]))
 

@@ -180,7 +180,7 @@ def build_indexer(cfg: IndexerConfig):
                     valid = pl.min(KEY_CHUNK, visible - k0)
                     for s in pl.range(S):
                         tile = token_score_tile(q_i8, q_scale, w, k_i8, k_scale_row, b * S + s)
-                        tile = pl.fillpad(pl.set_validshape(tile, [1, valid]), pad_value=pl.PadValue.min)
+                        tile = pl.fillpad(pl.set_validshape(tile, 1, valid), pad_value=pl.PadValue.min)
                         tile = pl.maximum(tile, -FLT_MAX)  # the pad is -inf; the score's mask value is -FLT_MAX
                         score = pl.assemble(score, pl.reshape(tile, [1, 1, KEY_CHUNK]), [b, s, k0])
 

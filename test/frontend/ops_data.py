@@ -19,7 +19,7 @@ def data(
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="data"):
         t = pl.slice(g, [8, 64], [n, 0], valid_shape=[n, 64])
         t = pl.fillpad(t, pad_value=pl.PadValue.min)
-        v = pl.set_validshape(t, [4, n])
+        v = pl.set_validshape(t, 4, n)
         f = pl.cast(flat[:, :], target_type=pl.FP32)
         i = pl.cast(f, pl.INT32, mode="rint")
         both = pl.concat(t, pl.full([8, 64], pl.FP32, 1.0), axis=0)

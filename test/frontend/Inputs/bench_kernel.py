@@ -330,7 +330,7 @@ def decode_step(
                 wh = idx_w[b * S : b * S + S, h : h + 1]
                 part = indexer_scores(qq, kq, q_scale, k_scale, wh)
                 total_score = pl.add(total_score, part)
-            masked = pl.set_validshape(total_score, [S, valid_len])
+            masked = pl.set_validshape(total_score, S, valid_len)
             total_score = pl.fillpad(masked, pad_value=pl.PadValue.min)
             ids = pl.col_expand(pl.full([S, IDX_LEN], pl.INT32, 0), pl.arange([1, IDX_LEN], pl.INT32))
             vals, order = topk_block(total_score, ids)

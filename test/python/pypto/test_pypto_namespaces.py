@@ -1,0 +1,111 @@
+"""PyPTO's explicit op namespaces `pl.tile.*` / `pl.tensor.*` (frontend/namespaces.py, frontend/explicit.py):
+PyPTO's signatures mapped onto ppc's ops, operand kinds checked, options ppc cannot honour refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ppc.dialects.diagnostics import PlDiagnostic
+
+INPUTS = Path(__file__).parent / "Inputs"
+
+
+def test_pypto_style_file_with_explicit_namespaces_passes(tmp_path):
+    pytest.importorskip("torch")
+    command = [sys.executable, "-m", "ppc.tools.run", "--pypto", str(INPUTS / "tile_namespace.py"), "-p", "a2a3sim"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("y", "row_max", "first"):
+        assert f"[RUN]   '{name}' PASS" in done.stdout
+
+
+KERNEL = """
+from ppc import pl
+
+@pl.jit
+def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
+    for b in pl.spmd(2):
+        BODY
+    return y
+"""
+ROWS = "        "
+
+
+def run(load_kernel, body: str) -> np.ndarray:
+    ns = load_kernel(KERNEL.replace("BODY", body.strip().replace("\n", "\n" + ROWS)))
+    x = np.arange(16 * 64, dtype=np.float32).reshape(16, 64) / 100
+    y = np.full((16, 64), -1.0, np.float32)
+    ns["main"](x, y)
+    return x, y
+
+
+def test_statement_form_store_updates_its_output_tensor(load_kernel):
+    """`pl.store(t, offs, y)` as a statement writes y (the analysis sees y updated by the op's stub)."""
+    x, y = run(load_kernel, """
+t = pl.tile.load(x, [b * 8, 0], [8, 64])
+pl.store(pl.tile.add(t, 1.0), [b * 8, 0], y)
+""")
+    np.testing.assert_array_equal(y, x + 1)
+
+
+def test_block_index_and_scratch_reductions(load_kernel):
+    x, y = run(load_kernel, """
+r0 = pl.tile.get_block_idx() * 8
+t = pl.tile.load(x, [r0, 0], [8, 64])
+m = pl.tile.row_max(t, pl.tile.create([8, 64], dtype=pl.FP32))
+pl.tile.store(pl.tile.row_expand_sub(t, m), [r0, 0], y)
+""")
+    np.testing.assert_allclose(y, x - x.max(axis=1, keepdims=True))
+
+
+def test_store_writes_only_the_valid_part(load_kernel):
+    x, y = run(load_kernel, """
+t = pl.set_validshape(pl.tile.load(x, [b * 8, 0], [8, 64]), 2, 3)
+pl.tile.store(t, [b * 8, 0], y, shapes=[2, 3])
+""")
+    for r in (0, 8):  # the rest of an Out that nothing writes is undefined (NaN in the executor)
+        np.testing.assert_array_equal(y[r : r + 2, :3], x[r : r + 2, :3])
+        assert np.isnan(y[r : r + 2, 3:]).all() and np.isnan(y[r + 2 : r + 8]).all()
+
+
+def test_mask_pattern_has_pyptos_values():
+    """`pl.gather`'s mask form takes PyPTO's numbering (P0101 = 1: the even positions)."""
+    from ppc import pl
+
+    assert (pl.tile.MaskPattern.P0101, pl.tile.MaskPattern.P1010, pl.tile.MaskPattern.P1111) == (1, 2, 7)
+    assert pl.Mem is pl.MemorySpace
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("y[b * 8:b * 8 + 8, :] = pl.tile.add(x, 1.0)",
+     r"'lhs' of pl.tile.add must be a tile \(loaded or created inside a task scope\), got a tensor"),
+    ("y[b * 8:b * 8 + 8, :] = pl.tile.load(x, [b * 8, 0], [8, 64], clamp=True)",
+     r"'clamp' of pl.tile.load is not supported by ppc \(only its default False\)"),
+    ("y[b * 8:b * 8 + 8, :] = pl.tile.row_sum(pl.tile.load(x, [b * 8, 0], [8, 64]))",
+     r"wrong arguments to pl.tile.row_sum: missing a required argument: 'tmp_tile'"),
+    ("pl.tile.store(pl.tile.load(x, [b * 8, 0], [8, 64]), [b * 8, 0], y, shapes=[4, 64])",
+     r"'shapes' of pl.tile.store must be the tile's shape \[8, 64\] or its static valid shape"),
+    ("pl.system.syncall(core_type='mix')", r"pl.system.syncall is not supported by ppc"),
+    ("y[b * 8:b * 8 + 8, :] = pl.tile.sels(x, x, x, 0.0)", r"pl.tile.sels is not supported by ppc"),
+    ("y[b * 8:b * 8 + 8, :] = pl.set_validshape(pl.reshape(pl.tile.load(x, [b * 8, 0], [8, 64]), [2, 4, 64]), 1, 1)",
+     r"pl.set_validshape needs a 2-D tile, got a rank-3"),
+    ("t = pl.tensor.read(pl.tile.full([8, 64], dtype=pl.FP32, value=0.0), [0, 0], 1)",
+     r"wrong arguments to pl.tensor.read: too many positional arguments"),
+])
+def test_refusals_are_located(load_kernel, body, message):
+    with pytest.raises(PlDiagnostic, match=r"kernel.py:7:\d+: error: " + message):
+        run(load_kernel, body)
+
+
+def test_explicit_ops_refuse_to_run_in_plain_python():
+    from ppc import pl
+
+    with pytest.raises(pl.NotExecutable, match="pl.tile.load can only be used inside a @pl.jit function"):
+        pl.tile.load(None, [0], [1])
+    with pytest.raises(pl.NotExecutable, match="pl.store can only be used inside a @pl.jit function"):
+        pl.store(None, [0], None)
