@@ -461,8 +461,24 @@ func.func @create_tensor_init_type() {
 
 // -----
 
+func.func @assemble_atomic_into_tile(%t: !pl.tile<16x128xf32, vec>, %d: !pl.tile<64x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.assemble' atomic_add writes a tile into a GM tensor}}
+  %r = pl.assemble %t into %d[%i, %i] atomic_add : !pl.tile<16x128xf32, vec> into !pl.tile<64x128xf32, vec> -> !pl.tile<64x128xf32, vec>
+  func.return
+}
+
+// -----
+
 func.func @create_tensor_init_half() {
   // expected-error@+1 {{'pl.create_tensor' init_value must be 0 for f16 (PyPTO fills 16-bit floats only with zeros), got 1.0}}
   %r = pl.create_tensor init 1.0 : f16 : !pl.tensor<4xf16>
+  func.return
+}
+
+// -----
+
+func.func @assemble_atomic_dtype(%t: !pl.tile<16x128xi64, vec>, %x: !pl.tensor<64x128xi64>, %i: index) {
+  // expected-error@+1 {{'pl.assemble' atomic_add does not support i64}}
+  %r = pl.assemble %t into %x[%i, %i] atomic_add : !pl.tile<16x128xi64, vec> into !pl.tensor<64x128xi64> -> !pl.tensor<64x128xi64>
   func.return
 }

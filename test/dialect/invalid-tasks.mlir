@@ -149,3 +149,11 @@ func.func @dispatch_argument_type(%x: !pl.tensor<16xf32>, %y: !pl.tensor<16xf32>
   %r = pl.dispatch @kernel(%x) outs(%y) blocks(%n) : (!pl.tensor<16xf32>) -> (!pl.tensor<16xf32>)
   func.return
 }
+
+// -----
+
+func.func @task_ids_empty() {
+  // expected-error@+1 {{'pl.task_ids.create' needs a positive size, got 0}}
+  pl.task_ids.create {array = 0 : i64, size = 0 : i64}
+  func.return
+}
