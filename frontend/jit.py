@@ -281,7 +281,7 @@ def _cache_key(target: tuple[str, bool], args: tuple[Any, ...], dynamic: tuple[f
         if hasattr(arg, "shape") and hasattr(arg, "dtype"):
             axes = dynamic[i] if i < len(dynamic) else frozenset()
             shape = tuple("?" if a in axes else int(d) for a, d in enumerate(arg.shape))
-            key.append((shape, str(arg.dtype)))
+            key.append((shape, str(arg.dtype).removeprefix("torch.")))  # numpy and torch spell dtypes alike
         else:
             key.append((type(arg).__name__,))
     return tuple(key)

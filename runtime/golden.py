@@ -88,7 +88,7 @@ def make_inputs(specs: Sequence[Spec], seed: int = 0) -> dict[str, Any]:
         elif callable(init):
             array = np.asarray(init(shape, rng)).astype(dtype)
         elif is_torch_tensor(init):
-            array = to_numpy(init).astype(dtype)
+            array = to_numpy(init).astype(dtype, copy=False)  # to_numpy already copied
         elif np.isscalar(init):
             array = np.full(shape, init, dtype)
         else:

@@ -185,9 +185,8 @@ def _float_matmul(a: Array, b: Array) -> Array:
 def matmul(a: Array, b: Array, a_trans: bool, b_trans: bool, out_dtype: np.dtype) -> Array:
     """[..., M,K] @ [..., K,N] accumulated in f32 (int32 for integer operands), then rounded to `out_dtype`;
     the same bits on every host.  Leading batch dims broadcast (numpy's rule) and each batch is one 2-D
-    product; the transposes swap the last two axes.  Integer products are summed exactly in int64 by
-    numpy's own loop (it has no BLAS path for integers) and wrap to int32 as the cube's accumulator does;
-    floats: `_float_matmul`."""
+    product; the transposes swap the last two axes.  Integer products are summed exactly and wrap to int32
+    as the cube's accumulator does (`_int_matmul`); floats: `_float_matmul`."""
     a = np.swapaxes(a, -1, -2) if a_trans else a
     b = np.swapaxes(b, -1, -2) if b_trans else b
     if a.ndim > 2 or b.ndim > 2:
@@ -201,9 +200,23 @@ def matmul(a: Array, b: Array, a_trans: bool, b_trans: bool, out_dtype: np.dtype
     return _matmul_2d(a, b, out_dtype)
 
 
+def _int_matmul(a: Array, b: Array) -> Array:
+    """The exact integer product, wrapped to int32 as the cube's accumulator wraps. When no partial sum can
+    reach 2^53 (K·max|a|·max|b| below it: always for int8), the f64 GEMM is exact in every summation order, so
+    BLAS gives the same bits as numpy's int64 loop (which has no BLAS path and is ~50x slower); else that loop."""
+    def peak(x: Array) -> int:
+        return max(-int(x.min()), int(x.max())) if x.size else 0
+
+    if a.shape[1] * peak(a) * peak(b) < 2**53:
+        exact = _gemm(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
+    else:
+        exact = a.astype(np.int64) @ b.astype(np.int64)
+    return exact.astype(np.int32)
+
+
 def _matmul_2d(a: Array, b: Array, out_dtype: np.dtype) -> Array:
     if a.dtype.kind in "iu":
-        acc = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32)
+        acc = _int_matmul(a, b)
     else:
         acc = _float_matmul(a, b)
     return acc.astype(out_dtype, copy=False)

@@ -400,15 +400,19 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     `compile_cfg` (pass dumps) and `save_data` have no effect."""
     if golden_data is not None or runtime_dir is not None:
         raise HarnessError("golden_data / runtime_dir replay of a device build is not supported by ppc")
+    import torch
+
     chip, swimlane = _runtime_options(runtime_cfg, compile_cfg)
     start = time.time()
+    # As pypto-lib: compile from shape-only dummies first (the run below reuses the program), then build inputs.
+    fn.compile(*[s.to_python() if isinstance(s, ScalarSpec) else torch.empty(s.shape, dtype=s.dtype) for s in specs],
+               platform=chip)
+    if compile_only:
+        return RunResult(True, execution_time=time.time() - start)
     tensors = {s.name: s.create_tensor() for s in specs if isinstance(s, TensorSpec)}
     ppc_specs = [ppc_golden.ScalarSpec(s.name, s.dtype, s.to_python()) if isinstance(s, ScalarSpec)
                  else ppc_golden.TensorSpec(s.name, list(s.shape), s.dtype, tensors[s.name], s.is_output)
                  for s in specs]
-    if compile_only:
-        fn.compile(*ppc_golden.make_inputs(ppc_specs).values(), platform=chip)
-        return RunResult(True, execution_time=time.time() - start)
     done = ppc_golden.execute(fn, ppc_specs, golden_fn, chip, out_staging=SESSION.out_staging)
     report = done.run.report
     print(report.to_text(), flush=True)

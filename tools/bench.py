@@ -1,11 +1,12 @@
 """`ppc-bench`: print the speed figures the project has targets for, measured in one run.
 
-    ppc-bench [frontend] [passes] [executor] [simulation]     (default: all)
+    ppc-bench [frontend] [passes] [executor] [matmul] [simulation]     (default: all)
 
 frontend   - `lower(pipeline="frontend")` of the ratio-128 compressor (a ~400-line kernel), warm median
              (target < 0.3 s);
 passes     - `pl-lower` on the same module, per pass (each includes the verification after it);
 executor   - executor overhead per tile op (target <= 20 us) and a 10,000-dispatch program end to end;
+matmul     - one tile matmul of the executor (int8 and bf16 operands, order-exact results), median per call;
 simulation - the Level-B simulation of a 10,000-dispatch synthetic program (target <= 2 s).
 Machines are shared and noisy: compare figures from the same run, not across runs.
 """
@@ -18,7 +19,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-SECTIONS = ("frontend", "passes", "executor", "simulation")
+SECTIONS = ("frontend", "passes", "executor", "matmul", "simulation")
 
 
 def _compressor_entries():
@@ -76,6 +77,25 @@ def bench_executor() -> None:
     bench_dispatches(10_000)
 
 
+def bench_matmul(repeat: int = 50) -> None:
+    import numpy as np
+
+    from ppc.runtime.dtypes import BF16
+    from ppc.runtime.numerics import matmul
+
+    rng = np.random.default_rng(0)
+    for name, dtype, (m, k, n) in (("int8", np.int8, (128, 128, 128)), ("int8", np.int8, (64, 7168, 64)),
+                                   ("bf16", BF16, (128, 128, 128))):
+        a = rng.integers(-128, 128, (m, k)).astype(dtype)
+        b = rng.integers(-128, 128, (k, n)).astype(dtype)
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            matmul(a, b, False, False, np.dtype(np.int32 if name == "int8" else np.float32))
+            times.append(time.perf_counter() - start)
+        print(f"matmul    {name} [{m},{k}]x[{k},{n}]: median {1e3 * statistics.median(times):.3f} ms per call")
+
+
 def bench_simulation() -> None:
     from ppc.runtime.npu.bench_sim import run
 
@@ -89,6 +109,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "frontend": bench_frontend,
     "passes": bench_passes,
     "executor": bench_executor,
+    "matmul": bench_matmul,
     "simulation": bench_simulation,
 }
 

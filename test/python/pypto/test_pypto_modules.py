@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,47 @@ def test_compile_with_a_config_reuses_the_program(load_kernel):
     assert entry.compile(x, y) is not program  # another chip, another program
     entry(x, y, config=RunConfig(platform="a5"))
     assert np.array_equal(y, x * 2) and len(entry._compiled) == 2
+
+
+def test_harness_compiles_first_and_runs_that_program(load_kernel):
+    """As pypto-lib: a compile error comes before any input is built, and the run reuses the compiled program."""
+    torch = pytest.importorskip("torch")
+    from ppc.runtime import pypto_golden as golden
+
+    ns = load_kernel("""
+        from ppc import pl
+
+        @pl.jit
+        def twice(x: pl.Tensor[[16, 64], pl.BF16], y: pl.Out[pl.Tensor[[16, 64], pl.BF16]]):
+            with pl.at(level=pl.Level.CORE_GROUP):
+                y[0:16, :] = pl.add(x[0:16, :], x[0:16, :])
+            return y
+
+        @pl.jit
+        def broken(x: pl.Tensor[[16, 64], pl.BF16], y: pl.Out[pl.Tensor[[16, 64], pl.BF16]]):
+            y[0:16, :] = pl.not_an_op(x)
+            return y
+    """)
+    built = []
+
+    def init():
+        built.append(1)
+        return torch.ones(16, 64)
+
+    specs = [golden.TensorSpec("x", [16, 64], torch.bfloat16, init_value=init),
+             golden.TensorSpec("y", [16, 64], torch.bfloat16, is_output=True)]
+    with pytest.raises(PlDiagnostic):
+        golden.run_jit(ns["broken"], specs)
+    assert not built
+    result = golden.run_jit(ns["twice"], specs, lambda t: t["y"].copy_(t["x"] * 2))
+    assert result.passed and built and len(ns["twice"]._compiled) == 1
+
+
+def test_tools_run_numpys_blas_on_one_thread_unless_told_otherwise():
+    probe = "import os; import ppc.tools; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert done.stdout.strip() == "1", done.stderr
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**env, "OPENBLAS_NUM_THREADS": "3"})
+    assert done.stdout.strip() == "3", done.stderr

@@ -123,6 +123,27 @@ def test_integer_matmul_is_exact_and_wraps_like_i32():
     assert got.dtype == np.int32 and np.array_equal(got, wrapped)
 
 
+@pytest.mark.parametrize("gemm", sorted(GEMMS))
+def test_int8_matmul_takes_the_f64_gemm_in_any_order(monkeypatch, gemm):
+    """int8 sums stay far below 2^53, so any order of the f64 GEMM gives numpy's exact int64 result."""
+    a = RNG.integers(-128, 128, (24, 4096)).astype(np.int8)
+    b = RNG.integers(-128, 128, (4096, 16)).astype(np.int8)
+    a[0], b[:, 0] = -128, -128  # the largest magnitudes, summed over the whole k
+    exact = (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32)
+    calls = []
+    monkeypatch.setattr(numerics, "_gemm", lambda x, y: calls.append(1) or GEMMS[gemm](x, y))
+    got = numerics.matmul(a, b, False, False, np.dtype(np.int32))
+    assert calls and np.array_equal(got, exact)
+
+
+def test_integer_sums_that_could_round_in_f64_skip_the_gemm(monkeypatch):
+    a = np.full((2, 4), 2**31 - 1, dtype=np.int32)  # 4·(2^31)^2 > 2^53: f64 partial sums could round
+    b = np.full((4, 2), -(2**31), dtype=np.int32)
+    monkeypatch.setattr(numerics, "_gemm", lambda x, y: pytest.fail("f64 GEMM used where it could round"))
+    got = numerics.matmul(a, b, False, False, np.dtype(np.int32))
+    assert np.array_equal(got, (a.astype(np.int64) @ b.astype(np.int64)).astype(np.int32))
+
+
 def test_golden_matmul_agrees_bit_for_bit_with_the_executor():
     a, b, _, _ = CASES["bf16"]
     golden = matmul_f32(torch.from_numpy(a.astype(F32)), torch.from_numpy(b.astype(F32))).numpy()
