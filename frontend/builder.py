@@ -38,7 +38,7 @@ from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import ops, scalars, strided_loops
+from . import ops, returns, scalars, strided_loops
 from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
@@ -492,28 +492,31 @@ class FunctionBuilder(ExpressionBuilder):
         self.results = values
 
     def _return_call(self, call: ast.Call) -> list[ast.expr] | None:
-        """`return helper(...)` (PyPTO returns the call's results): each tensor the helper returns must be one of
-        its parameters, passed a parameter of this function; the call runs, those parameters take its results,
-        and their names are what this function returns.  None when the callee is not a pl helper."""
+        """`return helper(...)` (PyPTO returns the call's results): each tensor the helper returns must be traced
+        (frontend/returns.py) to one of its arguments that is a parameter of this function; the call runs, those
+        parameters take its results, and their names are what this function returns.  None when the callee is
+        not a pl helper."""
         callee = self.expr(call.func)
         if not isinstance(callee, JitFunction) or any(isinstance(a, ast.Starred) for a in call.args):
             return None
-        last = callee.parsed.tree.body[-1]
-        returned = [] if not isinstance(last, ast.Return) or last.value is None else (
-            last.value.elts if isinstance(last.value, ast.Tuple) else [last.value])
-        args = [None, *call.args] if callee.program is not None else call.args
+        params = {a.arg for a in self._tensor_and_scalar_args()}
         try:
-            bound = inspect.signature(callee.fn).bind(*args, **{k.arg: k.value for k in call.keywords if k.arg})
+            bound = returns.bind(callee, call)
         except TypeError as err:
             raise self.error(call, f"wrong arguments to '{callee.__name__}': {err}") from None
-        params = {a.arg for a in self._tensor_and_scalar_args()}
+        try:
+            returned = [(callee, p, bound.get(p)) for p in returns.returned_params(callee)]
+        except returns.Untraced as miss:
+            raise self.error(
+                call, f"'return {ast.unparse(call)}': '{miss.helper.__name__}' returns '{ast.unparse(miss.item)}', "
+                "which is neither one of its parameters nor a helper result that is one, so it names no output"
+            ) from None
         names = []
-        for item in returned:
-            arg = bound.arguments.get(item.id) if isinstance(item, ast.Name) else None
+        for helper, item, arg in returned:
             if not isinstance(arg, ast.Name) or arg.id not in params:
                 raise self.error(
-                    call, f"'return {ast.unparse(call)}': '{callee.__name__}' returns '{ast.unparse(item)}', which is "
-                    f"not one of its parameters passed a parameter of '{self.fn.__name__}', so it names no output"
+                    call, f"'return {ast.unparse(call)}': '{helper.__name__}' returns '{item}', which is not one of "
+                    f"its parameters passed a parameter of '{self.fn.__name__}', so it names no output"
                 )
             names.append(arg.id)
         values = self.expr(call)
