@@ -184,7 +184,16 @@ class AssembleOp(IRDLOperation):
             raise VerifyException(f"'pl.assemble' source rank {src.rank} differs from destination rank {dst.rank}")
         if not src.is_static:
             raise VerifyException(f"'pl.assemble' source must be static-shaped, got {src}")
-        check_offsets("'pl.assemble'", self.offsets, src.get_shape(), dst.get_shape())
+        check_offsets("'pl.assemble'", self.offsets, _written_box(src), dst.get_shape())
+
+
+def _written_box(src: TensorType | TileType) -> tuple[int, ...]:
+    """The extent an assemble writes: a tile with a valid shape stores only that (a padded tile may be wider
+    than its destination window); run-time valid extents (`?`) are checked by the executor."""
+    valid = src.get_valid_shape() if isinstance(src, TileType) else None
+    if valid is None:
+        return src.get_shape()
+    return tuple(0 if v == DYNAMIC else v for v in valid)
 
 
 @irdl_op_definition
