@@ -222,7 +222,8 @@ class AssembleOp(IRDLOperation):
 
 
 def _written_box(src: TensorType | TileType) -> tuple[int, ...]:
-    """What an assemble writes: only a tile's valid part moves (run-time `?` extents are the executor's check)."""
+    """The extent an assemble writes: a tile with a valid shape stores only that (a padded tile may be wider
+    than its destination window); run-time valid extents (`?`) are checked by the executor."""
     valid = src.get_valid_shape() if isinstance(src, TileType) else None
     if valid is None:
         return src.get_shape()
