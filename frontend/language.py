@@ -9,7 +9,7 @@ against it, so a wrong call is reported at the user's line) and whose body refus
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from ppc.dialects.attributes import PadValue as _Pad
 from .jit import FunctionType, JitDecorator, function, program
 from . import arrays as _arrays
 from .namespaces import promote, tensor, tile
-from .stub import NotExecutable, in_place
+from .stub import NotExecutable, in_place  # noqa: F401  (pl.NotExecutable)
 from .stub import stub as _stub
 from .tasks import TaskDummy as _TaskDummy
 

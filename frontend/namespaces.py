@@ -27,6 +27,9 @@ from ppc.dialects.attributes import PadValue as _Pad
 
 from .stub import stub
 
+Tile = Tensor = TileOrScalar = Scalar = Scratch = Hint = Fixed = Any
+"""The parameter kinds above; only their names matter (annotations stay strings, read by frontend/explicit.py)."""
+
 Forward = Callable[[dict[str, Any]], tuple[tuple[Any, ...], dict[str, Any]]]
 
 
