@@ -78,7 +78,7 @@ class ModuleBuilder:
         self.entry = entry
         self.helpers: list[func.FuncOp] = []
         self.symbols = SymbolNames()
-        self.specialised: dict[Any, tuple[str, list[Attribute]]] = {}
+        self.specialised: dict[Any, tuple[str, list[Attribute], list[Any]]] = {}
         self.active: list[JitFunction] = []
         self.reported_hints: set[str] = set()
         self.task_labels = itertools.count()
@@ -92,8 +92,9 @@ class ModuleBuilder:
 
     def instantiate(
         self, caller: FunctionBuilder, fn: JitFunction, args: list[Any], kwargs: dict[str, Any], node: ast.AST
-    ) -> tuple[str, list[Attribute], list[SSAValue]]:
-        """The symbol, result types and run-time operands of a call to helper `fn` with these arguments."""
+    ) -> tuple[str, list[Attribute], list[SSAValue], list[Any]]:
+        """The symbol, result types and run-time operands of a call to helper `fn` with these arguments, and
+        what the call returns (FunctionBuilder.returned: result positions and compile-time values)."""
         if fn in self.active:
             raise caller.error(node, f"recursive call to '{fn.__name__}' is not supported in a pl kernel")
         if fn.program is not None:  # a `@pl.program` method: `self` is the program
@@ -128,9 +129,9 @@ class ModuleBuilder:
             finally:
                 self.active.pop()
             self.helpers.append(op)
-            self.specialised[key] = (op.sym_name.data, list(op.function_type.outputs.data))
-        symbol, results = self.specialised[key]
-        return symbol, results, list(runtime.values())
+            self.specialised[key] = (op.sym_name.data, list(op.function_type.outputs.data), builder.returned)
+        symbol, results, returned = self.specialised[key]
+        return symbol, results, list(runtime.values()), returned
 
     def report_hint(self, hint: str, where: SourceLoc) -> None:
         if hint not in IMPLEMENTED_OPTIMIZATIONS and hint not in self.reported_hints:
@@ -178,6 +179,7 @@ class FunctionBuilder(ExpressionBuilder):
         self.get_cache: dict[SSAValue, SSAValue] = {}
         self.loop_vars: set[str] = set()
         self.results: list[SSAValue] = []
+        self.returned: list[Any] = []  # per returned item: its index in `results`, or a compile-time task id
         self.return_node: ast.AST = self.tree
 
     # ------------------------------------------------------------------------------------- signature
@@ -500,9 +502,15 @@ class FunctionBuilder(ExpressionBuilder):
                     )
         values = [self.expr(item) for item in items]
         for item, v in zip(items, values):
+            if self.fn.kind == FuncKind.INLINE and isinstance(v, TaskRef | TaskArray):
+                self.returned.append(v)  # a task id is compile-time (frontend/tasks.py): the caller gets it as is
+                continue
             if not isinstance(v, SSAValue) or (self.fn.kind != FuncKind.INLINE and not isinstance(v.type, TensorType)):
                 raise self.error(item, f"'return' must give tensors, '{ast.unparse(item)}' is {scalars.describe(v)}")
-        self.results = values
+            self.returned.append(len(self.results))
+            self.results.append(v)
+        if isinstance(node.value, ast.Tuple) and len(self.returned) > 1:
+            self.returned = [tuple(self.returned)]
 
     def _return_call(self, call: ast.Call) -> list[ast.expr] | None:
         """`return helper(...)` (PyPTO returns the call's results): each tensor the helper returns must be traced

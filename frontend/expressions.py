@@ -352,12 +352,15 @@ class ExpressionBuilder(Emitter, ABC):
             )
         if fn.kind == FuncKind.INCORE and not self.task_context:
             raise self.error(node, f"incore function '{fn.__name__}' must be called inside a task scope")
-        symbol, result_types, operands = self.module.instantiate(self, fn, args, kwargs, node)
+        symbol, result_types, operands, returned = self.module.instantiate(self, fn, args, kwargs, node)
         call = self.emit(func.CallOp(symbol, operands, result_types), node)
-        results = list(call.results)
-        if not results:
+
+        def value(r: Any) -> Any:  # a result position, a compile-time task id, or a tuple of them
+            return tuple(value(x) for x in r) if isinstance(r, tuple) else call.results[r] if isinstance(r, int) else r
+
+        if not returned:
             return None
-        return results[0] if len(results) == 1 else tuple(results)
+        return value(returned[0]) if len(returned) == 1 else tuple(value(r) for r in returned)
 
 
 _PY_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {

@@ -132,3 +132,16 @@ def test_hint_flags_must_be_bools(load_kernel):
     ns = load_kernel(KERNEL.replace("allow_early_resolve=True", "allow_early_resolve=x"))
     with pytest.raises(PlDiagnostic, match="allow_early_resolve must be a compile-time bool"):
         ns["main"].lower(np.ones((16, 64), np.float32), np.ones((16, 64), np.float32), np.ones((16, 64), np.float32))
+
+
+def test_inline_helpers_return_task_ids(tmp_path):
+    """`return tid` and `return out, tid` from inline helpers give the caller task ids its deps= can name."""
+    pytest.importorskip("torch")
+    command = [sys.executable, "-m", "ppc.tools.run", "--pypto", str(INPUTS / "helper_task_id.py"), "-p", "a2a3sim"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert all(f"[RUN]   '{name}' PASS" in done.stdout for name in "ywz")
+    # negate reads only x: only the returned ids put it after exp (the longer of the two helpers' tasks)
+    path = re.findall(r"#\d+\s+(\w+)\s+ready\s+([\d.]+)\s+start\s+[\d.]+\s+finish\s+([\d.]+)", done.stdout)
+    assert [p[0] for p in path] == ["exp", "negate"]
+    assert float(path[1][1]) >= float(path[0][2])
