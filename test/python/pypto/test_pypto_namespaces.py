@@ -109,3 +109,17 @@ def test_explicit_ops_refuse_to_run_in_plain_python():
         pl.tile.load(None, [0], [1])
     with pytest.raises(pl.NotExecutable, match="pl.store can only be used inside a @pl.jit function"):
         pl.store(None, [0], None)
+
+
+def test_unified_valid_shape_ops_take_a_scratch_tensor_in_a_task(load_kernel):
+    """PyPTO's unified pl.set_validshape / pl.fillpad accept a GM tensor in a task (a pl.create_tensor scratch):
+    it is loaded whole, so the padding only replaces the columns past the valid shape."""
+    x, y = run(load_kernel, """
+s = pl.create_tensor([8, 64], dtype=pl.FP32)
+s[:, :] = x[b * 8:b * 8 + 8, :]
+v = pl.fillpad(pl.set_validshape(s, 8, 16), pad_value=pl.PadValue.zero)
+y[b * 8:b * 8 + 8, :] = v
+""")
+    expected = x.copy()
+    expected[:, 16:] = 0
+    np.testing.assert_array_equal(y, expected)
