@@ -80,6 +80,8 @@ class ModuleBuilder:
         self.helpers: list[func.FuncOp] = []
         self.symbols = SymbolNames()
         self.specialised: dict[Any, tuple[str, list[Attribute]]] = {}
+        self.task_results: dict[str, dict[int, TaskRef]] = {}
+        """per helper symbol, the task ids it returns (compile-time, frontend/tasks.py) by result position"""
         self.active: list[JitFunction] = []
         self.reported_hints: set[str] = set()
         self.task_labels = itertools.count()
@@ -127,6 +129,8 @@ class ModuleBuilder:
             finally:
                 self.active.pop()
             self.helpers.append(op)
+            if builder.task_results:
+                self.task_results[op.sym_name.data] = builder.task_results
             self.specialised[key] = (op.sym_name.data, list(op.function_type.outputs.data))
         symbol, results = self.specialised[key]
         return symbol, results, list(runtime.values())
@@ -177,6 +181,7 @@ class FunctionBuilder(ExpressionBuilder):
         self.get_cache: dict[SSAValue, SSAValue] = {}
         self.loop_vars: set[str] = set()
         self.results: list[SSAValue] = []
+        self.task_results: dict[int, TaskRef] = {}  # an inline helper's returned task ids, by position
         self.return_node: ast.AST = self.tree
         self.in_manual_scope = False  # inside `with pl.manual_scope()` (PyPTO refuses scopes nested in one)
 
@@ -487,6 +492,10 @@ class FunctionBuilder(ExpressionBuilder):
                         f"'{ast.unparse(item)}' is not a parameter"
                     )
         values = [self.expr(item) for item in items]
+        if self.fn.kind == FuncKind.INLINE:  # a task id is compile-time: the caller gets it without the call
+            self.task_results = {i: v for i, v in enumerate(values) if isinstance(v, TaskRef)}
+            values = [v for v in values if not isinstance(v, TaskRef)]
+            items = [item for i, item in enumerate(items) if i not in self.task_results]
         for item, v in zip(items, values):
             if not isinstance(v, SSAValue) or (self.fn.kind != FuncKind.INLINE and not isinstance(v.type, TensorType)):
                 raise self.error(item, f"'return' must give tensors, '{ast.unparse(item)}' is {scalars.describe(v)}")

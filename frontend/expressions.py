@@ -352,7 +352,9 @@ class ExpressionBuilder(Emitter, ABC):
             raise self.error(node, f"incore function '{fn.__name__}' must be called inside a task scope")
         symbol, result_types, operands = self.module.instantiate(self, fn, args, kwargs, node)
         call = self.emit(func.CallOp(symbol, operands, result_types), node)
-        results = list(call.results)
+        results: list[Any] = list(call.results)
+        for i, tid in sorted(self.module.task_results.get(symbol, {}).items()):  # returned task ids
+            results.insert(i, tid)
         if not results:
             return None
         return results[0] if len(results) == 1 else tuple(results)

@@ -123,3 +123,31 @@ def test_manual_dependency_misuse_is_located(tmp_path, load_kernel, flag, extra,
         ns["main"].lower(X, X.copy())
     assert str(err.value).startswith(f"{tmp_path / 'kernel.py'}:{line}:")
     assert f"error: {message}" in str(err.value)
+
+
+def test_a_helper_returns_a_task_id_for_deps(load_kernel):
+    ns = load_kernel("""
+from ppc import pl
+
+@pl.jit.inline
+def produce(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Tensor[[16, 64], pl.FP32]):
+    with pl.at(level=pl.Level.CORE_GROUP) as tid:
+        y[0:16, :] = pl.exp(x[0:16, :])
+    return tid, y
+
+@pl.jit
+def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]],
+         z: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
+    done, y = produce(x, y)
+    with pl.at(level=pl.Level.CORE_GROUP, deps=[done]):
+        z[0:16, :] = pl.neg(x[0:16, :])
+    return y, z
+""")
+    y, z = np.zeros_like(X), np.zeros_like(X)
+    program = ns["main"].compile(X, y, z)
+    text = str(program.ir_after("frontend"))
+    assert "pl.task = 0 : i64" in text and "pl.deps = [0 : i64]" in text
+    assert "-> !pl.tensor<16x64xf32>" in text  # the helper's func returns only the tensor
+    ns["main"](X, y, z)
+    np.testing.assert_allclose(y, np.exp(X), rtol=1e-6)
+    np.testing.assert_array_equal(z, -X)

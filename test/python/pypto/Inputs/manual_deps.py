@@ -1,6 +1,7 @@
 """A pypto-lib style file whose entry returns a chain of helper calls: the entry returns `outer(...)`, which
 unpacks `pair(...)`, which returns `scale_rows(...)` next to a parameter. `scale_rows` fills a
-`manual_dep=True` scratch tensor inside `pl.manual_scope()`, ordering its consumer with `deps=` only."""
+`manual_dep=True` scratch tensor inside `pl.manual_scope()` through a helper that also returns its task id,
+which orders the consumer with `deps=`."""
 
 import pypto.language as pl
 
@@ -8,11 +9,17 @@ from config import COLS, ROWS
 
 
 @pl.jit.inline
+def fill(x: pl.Tensor[[ROWS, COLS], pl.FP32], scratch: pl.Tensor[[ROWS, COLS], pl.FP32]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="fill") as fill_tid:
+        scratch[0:ROWS, :] = pl.mul(x[0:ROWS, :], 2.0)
+    return scratch, fill_tid
+
+
+@pl.jit.inline
 def scale_rows(x: pl.Tensor[[ROWS, COLS], pl.FP32], y: pl.Tensor[[ROWS, COLS], pl.FP32]):
     scratch = pl.create_tensor([ROWS, COLS], dtype=pl.FP32, manual_dep=True)
     with pl.manual_scope():
-        with pl.at(level=pl.Level.CORE_GROUP, name_hint="fill") as fill_tid:
-            scratch[0:ROWS, :] = pl.mul(x[0:ROWS, :], 2.0)
+        scratch, fill_tid = fill(x, scratch)
         with pl.at(level=pl.Level.CORE_GROUP, name_hint="shift", deps=[fill_tid]):
             y[0:ROWS, :] = pl.add(scratch[0:ROWS, :], 1.0)
     return y
