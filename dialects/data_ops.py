@@ -59,16 +59,29 @@ class CreateTensorOp(IRDLOperation):
     """A fresh GM scratch tensor; `[%n]` sizes its dynamic dimensions. Its contents are undefined until
     written, unless `init_value` is given: then the runtime fills the buffer with it when it is allocated,
     before any task can touch it (PyPTO's `init_value`, an AICPU fill, which PyPTO only has for a zero or
-    for integer and 32/64-bit float element types)."""
+    for integer and 32/64-bit float element types).
+
+    `manual_dep` records PyPTO's `manual_dep=True`: its runtime then tracks no dependencies through this
+    tensor, and the program orders its tasks with `deps=`.  ppc keeps tracking them (the executor runs tasks
+    in program order, the NPU model adds the tracked edges to the explicit ones), which orders at least as
+    much as PyPTO does and gives a race-free program's results; the attribute changes nothing else."""
 
     name = "pl.create_tensor"
     sizes = var_operand_def(IndexType)
     init_value = opt_prop_def(IntegerAttr | FloatAttr)
+    manual_dep = opt_prop_def(UnitAttr)
     result = result_def(TensorType)
-    assembly_format = "(`[` $sizes^ `]`)? (`init` $init_value^)? attr-dict `:` type($result)"
+    assembly_format = (
+        "(`[` $sizes^ `]`)? (`init` $init_value^)? (`manual_dep` $manual_dep^)? attr-dict `:` type($result)"
+    )
 
-    def __init__(self, result_type: TensorType, sizes: Sequence[SSAValue] = (), init_value: Attribute | None = None):
-        props = {"init_value": init_value} if init_value is not None else {}
+    def __init__(
+        self, result_type: TensorType, sizes: Sequence[SSAValue] = (), init_value: Attribute | None = None,
+        manual_dep: bool = False,
+    ):
+        props: dict[str, Attribute] = {"init_value": init_value} if init_value is not None else {}
+        if manual_dep:
+            props["manual_dep"] = UnitAttr()
         super().__init__(operands=[list(sizes)], result_types=[result_type], properties=props)
 
     def verify_(self) -> None:

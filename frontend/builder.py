@@ -181,6 +181,7 @@ class FunctionBuilder(ExpressionBuilder):
         self.results: list[SSAValue] = []
         self.returned: list[Any] = []  # per returned item: its index in `results`, or a compile-time task id
         self.return_node: ast.AST = self.tree
+        self.in_manual_scope = False  # inside `with pl.manual_scope()` (PyPTO refuses scopes nested in one)
 
     # ------------------------------------------------------------------------------------- signature
     def entry_params(self, args: Sequence[Any]) -> list[Param]:
@@ -763,15 +764,24 @@ class FunctionBuilder(ExpressionBuilder):
     def _runtime_scope(self, node: ast.With, ctx: ast.Call, mode: Any) -> None:
         """`with pl.scope():` - PyPTO's AUTO runtime scope only bounds tracking and memory reuse ("never a
         correctness requirement"); ppc tracks every dispatch, so the body runs in place after PyPTO's checks.
-        A MANUAL scope turns tracking off (only `deps=` order its tasks), which ppc does not model: refused."""
+        A MANUAL scope turns PyPTO's tracking off, leaving `deps=` to order its tasks; ppc keeps tracking and
+        adds the `deps=` edges, which orders at least as much, so a race-free body runs in place too."""
         if node.items[0].optional_vars is not None:
             raise self.error(node, "'with pl.scope()' binds no name")
-        if mode == pl.ScopeMode.MANUAL:
-            raise self.error(ctx, "pl.manual_scope / pl.scope(mode=pl.ScopeMode.MANUAL) is not supported by ppc")
-        if mode != pl.ScopeMode.AUTO:
+        if mode not in (pl.ScopeMode.AUTO, pl.ScopeMode.MANUAL):
             raise self.error(ctx, f"mode must be pl.ScopeMode.AUTO or pl.ScopeMode.MANUAL, got {show(mode)}")
         if self.task_context:
             raise self.error(ctx, "pl.scope is only allowed in orchestration code, not inside a task scope or kernel")
+        if self.in_manual_scope:  # PyPTO's runtime forbids both nestings
+            kind = "a manual scope" if mode == pl.ScopeMode.MANUAL else "an AUTO scope"
+            raise self.error(ctx, f"{kind} may not be nested inside a manual scope")
+        if mode == pl.ScopeMode.MANUAL:
+            self.in_manual_scope = True
+            try:
+                self.statements(node.body)
+            finally:
+                self.in_manual_scope = False
+            return
         if self.fn.auto_scope:
             raise self.error(
                 ctx, f"pl.scope() (mode AUTO) needs @pl.jit...(auto_scope=False) on '{self.fn.__name__}': with "

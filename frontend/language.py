@@ -200,12 +200,15 @@ class ScopeMode:
 @_stub
 def scope(mode: Any = ScopeMode.AUTO) -> Any:
     """`with pl.scope():` a runtime scope (PyPTO's PTO2_SCOPE: a heap tier bounding dependency tracking). In AUTO
-    mode it is tuning only (needs `auto_scope=False` on the function); ppc runs its body in place. MANUAL is refused."""
+    mode it is tuning only (needs `auto_scope=False` on the function); ppc runs its body in place. MANUAL: see
+    `manual_scope`."""
 
 
 @_stub
 def manual_scope() -> Any:
-    """`with pl.manual_scope():` PyPTO's `pl.scope(mode=pl.ScopeMode.MANUAL)`; refused by ppc."""
+    """`with pl.manual_scope():` PyPTO's `pl.scope(mode=pl.ScopeMode.MANUAL)`: its runtime tracks no dependencies
+    inside, only `deps=` order the tasks. ppc runs the body in place and still tracks them (plus `deps=`), which
+    orders at least as much: the same results for a race-free body, a schedule that may be more serial."""
 
 
 class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
@@ -251,9 +254,10 @@ class SplitMode:
 
 # Creation.
 @_stub
-def create_tensor(shape: Sequence[Any], dtype: DType, *, init_value: Any = None) -> Any:
+def create_tensor(shape: Sequence[Any], dtype: DType, *, init_value: Any = None, manual_dep: Any = False) -> Any:
     """A GM scratch tensor; with `init_value` (a number) every element is set to it when the tensor is
-    allocated, before any task runs on it."""
+    allocated, before any task runs on it. `manual_dep=True` (PyPTO: no runtime dependency tracking through
+    it, `deps=` order its tasks) is kept on the op; ppc still tracks it, ordering at least as PyPTO does."""
 
 
 @_stub

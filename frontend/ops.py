@@ -250,7 +250,10 @@ def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any
     init = a["init_value"]
     if init is not None:
         init = scalars.literal(b, b.constant(init, "init_value of pl.create_tensor", node), t.element_type, node)
-    return b.build(node, lambda: D.CreateTensorOp(t, sizes, init))
+    manual_dep = a["manual_dep"]
+    if not isinstance(manual_dep, bool):
+        raise b.error(node, f"'manual_dep' of pl.create_tensor must be True or False, got {manual_dep!r}")
+    return b.build(node, lambda: D.CreateTensorOp(t, sizes, init, manual_dep))
 
 
 @emitter("full")

@@ -2,8 +2,9 @@
 
 An entry may end with `return helper(...)` (PyPTO returns the call's results).  ppc's entries name their
 outputs, so each returned tensor must be traced, syntactically, to the argument it is: a helper returns one
-of its parameters, the result of another helper call (`return g(...)`), or a name unpacked from one
-(`a, b = g(...)` ... `return a, b`).  Anything else names no output and is refused by the caller.
+of its parameters, the result of another helper call (`return g(...)`, `return g(...), z`), or a name
+assigned or unpacked from one (`a, b = g(...)` ... `return a, b`).  Anything else names no output and is
+refused by the caller.
 """
 
 from __future__ import annotations
@@ -49,13 +50,18 @@ def returned_params(fn: JitFunction) -> list[str]:
     if not isinstance(last, ast.Return) or last.value is None:
         return []
     if isinstance(last.value, ast.Call) and isinstance(_helper(fn, last.value), JitFunction):
-        return [_param(fn, arg, last.value) for arg in _nested_outputs(fn, last.value)]
+        return [_param(fn, arg, last.value) for arg in _nested_outputs(fn, last.value, last.value)]
     items = last.value.elts if isinstance(last.value, ast.Tuple) else [last.value]
     return [_param(fn, item, item) for item in items]
 
 
 def _param(fn: JitFunction, expr: ast.expr, item: ast.expr) -> str:
     """The parameter of `fn` that `expr` (an expression in its body) is; `item` is what `fn` returns."""
+    if isinstance(expr, ast.Call):  # `return g(...), z` with `g` returning one tensor
+        outputs = _nested_outputs(fn, expr, item)
+        if len(outputs) != 1:
+            raise Untraced(fn, item)
+        return _param(fn, outputs[0], item)
     if not isinstance(expr, ast.Name):
         raise Untraced(fn, item)
     if expr.id in _params(fn):
@@ -64,20 +70,21 @@ def _param(fn: JitFunction, expr: ast.expr, item: ast.expr) -> str:
     if source is None:
         raise Untraced(fn, item)
     call, index = source
-    outputs = _nested_outputs(fn, call)
+    outputs = _nested_outputs(fn, call, item)
     if index >= len(outputs):
         raise Untraced(fn, item)
     return _param(fn, outputs[index], item)
 
 
-def _nested_outputs(fn: JitFunction, call: ast.Call) -> list[ast.expr]:
+def _nested_outputs(fn: JitFunction, call: ast.Call, item: ast.expr) -> list[ast.expr]:
+    """The arguments of `call` (in `fn`) that its helper returns; `item`, what `fn` returns, for an Untraced."""
     helper = _helper(fn, call)
     if not isinstance(helper, JitFunction) or any(isinstance(a, ast.Starred) for a in call.args):
-        raise Untraced(fn, call)
+        raise Untraced(fn, item)
     try:
         return call_outputs(helper, call)
     except TypeError:
-        raise Untraced(fn, call) from None
+        raise Untraced(fn, item) from None
 
 
 def _params(fn: JitFunction) -> set[str]:

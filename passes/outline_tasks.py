@@ -98,7 +98,8 @@ def _back_escapes_with_gm(scope: TaskScopeOp) -> TaskScopeOp:
             raise PlDiagnostic(scope, f"scalar '{name}' computed in '{scope.name}' cannot be used after it; "
                                       "pass it through a tensor (pl.write inside, pl.read after)")
         gm_type = res.type if isinstance(res.type, TensorType) else TensorType(res.type.get_shape(), res.type.element_type)
-        temp = CreateTensorOp(gm_type, init_value=root.init_value if root is not None else None)
+        temp = CreateTensorOp(gm_type, init_value=root.init_value if root is not None else None,
+                              manual_dep=root is not None and root.manual_dep is not None)
         temp.location = _assignment(value, scope).location  # diagnostics about the temporary name the assignment
         temp.result.name_hint = f"{name}_gm"
         scope.parent_block().insert_op_before(temp, scope)  # type: ignore[union-attr]

@@ -189,6 +189,7 @@ func.func @kernel3(%k3a: !pl.tensor<64x128xf32>, %k3i: index) attributes {pl.kin
 // CHECK-LABEL: func.func @data(
 // CHECK:      %ct = pl.create_tensor : !pl.tensor<64x128xf32>
 // CHECK-NEXT: %ct3 = pl.create_tensor {note = "scratch"} : !pl.tensor<2x4x8xbf16>
+// CHECK-NEXT: %ctm = pl.create_tensor init 0 : i32 manual_dep : !pl.tensor<8xi32>
 // CHECK-NEXT: %fl = pl.full %f2 : f32 -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %fli = pl.full %i7 : i32 -> !pl.tensor<8xi8>
 // CHECK-NEXT: %ar = pl.arange %i7 : i32 -> !pl.tile<1x128xi32, vec>
@@ -222,6 +223,7 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   %c16 = arith.constant 16 : index
   %ct = pl.create_tensor : !pl.tensor<64x128xf32>
   %ct3 = pl.create_tensor {note = "scratch"} : !pl.tensor<2x4x8xbf16>
+  %ctm = pl.create_tensor init 0 : i32 manual_dep : !pl.tensor<8xi32>
   %fl = pl.full %f2 : f32 -> !pl.tile<16x128xf32, vec>
   %fli = pl.full %i7 : i32 -> !pl.tensor<8xi8>
   %ar = pl.arange %i7 : i32 -> !pl.tile<1x128xi32, vec>
