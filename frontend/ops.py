@@ -349,7 +349,20 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
             node, "atomic=pl.AtomicType.Add adds a tile into a GM tensor inside a task scope (PyPTO: an atomic-add "
             "store); here the destination or source is not one"
         )
+    src = _drop_leading_units(b, node, src, _shape_type(dst).rank)
     return b.build(node, lambda: D.AssembleOp(src, dst, offsets, atomic_add))
+
+
+def _drop_leading_units(b: FunctionBuilder, node: ast.AST, src: SSAValue, rank: int) -> SSAValue:
+    """A source of higher rank whose extra leading axes are 1 (a batched matmul's [1, M, N]) is its trailing
+    block: the only reading of it in the destination's rank (PyPTO reinterprets such writes)."""
+    t = _shape_type(src)
+    extra = t.rank - rank
+    if extra <= 0 or any(d != 1 for d in t.get_shape()[:extra]):
+        return src
+    if not isinstance(t, TileType) or t.get_valid_shape() is not None:
+        return src
+    return b.build(node, lambda: D.ReshapeOp(src, t.with_shape(t.get_shape()[extra:])))
 
 
 @emitter("transpose")

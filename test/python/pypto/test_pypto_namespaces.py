@@ -123,3 +123,15 @@ y[b * 8:b * 8 + 8, :] = v
     expected = x.copy()
     expected[:, 16:] = 0
     np.testing.assert_array_equal(y, expected)
+
+
+def test_assemble_drops_the_unit_batch_axis_of_a_batched_matmul(load_kernel):
+    """pl.assemble of a [1, M, N] tile (a 1xMxK operand's matmul) into a 2-D tensor writes its [M, N] block."""
+    x, y = run(load_kernel, """
+a = pl.reshape(x[b * 8:b * 8 + 8, 0:16], [1, 8, 16])
+w = pl.full([1, 64, 16], dtype=pl.FP32, value=0.5)
+acc = pl.matmul(a, w, b_trans=True)
+y = pl.assemble(y, acc, [b * 8, 0])
+""")
+    expected = x[:, 0:16].sum(axis=1, keepdims=True) * 0.5 * np.ones((1, 64), np.float32)
+    np.testing.assert_allclose(y, expected, rtol=1e-6)
