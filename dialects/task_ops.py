@@ -19,6 +19,7 @@ from xdsl.dialects.func import FuncOp
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
+    ParsePropInAttrDict,
     IRDLOperation,
     irdl_op_definition,
     operand_def,
@@ -226,6 +227,44 @@ class BlockIdxOp(IRDLOperation):
         raise VerifyException("'pl.block_idx' is only valid inside a task body (pl.at, pl.spmd or an incore kernel)")
 
 
+SYNCALL_CORE_TYPES = ("mix", "aiv_only", "aic_only")
+
+
+@irdl_op_definition
+class SyncallOp(IRDLOperation):
+    """`pl.syncall {mode = "hard", core_type = "mix"}`: PyPTO's `pl.system.syncall`, a barrier among all blocks of
+    the enclosing `pl.spmd` task: no block starts what follows it before every block has reached it. It has no
+    operands and unknown effects, so no pass moves or drops it."""
+
+    name = "pl.syncall"
+    mode = prop_def(StringAttr)
+    core_type = prop_def(StringAttr)
+    assembly_format = "attr-dict"
+    irdl_options = (ParsePropInAttrDict(),)
+
+    def __init__(self, core_type: str, mode: str = "hard"):
+        super().__init__(properties={"mode": StringAttr(mode), "core_type": StringAttr(core_type)})
+
+    def verify_(self) -> None:
+        if self.mode.data != "hard":
+            raise VerifyException(f"'pl.syncall' mode must be \"hard\", got {self.mode.data!r}")
+        if self.core_type.data not in SYNCALL_CORE_TYPES:
+            raise VerifyException(f"'pl.syncall' core_type must be one of {SYNCALL_CORE_TYPES}, got {self.core_type.data!r}")
+        op: Operation | None = self.parent_op()
+        while op is not None:
+            if isinstance(op, SpmdOp):
+                return
+            if isinstance(op, TaskScopeOp):
+                break
+            if isinstance(op, FuncOp):
+                kind = op.attributes.get("pl.kind")
+                if isinstance(kind, KindAttr) and kind.data in (FuncKind.INCORE, FuncKind.INLINE):
+                    return  # an outlined spmd body, or a helper inlined into one
+                break
+            op = op.parent_op()
+        raise VerifyException("'pl.syncall' is only valid inside a pl.spmd task body (a barrier among its blocks)")
+
+
 @irdl_op_definition
 class DispatchOp(IRDLOperation):
     """Launch kernel `callee` as one task of `blocks` blocks.
@@ -328,5 +367,5 @@ TASK_ATTRIBUTES = ("pl.task", "pl.deps", "pl.via_dummy", "pl.early_resolve", "pl
 """PyPTO's task id label, explicit deps (labels) and scheduling hints of a task scope, which its `pl.dispatch`
 keeps (frontend/tasks.py)."""
 
-TASK_OPS = [YieldOp, AtOp, SpmdOp, BlockIdxOp, DispatchOp]
-__all__ = ["TASK_ATTRIBUTES", "TASK_OPS", "AtOp", "SpmdOp", "YieldOp", "BlockIdxOp", "DispatchOp", "TaskScopeOp", "Block", "HasParent"]
+TASK_OPS = [YieldOp, AtOp, SpmdOp, BlockIdxOp, SyncallOp, DispatchOp]
+__all__ = ["TASK_ATTRIBUTES", "TASK_OPS", "AtOp", "SpmdOp", "YieldOp", "BlockIdxOp", "SyncallOp", "DispatchOp", "TaskScopeOp", "Block", "HasParent"]

@@ -218,6 +218,12 @@ class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
 
     task_dummy = _TaskDummy()
 
+    @_stub
+    def syncall(*, core_type: Any = "mix", mode: Any = "hard", gm_workspace: Any = None, used_cores: Any = None) -> Any:
+        """A barrier among all blocks of the enclosing `pl.spmd` task (frontend/syncall.py)."""
+
+    syncall.__pl_name__ = "system.syncall"
+
 
 class array:  # noqa: N801 - PyPTO spells the namespace `pl.array`
     """Arrays of task ids (frontend/arrays.py): `pl.array.create(n, pl.TASK_ID)`, element get and update."""

@@ -15,11 +15,13 @@ from xdsl.dialects.builtin import IndexType
 from xdsl.dialects.func import FuncOp
 
 from ..dialects.attributes import FuncKind, KindAttr
-from ..dialects.task_ops import DispatchOp
+from ..dialects.task_ops import DispatchOp, SyncallOp
+from .barrier import PhasedRun, check_occupancy
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
 from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_block
+from .npu.phases import phased_works
 from .pricing import Pricer, core_type_of
 
 
@@ -42,9 +44,10 @@ class PreparedKernel:
         self.pricer = Pricer(cfg, self.core_type)
         self.function = PreparedFunction.prepare(function, f"kernel '{self.name}'", self.pricer)
         self.return_op = function.body.block.last_op
+        self.syncalls = [op for op in function.walk() if isinstance(op, SyncallOp)]
 
-    def run_block(self, args: Sequence[object], block: int, blocks: int) -> Recorder:
-        rec = Recorder()
+    def run_block(self, args: Sequence[object], block: int, blocks: int, rec: Recorder | None = None) -> Recorder:
+        rec = Recorder() if rec is None else rec
         try:
             returned = self.function.run([*args, block], rec)
             outs = args[len(args) - len(returned):]
@@ -108,9 +111,15 @@ class RunState(Recorder):
             )
         works: list[BlockWork] = []
         reads, writes = {}, {}
-        for b in range(blocks):
-            rec = kernel.run_block(args, b, blocks)
-            works.append(time_block(rec.tile_ops(), kernel.core_type).work)
+        if kernel.syncalls:
+            check_occupancy(kernel, blocks, op)
+            recs = PhasedRun(blocks).run(lambda b, rec: kernel.run_block(args, b, blocks, rec))
+            works = phased_works([(r.tile_ops(), r.phases) for r in recs], kernel.core_type, kernel.pricer.cfg)
+        else:
+            recs = (kernel.run_block(args, b, blocks) for b in range(blocks))
+        for rec in recs:
+            if not kernel.syncalls:
+                works.append(time_block(rec.tile_ops(), kernel.core_type).work)
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
         deps = self.tensormap.submit(reads, writes)

@@ -47,6 +47,8 @@ class Recorder:
     ops: list[tuple[TileOp, tuple[int, ...]]] = field(default_factory=list)
     reads: list[Region] = field(default_factory=list)
     writes: list[Region] = field(default_factory=list)
+    phases: list[int] = field(default_factory=list)  # positions in `ops` where a `pl.syncall` started a phase
+    barrier: Callable[[Operation], None] | None = None  # waits at a `pl.syncall` (runtime/barrier.py)
 
     def tile_ops(self) -> list[TileOp]:
         return [

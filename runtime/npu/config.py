@@ -113,6 +113,10 @@ class ChipConfig:
     # costs what a launch register write costs to be seen: `dispatch_receive_us`. The same file
     # measures 0.16 us warm register-write -> core-ready, within the same range.
     doorbell_start_us: float = 0.25
+    # DERIVED (no published figure): one hard `pl.syncall` (FFTS barrier). Each core's arrival is a write to
+    # the FFTS counter and its release a write the waiting core must see: two launch-register-write latencies,
+    # 2 x `dispatch_receive_us` (runtime/npu/CALIBRATION.md).
+    syncall_us: float = 0.5
     pending_slots: int = 1  # a core holds one running and this many pending tasks
     pending_start_us: float = 0.8  # previous block's end -> a pending block starts
     completion_seen_us: float = 0.6  # block end -> its scheduler sees the completion flag

@@ -90,7 +90,7 @@ def test_mask_pattern_has_pyptos_values():
      r"wrong arguments to pl.tile.row_sum: missing a required argument: 'tmp_tile'"),
     ("pl.tile.store(pl.tile.load(x, [b * 8, 0], [8, 64]), [b * 8, 0], y, shapes=[4, 64])",
      r"'shapes' of pl.tile.store must be the tile's shape \[8, 64\] or its static valid shape"),
-    ("pl.system.syncall(core_type='mix')", r"pl.system.syncall is not supported by ppc"),
+    ("pl.system.sync_set(0)", r"pl.system.sync_set is not supported by ppc"),
     ("y[b * 8:b * 8 + 8, :] = pl.tile.sels(x, x, x, 0.0)", r"pl.tile.sels is not supported by ppc"),
     ("y[b * 8:b * 8 + 8, :] = pl.set_validshape(pl.reshape(pl.tile.load(x, [b * 8, 0], [8, 64]), [2, 4, 64]), 1, 1)",
      r"pl.set_validshape needs a 2-D tile, got a rank-3"),
