@@ -147,7 +147,7 @@ class BoundArguments:
             view.flags.writeable = False
             return GmTensor(view)
         if param.direction == Direction.OUT and self._out_staging != "copied":
-            private = undefined_buffer(array.shape, param.dtype) if self._out_staging == "undefined" else np.zeros(
+            private = poison_buffer(array.shape, param.dtype) if self._out_staging == "poison" else np.zeros(
                 array.shape, param.dtype)
         else:
             private = np.array(array, copy=True, order="C")
@@ -204,24 +204,27 @@ def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.nd
 
 
 OUT_STAGINGS = {
-    "undefined": "simpler since PR #1365 (2026-07-16): fresh device memory, no copy-in (NaN / int min here)",
+    "undefined": "simpler since PR #1365 (2026-07-16): no copy-in, fresh device memory (its zero pages)",
     "zeroed": "simpler PR #1051 to #1365 (2026-06-15 to 07-16): zero-filled on the device",
     "copied": "simpler before PR #1051 (until 2026-06-15): the caller's data copied in, like an InOut",
+    "poison": "ppc's check, no simpler: NaN / int min, so an element never written shows up",
 }
-"""How the runtime stages a pure Out's device buffer, by simpler version (the default is today's)."""
+"""How the runtime stages a pure Out's device buffer, by simpler version (the default is today's).
+
+simpler stages only In/InOut tensors host-to-device and copies every Out/InOut buffer back whole
+(`stage_device_args` in hw-native-sys/simpler src/a2a3/runtime/tensormap_and_ringbuffer/host/runtime_maker.cpp).
+PR #1051 zero-filled a pure OUT on the device; PR #1365 dropped that memset, so today an Out is a slice of
+the runner's retained temporary buffer, allocated fresh (`RetainedTempBump::begin`) on a process's first
+run -- the one a golden harness makes -- and fresh memory reads as zeros (the simulator's malloc'd pages,
+the device's new HBM). pypto-lib goldens rely on it: rows an Out never gets stay 0 (e.g. the decode
+compressors' kv[:, 1:, :]). So `undefined` models those zeros; a later run on the same runner could see an
+earlier run's bytes, which ppc does not model. `poison` marks every unwritten element instead, to find them.
+"""
 
 
-def undefined_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """The device buffer of an Out: NaN for floats, the dtype's minimum for ints, True for bools.
-
-    simpler stages only In/InOut tensors host-to-device and copies every Out/InOut buffer back whole
-    (`stage_device_args` in hw-native-sys/simpler src/a2a3/runtime/tensormap_and_ringbuffer/host/
-    runtime_maker.cpp).  A pure OUT was zero-filled on the device after simpler PR #1051; PR #1365 ("skip
-    device staging for pure-output tensors") dropped that memset, so today an Out is fresh device memory
-    whose unwritten bytes are undefined.  A visible sentinel makes a read of an Out's old contents (the
-    PR #659 bug) and an element it never writes show up in the results, instead of the caller's data or
-    zeros that could pass for correct values.
-    """
+def poison_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """An Out buffer that shows what the kernels never wrote: NaN for floats, the dtype's minimum for ints,
+    True for bools (a read of an Out's old contents, the PR #659 bug, is refused at compile time)."""
     if is_float_dtype(dtype):
         return np.full(shape, np.nan, dtype=dtype)
     if dtype.kind in "iu":

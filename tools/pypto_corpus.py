@@ -283,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", default="models", help="the folder of PATH to search (default models)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per file (default 300)")
     parser.add_argument("--jobs", type=int, default=2, help="files run at once (default 2)")
-    parser.add_argument("--out-staging", default="undefined", choices=("undefined", "zeroed", "copied"),
+    parser.add_argument("--out-staging", default="undefined", choices=("undefined", "zeroed", "copied", "poison"),
                         help="passed to ppc-run (see ppc-run --help)")
     parser.add_argument("--markdown", type=Path, metavar="OUT.md", help="write the table here")
     parser.add_argument("--json", type=Path, metavar="OUT.json", help="write the rows and summary here")

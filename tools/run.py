@@ -30,9 +30,10 @@ The file's `-p a2a3sim|a5sim|a2a3|a5` picks ppc's chip model (a2a3 or a5); `--en
 report and one PASS/FAIL line per output; the exit status is the file's (see ppc.tools.pypto_compat).
 
 `--out-staging` says what a `pl.Out` tensor holds before the kernels write it, as the runtime (simpler) stages
-it: `undefined` (default; today's simpler gives an Out fresh device memory, shown as NaN / the int minimum so a
-read of its old contents or an element never written shows up), `zeroed` (simpler from mid-June to mid-July 2026)
-or `copied` (earlier simpler: the caller's data, as for an InOut; pypto-lib files of that era rely on it).
+it: `undefined` (default; today's simpler gives an Out fresh device memory, which reads as zeros), `zeroed`
+(simpler from mid-June to mid-July 2026), `copied` (earlier simpler: the caller's data, as for an InOut;
+pypto-lib files of that era rely on it), or `poison` (ppc's check: NaN / the int minimum, so an element never
+written shows up).
 """
 
 from __future__ import annotations

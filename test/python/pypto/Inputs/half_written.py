@@ -1,5 +1,5 @@
-"""A pypto-lib style kernel whose Out is half written; its golden expects zeros in the other half (as files
-written for the simpler of spring 2026, which copied every tensor in, do)."""
+"""A pypto-lib style kernel whose Out is half written; its golden expects zeros in the other half (as
+pypto-lib files do: every simpler staging leaves them 0 -- copied zeros, a memset, or fresh device memory)."""
 
 import pypto.language as pl
 
