@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import IntegerAttr
-from xdsl.ir import SSAValue
+from xdsl.ir import Operation, SSAValue
+
+from ppc.dialects.data_ops import DimOp
 
 Symbol = object  # an SSAValue, or a BlockSymbol standing for a block index under a dispatch
 ENUMERATION_LIMIT = 1024  # larger symbol ranges are not enumerated (their boxes stay unknown)
@@ -48,7 +50,13 @@ class Affine:
         return dict(self.terms).get(s, 0)
 
     def symbols(self) -> set[Symbol]:
-        return {s for s, _ in self.terms}
+        """Every symbol the form depends on, including those inside its opaque terms."""
+        found: set[Symbol] = set()
+        for s, _ in self.terms:
+            found.add(s)
+            if isinstance(s, Opaque):
+                found |= s.symbols()
+        return found
 
     def __add__(self, other: Affine) -> Affine:
         terms = dict(self.terms)
@@ -65,10 +73,56 @@ class Affine:
         return self + other.scale(-1)
 
     def substitute(self, s: Symbol, value: Affine) -> Affine:
-        k = self.coef(s)
-        if k == 0:
-            return self
-        return Affine(self.const, frozenset(t for t in self.terms if t[0] is not s)) + value.scale(k)
+        """The form with `s` replaced by `value`, inside opaque terms too (which fold once constant)."""
+        result = Affine(self.const)
+        for t, k in self.terms:
+            if t is s:
+                result = result + value.scale(k)
+            elif isinstance(t, Opaque) and s in t.symbols():
+                result = result + t.substitute(s, value).scale(k)
+            else:
+                result = result + Affine(0, frozenset({(t, k)}))
+        return result
+
+
+def _floordiv(a: int, b: int) -> int:
+    return a // b
+
+
+def _truncdiv(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+_FOLDS = {
+    "arith.floordivsi": _floordiv, "arith.divsi": _truncdiv, "arith.ceildivsi": lambda a, b: -((-a) // b),
+    "arith.remsi": lambda a, b: a - _truncdiv(a, b) * b, "arith.minsi": min, "arith.maxsi": max,
+}  # fmt: skip
+_DIVIDING = {"arith.floordivsi", "arith.divsi", "arith.ceildivsi", "arith.remsi"}
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A pure integer op the affine forms cannot see through (a division, min, max or `pl.dim`), keyed by
+    its operation and its operands' forms: two computations of `t // 8` are one symbol, and a symbol knows
+    what it depends on (a block index inside `b // 4`)."""
+
+    op: str
+    operands: tuple[Affine, ...]
+
+    def symbols(self) -> set[Symbol]:
+        return set().union(*(o.symbols() for o in self.operands))
+
+    def substitute(self, s: Symbol, value: Affine) -> Affine:
+        return Opaque(self.op, tuple(o.substitute(s, value) for o in self.operands)).fold()
+
+    def fold(self) -> Affine:
+        fold = _FOLDS.get(self.op)
+        if fold is not None and all(o.is_const for o in self.operands):
+            a, b = (o.const for o in self.operands)
+            if self.op not in _DIVIDING or b != 0:
+                return Affine(fold(a, b))
+        return Affine.symbol(self)
 
 
 def evaluate(value: SSAValue, bound: Mapping[SSAValue, Affine] | None = None) -> Affine:
@@ -90,6 +144,10 @@ def evaluate(value: SSAValue, bound: Mapping[SSAValue, Affine] | None = None) ->
             return rhs.scale(lhs.const)
     if isinstance(op, arith.IndexCastOp):
         return evaluate(op.input, bound)
+    if isinstance(op, Operation) and op.name in _FOLDS:
+        return Opaque(op.name, tuple(evaluate(o, bound) for o in op.operands)).fold()
+    if isinstance(op, DimOp):  # keyed by the tensor (its SSA value) and axis: a size, never negative
+        return Affine.symbol(Opaque("pl.dim", (Affine.symbol(op.source), Affine(op.axis.value.data))))
     return Affine.symbol(value)
 
 
@@ -128,8 +186,8 @@ def expand(box: Box, s: Symbol, values: range) -> list[Box]:
         return []
     if s not in box.symbols():
         return [box]
-    dependent = [a for a, o in enumerate(box.offsets) if o.coef(s)]
-    if len(dependent) == 1:
+    dependent = [a for a, o in enumerate(box.offsets) if s in o.symbols()]
+    if len(dependent) == 1 and _linear_in(box.offsets[dependent[0]], s):
         a = dependent[0]
         k = box.offsets[a].coef(s)
         stride = abs(k * values.step)
@@ -145,6 +203,109 @@ def expand(box: Box, s: Symbol, values: range) -> list[Box]:
     if len(values) > ENUMERATION_LIMIT:
         return []
     return [box.substitute(s, Affine(v)) for v in values]
+
+
+def _linear_in(form: Affine, s: Symbol) -> bool:
+    """Whether `form` depends on `s` through its own term only (not inside an opaque one)."""
+    return s not in (form - Affine.symbol(s).scale(form.coef(s))).symbols()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A rectangular region with symbolic ends, per axis [low, high): e.g. rows [0, 8 * (t // 8)) that
+    the blocks of a launch of `t // 8` blocks write, 8 rows each (a size only known at run time)."""
+
+    lows: tuple[Affine, ...]
+    highs: tuple[Affine, ...]
+
+    def symbols(self) -> set[Symbol]:
+        return set().union(*(f.symbols() for f in (*self.lows, *self.highs)))
+
+
+def sweep(box: Box, s: Symbol, first: Affine, last: Affine) -> Span | None:
+    """The union of `box` over `s` in [first, last] (step 1), when `s` moves one axis by k <= its extent.
+
+    Each step keeps only its first k elements, so the span is exact and empty when there is no step
+    (last < first, e.g. a launch of zero blocks); None when the union is not one region."""
+    dependent = [a for a, o in enumerate(box.offsets) if s in o.symbols()]
+    if len(dependent) != 1:
+        return None
+    a = dependent[0]
+    offset = box.offsets[a]
+    k = offset.coef(s)
+    if not 0 < k <= box.sizes[a] or not _linear_in(offset, s):
+        return None
+    lows = list(box.offsets)
+    highs = [o + Affine(n) for o, n in zip(box.offsets, box.sizes)]
+    lows[a] = offset.substitute(s, first)
+    highs[a] = offset.substitute(s, last) + Affine(k)
+    return Span(tuple(lows), tuple(highs))
+
+
+Limits = Mapping[Symbol, tuple[Affine | None, Affine | None]]
+"""Symbolic inclusive bounds of loop variables and block indices, outermost first (`i` in [0, n - 1])."""
+
+
+def nonneg(
+    form: Affine, ranges: Mapping[Symbol, Bounds], limits: Limits, facts: Sequence[Affine] = ()
+) -> bool:
+    """Whether `form` is certainly >= 0, given `facts` (forms known to be >= 0, e.g. `n - 1` inside a loop
+    of n steps): `form` itself, or `form - m * fact` for a positive m cancelling one of the fact's terms."""
+    if _nonneg(form, ranges, limits):
+        return True
+    for fact in facts:
+        for s, k in fact.terms:
+            m = form.coef(s) // k if form.coef(s) % k == 0 else 0
+            if m > 0 and _nonneg(form - fact.scale(m), ranges, limits):
+                return True
+    return False
+
+
+def _nonneg(form: Affine, ranges: Mapping[Symbol, Bounds], limits: Limits) -> bool:
+    """Bounded symbols are replaced, innermost first, by the bound that makes the form smallest (their own
+    bounds may name outer symbols, replaced next); what is left is bounded by `ranges`, a size or a
+    division of non-negative values counting as non-negative."""
+    for s in reversed(list(limits)):
+        k = form.coef(s)
+        bound = limits[s][0 if k > 0 else 1] if k else None
+        if bound is not None:
+            form = form.substitute(s, bound)
+    known = dict(ranges)
+    for s, _ in form.terms:
+        if s not in known and isinstance(s, Opaque) and _nonneg_opaque(s, ranges, limits):
+            known[s] = (0, None)
+    lo, _ = span(form, known)
+    return lo is not None and lo >= 0
+
+
+def _nonneg_opaque(s: Opaque, ranges: Mapping[Symbol, Bounds], limits: Limits) -> bool:
+    if s.op == "pl.dim":
+        return True
+    signs = [_nonneg(o, ranges, limits) for o in s.operands]
+    return any(signs) if s.op == "arith.maxsi" else s.op in _FOLDS and all(signs)
+
+
+def minima(form: Affine) -> list[Affine]:
+    """Forms whose minimum is `form`: the arms of a `min(a, b) + c`, else `form` itself."""
+    if len(form.terms) == 1:
+        ((s, k),) = form.terms
+        if isinstance(s, Opaque) and s.op == "arith.minsi" and k > 0:
+            return [m.scale(k) + Affine(form.const) for o in s.operands for m in minima(o)]
+    return [form]
+
+
+def within(
+    offsets: Sequence[Affine], extents: Sequence[Sequence[Affine]], region: Span,
+    ranges: Mapping[Symbol, Bounds], limits: Limits, facts: Sequence[Affine] = (),
+) -> bool:
+    """Whether the box at `offsets`, whose extent on each axis is the smallest of its `extents`, lies in
+    `region`."""
+    for offset, sizes, low, high in zip(offsets, extents, region.lows, region.highs):
+        if not nonneg(offset - low, ranges, limits, facts):
+            return False
+        if not any(nonneg(high - offset - size, ranges, limits, facts) for size in sizes):
+            return False
+    return True
 
 
 def _inside(inner: Box, outer: Box) -> bool:
@@ -170,9 +331,9 @@ def _covered(target: list[tuple[int, int]], boxes: list[list[tuple[int, int]]]) 
     return True
 
 
-def covers(boxes: Iterable[Box], target: Box) -> bool:
-    """Whether the union of `boxes` certainly contains `target`."""
-    boxes = list(boxes)
+def covers(boxes: Iterable[Box | Span], target: Box) -> bool:
+    """Whether the union of `boxes` (spans are left out) certainly contains `target`."""
+    boxes = [b for b in boxes if isinstance(b, Box)]
     if any(_inside(target, b) for b in boxes):
         return True
     if not target.is_const:

@@ -10,7 +10,11 @@ loop bounds decide walks one arm, otherwise both, keeping what both wrote; a loo
 iteration apart from the later ones (`_loop`), and with a constant non-empty range adds the union of its
 iterations' writes (any other loop adds nothing); a task or dispatch adds the union over its
 blocks (a dispatch is analysed through its callee's body with the callee's parameters bound to the
-arguments; a call of an `@pl.jit.incore` function is walked through its callee's body in place).
+arguments; a call of an `@pl.jit.incore` function is walked through its callee's body in place).  A
+launch whose block count is only known at run time (`t // 8` blocks of 8 rows) adds a symbolic `Span`
+([0, 8 * (t // 8))); a read lies in one when `index_regions.within` proves it from the symbolic bounds of
+the loop variables and block indices around it (`i <= n - 1`), the fact that a walked loop or launch has a
+step, and the read's valid shape (`min(16, t - t0)` rows read at most `t - t0`).
 Results are recorded in `ParamEffects` (first write, first read of old contents, may-write hulls) and
 `covered`.
 """
@@ -27,19 +31,19 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
 from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
-from ppc.dialects.data_ops import AssembleOp, ReadOp, ReshapeOp, SliceOp, WriteOp
+from ppc.dialects.data_ops import AssembleOp, DimOp, ReadOp, ReshapeOp, SliceOp, WriteOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 from ppc.passes.index_regions import (
-    ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Symbol, covers, decide, evaluate, expand, hull, reshape_box,
-    uncovered,
+    ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Span, Symbol, covers, decide, evaluate, expand, hull, minima,
+    reshape_box, sweep, uncovered, within,
 )
 
 # The reshapes between a value and its parameter, innermost first, as (value shape, source shape) steps:
 # () for the parameter's own versions, None where the mapping is lost (e.g. through an opaque call).
 Views = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] | None
 Lineage = frozenset[tuple[BlockArgument, Views]]
-Covered = dict[BlockArgument, list[Box]]
+Covered = dict[BlockArgument, list[Box | Span]]
 
 
 @dataclass
@@ -81,13 +85,18 @@ def _bounds(t: TensorType) -> tuple[int, ...]:
     return tuple(UNBOUNDED if d == DYNAMIC_INDEX else d for d in t.get_shape())
 
 
-def _union(boxes: Sequence[Box], symbol: Symbol, values: range | None) -> list[Box]:
-    """The union of boxes over `symbol in values`, as far as it stays small; boxes that cannot be united
-    (values None, or too many pieces) are dropped, which only under-approximates what is certainly written."""
+def _union(
+    boxes: Sequence[Box | Span], symbol: Symbol, values: range | None, swept: tuple[Affine, Affine] | None = None
+) -> list[Box | Span]:
+    """The union of boxes over `symbol in values` (or, when those are not constant, over the symbolic range
+    `swept`, step 1), as far as it stays small; boxes that cannot be united (too many pieces, or not one
+    region) are dropped, which only under-approximates what is certainly written."""
     fixed = [b for b in boxes if symbol not in b.symbols()]
+    moving = [b for b in boxes if symbol in b.symbols() and isinstance(b, Box)]
     if values is None:
-        return fixed
-    united = [u for b in boxes if symbol in b.symbols() for u in expand(b, symbol, values)]
+        spans = [sweep(b, symbol, *swept) for b in moving] if swept is not None else []
+        return fixed + [s for s in spans if s is not None]
+    united = [u for b in moving for u in expand(b, symbol, values)]
     return fixed + united if len(united) <= ENUMERATION_LIMIT else fixed
 
 
@@ -108,6 +117,8 @@ class TensorEffects:
         self._block_index: list[Affine] = []
         self._active: set[FuncOp] = {func}
         self._ranges: dict[Symbol, Bounds] = {}
+        self._limits: dict[Symbol, tuple[Affine | None, Affine | None]] = {}
+        self._facts: list[Affine] = []  # forms >= 0 on the path walked: `n - 1` in a launch or loop of n steps
         if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
             self._block_index.append(Affine.symbol(func.body.block.args[-1]))
         self.covered: Covered = {p: [] for p in self.params}
@@ -146,7 +157,11 @@ class TensorEffects:
             box = reshape_box(box, view, base, self._ranges)
         return box
 
-    def _read(self, value: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
+    def _read(
+        self, value: SSAValue, box: Box | None, op: Operation, covered: Covered,
+        extents: Sequence[Sequence[Affine]] | None = None,
+    ) -> None:
+        """`extents`: per axis, forms whose minimum is the extent read (a valid shape), when not all of `box`."""
         for param, views in self.lineage(value):
             assert isinstance(param.type, TensorType)
             shape = _bounds(param.type)
@@ -154,8 +169,18 @@ class TensorEffects:
             effects = self.effects[param]
             if covers(covered[param], target) or covers(covered[param], hull(target, self._ranges, shape)):
                 continue
+            if box is not None and views == () and self._in_span(box, extents, covered[param]):
+                continue
             if effects.first_old_read is None:
                 effects.first_old_read = op
+
+    def _in_span(self, box: Box, extents: Sequence[Sequence[Affine]] | None, covered: list[Box | Span]) -> bool:
+        """Whether one symbolic span written so far holds the read `box` (of `extents`, if given)."""
+        sizes = extents or [[Affine(n)] for n in box.sizes]
+        return any(
+            isinstance(s, Span) and within(box.offsets, sizes, s, self._ranges, self._limits, self._facts)
+            for s in covered
+        )
 
     def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
         lineage = self.lineage(dest)
@@ -187,17 +212,24 @@ class TensorEffects:
         elif isinstance(op, WriteOp):
             self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)
             self._lineage[op.result] = self.lineage(op.dest)
-        elif isinstance(op, SliceOp):  # the static window: a superset of any valid part
-            self._read(op.source, self._box(op.offsets, op.result.type.get_shape()), op, covered)
+        elif isinstance(op, SliceOp):  # the static window, and the valid part it holds
+            shape = op.result.type.get_shape()
+            extents = [
+                [Affine(n), *minima(evaluate(v, self._bound))] for n, v in zip(shape, op.valid_shape)
+            ] if op.valid_shape else None  # fmt: skip
+            self._read(op.source, self._box(op.offsets, shape), op, covered, extents)
         elif isinstance(op, ReadOp):
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
             step = (op.result.type.get_shape(), op.source.type.get_shape())
             dynamic = not (op.result.type.is_static and op.source.type.is_static)  # no static box mapping
             source = self.lineage(op.source)
-            self._lineage[op.result] = frozenset(
-                (p, None if v is None or dynamic else (step, *v)) for p, v in source
-            )
+            if _identity(op):
+                self._lineage[op.result] = source
+            else:
+                self._lineage[op.result] = frozenset(
+                    (p, None if v is None or dynamic else (step, *v)) for p, v in source
+                )
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):
@@ -210,7 +242,7 @@ class TensorEffects:
             self._dispatch(op, covered)
         elif isinstance(op, CallOp):
             self._call(op, covered)
-        elif not isinstance(op, scf.YieldOp | YieldOp | ReturnOp):
+        elif not isinstance(op, scf.YieldOp | YieldOp | ReturnOp | DimOp):  # a size is not the contents
             self._opaque(op, covered)
 
     def _opaque(self, op: Operation, covered: Covered) -> None:
@@ -239,13 +271,18 @@ class TensorEffects:
             if peel:
                 first = _copy(covered)
                 self._bound[iv] = lo
+                self._facts.append(hi - lo - Affine(1))  # the first step is walked: the loop runs
                 self._block(op.body.block, first)
+                self._facts.pop()
                 del self._bound[iv]
             if not peel or later is None or later:
                 inner = _copy(first)
                 self._ranges[iv] = bounds
+                if st.is_const and st.const > 0:  # lb (+ step after the first) <= iv <= ub - 1
+                    self._limits[iv] = (lo + st if peel else lo, hi - Affine(1))
                 self._block(op.body.block, inner)
                 del self._ranges[iv]
+                self._limits.pop(iv, None)
             if not self._widen(carried, op.body.block.last_op):
                 break
         for result, arg in zip(op.results, carried):
@@ -319,12 +356,15 @@ class TensorEffects:
         for p in self.params:
             kept: list[Box] = []
             for arm in arms:
-                kept += [b for b in arm[p] if b not in kept and all(covers(other[p], b) for other in arms)]
+                kept += [
+                    b for b in arm[p]
+                    if b not in kept and all(b in other[p] or isinstance(b, Box) and covers(other[p], b) for other in arms)
+                ]  # fmt: skip
             covered[p][:] = kept
 
     def _launch(
         self, body: Block, out_params: Sequence[SSAValue], outs: Sequence[SSAValue], block_index: Affine,
-        blocks: range | None, covered: Covered,
+        blocks: range | None, covered: Covered, last: Affine | None = None,
     ) -> None:
         """Walk a task body (inline scope or callee) as one block of a launch of `blocks` blocks."""
         for param, out in zip(out_params, outs):
@@ -332,7 +372,9 @@ class TensorEffects:
         inner = _copy(covered)
         marks = self._may_marks()
         self._block_index.append(block_index)
+        self._facts.append(last if last is not None else Affine(0))  # a block is walked: there is one
         self._block(body, inner)
+        self._facts.pop()
         self._block_index.pop()
         symbols = block_index.symbols()
         for symbol in symbols:
@@ -340,7 +382,7 @@ class TensorEffects:
         for p in self.params:
             written = inner[p][len(covered[p]) :]
             for symbol in symbols:
-                written = _union(written, symbol, blocks)
+                written = _union(written, symbol, blocks, (Affine(0), last) if last is not None else None)
             covered[p].extend(written)
         terminator = body.last_op
         assert terminator is not None
@@ -366,9 +408,10 @@ class TensorEffects:
             n = evaluate(op.count, self._bound)
             blocks = range(n.const) if n.is_const else None
             self._ranges[symbol] = (0, n.const - 1) if n.is_const else (0, None)
+            self._limits[symbol] = (Affine(0), n - Affine(1))
         else:
-            index, blocks = Affine(0), range(1)
-        self._launch(op.body.block, op.out_args, op.outs, index, blocks, covered)
+            index, blocks, n = Affine(0), range(1), Affine(1)
+        self._launch(op.body.block, op.out_args, op.outs, index, blocks, covered, n - Affine(1))
         for result, out in zip(op.results, op.outs):
             self._lineage[result] = self.lineage(out)
         yielded = op.body.block.last_op
@@ -396,10 +439,11 @@ class TensorEffects:
         self._bound[params[-1]] = Affine.symbol(symbol)
         n = evaluate(op.blocks, self._bound)
         self._ranges[symbol] = (0, n.const - 1) if n.is_const else (0, None)
+        self._limits[symbol] = (Affine(0), n - Affine(1))
         self._active.add(callee)
         self._launch(
             callee.body.block, params[len(op.args) : -1], op.outs, Affine.symbol(symbol),
-            range(n.const) if n.is_const else None, covered,
+            range(n.const) if n.is_const else None, covered, n - Affine(1),
         )
         self._active.discard(callee)
 
@@ -425,6 +469,13 @@ class TensorEffects:
         assert returned is not None
         for result, value in zip(op.results, returned.operands):
             self._lineage[result] = self.lineage(value)
+
+
+def _identity(op: ReshapeOp) -> bool:
+    """A reshape to its source's own shape with at most one dynamic axis: the run-time element-count check
+    makes that axis equal too, so every box maps to itself."""
+    shape = op.source.type.get_shape()
+    return op.result.type.get_shape() == shape and shape.count(DYNAMIC_INDEX) <= 1
 
 
 def _is_incore(func: FuncOp) -> bool:

@@ -113,3 +113,57 @@ func.func @read_past_the_write(%x: !pl.tensor<32x64xf32>, %y: !pl.tensor<32x64xf
   }
   func.return %y1, %z1 : !pl.tensor<32x64xf32>, !pl.tensor<32x64xf32>
 }
+
+// -----
+
+// The blocks of a launch of t // 8 blocks write rows [0, 8 * (t // 8)); a loop over as many steps reads
+// 16 rows per step, so its last step reads past the written span.
+func.func @past_dynamic_span(%x: !pl.tensor<?x4xf32>, %y: !pl.tensor<?x4xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<?x4xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %t = pl.dim %x {axis = 0 : i64} : (!pl.tensor<?x4xf32>) -> index
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %n = arith.floordivsi %t, %c8 : index
+  %y1 = pl.spmd (%b) in %n outs(%yo = %y : !pl.tensor<?x4xf32>) attributes {name = "write"} {
+    %r = arith.muli %b, %c8 : index
+    %s = pl.slice %x[%r, %c0] : !pl.tensor<?x4xf32> -> !pl.tile<8x4xf32, vec>
+    %w = pl.assemble %s into %yo[%r, %c0] : !pl.tile<8x4xf32, vec> into !pl.tensor<?x4xf32> -> !pl.tensor<?x4xf32>
+    pl.yield %w : !pl.tensor<?x4xf32>
+  }
+  %y2 = scf.for %i = %c0 to %n step %c1 iter_args(%ya = %y1) -> (!pl.tensor<?x4xf32>) {
+    %r = arith.muli %i, %c8 : index
+    // expected-error@+1 {{'y' is declared Out (by 'past_dynamic_span' at}}
+    %old = pl.slice %ya[%r, %c0] : !pl.tensor<?x4xf32> -> !pl.tile<16x4xf32, vec>
+    %d = pl.add %old, %old : !pl.tile<16x4xf32, vec>
+    %w = pl.assemble %d into %ya[%r, %c0] : !pl.tile<16x4xf32, vec> into !pl.tensor<?x4xf32> -> !pl.tensor<?x4xf32>
+    scf.yield %w : !pl.tensor<?x4xf32>
+  }
+  func.return %y2 : !pl.tensor<?x4xf32>
+}
+
+// -----
+
+// One block per row writes rows [0, t); a window at 16 * (t // 16) (not negative) whose valid rows are
+// min(16, t + 1 - start) may end at row t, one past the written rows.
+func.func @valid_rows_past(%x: !pl.tensor<?x4xf32>, %y: !pl.tensor<?x4xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<?x4xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %t = pl.dim %x {axis = 0 : i64} : (!pl.tensor<?x4xf32>) -> index
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c16 = arith.constant 16 : index
+  %y1 = pl.spmd (%b) in %t outs(%yo = %y : !pl.tensor<?x4xf32>) attributes {name = "rows"} {
+    %s = pl.slice %x[%b, %c0] : !pl.tensor<?x4xf32> -> !pl.tile<1x4xf32, vec>
+    %w = pl.assemble %s into %yo[%b, %c0] : !pl.tile<1x4xf32, vec> into !pl.tensor<?x4xf32> -> !pl.tensor<?x4xf32>
+    pl.yield %w : !pl.tensor<?x4xf32>
+  }
+  %q = arith.floordivsi %t, %c16 : index
+  %start = arith.muli %q, %c16 : index
+  %t1 = arith.addi %t, %c1 : index
+  %left = arith.subi %t1, %start : index
+  %rows = arith.minsi %c16, %left : index
+  // expected-error@+1 {{'y' is declared Out (by 'valid_rows_past' at}}
+  %e = pl.slice %y1[%start, %c0] valid[%rows, %c4] : !pl.tensor<?x4xf32> -> !pl.tile<16x4xf32, vec, valid ?x4>
+  %d = pl.add %e, %e : !pl.tile<16x4xf32, vec, valid ?x4>
+  %y2 = pl.assemble %d into %y1[%start, %c0] : !pl.tile<16x4xf32, vec, valid ?x4> into !pl.tensor<?x4xf32> -> !pl.tensor<?x4xf32>
+  func.return %y2 : !pl.tensor<?x4xf32>
+}

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ppc.passes.index_regions import (
-    ENUMERATION_LIMIT, Affine, BlockSymbol, Box, covers, decide, expand, reshape_box, uncovered,
+    ENUMERATION_LIMIT, Affine, BlockSymbol, Box, Opaque, covers, decide, expand, minima, nonneg, reshape_box, sweep,
+    uncovered, within,
 )
 
 SHAPE = (12, 10)
@@ -139,3 +140,53 @@ def test_decide_uses_the_ranges() -> None:
     assert decide(0, Affine.symbol(k), later) is False  # k == 0
     assert decide(2, Affine.symbol(k) - Affine(8), later) is True  # k < 8
     assert decide(0, Affine.symbol(k), {}) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 6), st.integers(-2, 3), st.integers(-1, 5), st.integers(-3, 3))
+def test_sweep_is_exactly_the_union_over_a_run_time_range(k, size, c, n, probe_shift):
+    """A launch of n blocks (n only known at run time: a symbol) writing [k*b + c, k*b + c + size) sweeps a span
+    whose every row, for each concrete n (none when n = 0), is written by some block."""
+    b, count = BlockSymbol(), BlockSymbol()
+    box = Box((Affine(c) + Affine.symbol(b).scale(k),), (size,))
+    swept = sweep(box, b, Affine(0), Affine.symbol(count) - Affine(1))
+    if k > size:
+        assert swept is None
+        return
+    assert swept is not None
+    low, high = (f.substitute(count, Affine(n)) for f in (swept.lows[0], swept.highs[0]))
+    written = {r for i in range(n) for r in range(k * i + c, k * i + c + size)}
+    assert set(range(low.const, high.const)) <= written
+    assert (high.const > low.const) == (n > 0)
+
+
+def test_opaque_terms_are_keyed_by_operation_and_fold_when_constant():
+    t, i = BlockSymbol(), BlockSymbol()
+    a = Opaque("arith.floordivsi", (Affine.symbol(t), Affine(8)))
+    assert Affine.symbol(a) - Affine.symbol(Opaque("arith.floordivsi", (Affine.symbol(t), Affine(8)))) == Affine(0)
+    quotient = Affine.symbol(Opaque("arith.floordivsi", (Affine.symbol(i), Affine(4)))).scale(16)
+    assert i in quotient.symbols()  # a block index inside a division is a dependence
+    assert quotient.substitute(i, Affine(9)) == Affine(32)
+    assert Opaque("arith.floordivsi", (Affine(7), Affine(0))).fold() != Affine(0)  # no division by zero
+
+
+def test_nonneg_substitutes_bounds_innermost_first():
+    n = Affine.symbol(Opaque("arith.floordivsi", (Affine.symbol(Opaque("pl.dim", (Affine(0), Affine(0)))), Affine(8))))
+    i = BlockSymbol()
+    limits = {i: (Affine(0), n - Affine(1))}
+    iv = Affine.symbol(i)
+    assert nonneg(n.scale(8) - iv.scale(8) - Affine(8), {}, limits)  # 8i + 8 <= 8n for i <= n - 1
+    assert not nonneg(n.scale(8) - iv.scale(8) - Affine(9), {}, limits)
+    assert nonneg(iv.scale(8), {}, limits) and nonneg(n, {}, {})  # a division of sizes is not negative
+    assert not nonneg(n - Affine(1), {}, {}) and nonneg(n.scale(3) - Affine(3), {}, {}, [n - Affine(1)])
+
+
+def test_a_valid_extent_ends_at_the_smaller_arm_of_its_min():
+    t, start = BlockSymbol(), BlockSymbol()
+    rows = Affine.symbol(Opaque("arith.minsi", (Affine(16), Affine.symbol(t) - Affine.symbol(start))))
+    assert minima(rows) == [Affine(16), Affine.symbol(t) - Affine.symbol(start)]
+    ranges = {start: (0, None)}
+    region = sweep(Box((Affine.symbol(start),), (1,)), start, Affine(0), Affine.symbol(t) - Affine(1))
+    assert region is not None
+    assert within([Affine.symbol(start)], [[Affine(16), *minima(rows)]], region, ranges, {})
+    assert not within([Affine.symbol(start)], [[Affine(16)]], region, ranges, {})

@@ -43,6 +43,14 @@ def test_dynamic_rows_run_at_any_size(tmp_path, rows):
     assert f"[RUN]   'y' PASS  shape=({rows}, 128) dtype=torch.float32" in done.stdout
 
 
+@pytest.mark.parametrize("rows", [37, 16])
+def test_out_reread_inside_a_run_time_sized_write(tmp_path, rows):
+    """A launch of T_DYN blocks writes every row of `emb`; valid-row windows read it back: no InOut needed."""
+    done = ppc_run_pypto("dyn_reread.py", "-p", "a2a3sim", "--rows", str(rows), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert f"[RUN]   'y' PASS  shape=({rows}, 128) dtype=torch.float32" in done.stdout
+
+
 def test_failing_golden_exits_1_with_a_fail_line(tmp_path):
     done = ppc_run_pypto("wrong_golden.py", "-p", "a5sim", cwd=tmp_path)
     assert done.returncode == 1
