@@ -158,23 +158,24 @@ class ReluOp(ElementwiseUnaryOp):
 
 # ----------------------------------------------------------------------------------------- reductions
 class RowReductionOp(ElementwiseUnaryOp):
-    """Reduce the last axis: [M, N] -> [M, 1]."""
+    """Reduce the last axis, keeping it: [..., M, N] -> [..., M, 1] (PyPTO: leading axes are batch axes)."""
 
     @classmethod
     def infer(cls, source: Attribute, **_: Attribute) -> Shaped:
         t = shaped(source, f"'{cls.name}' operand")
-        m, _n = _rank2(t, f"'{cls.name}' operand")
-        return same_kind(t, (m, 1), t.element_type)
+        return same_kind(t, (*t.get_shape()[:-1], 1), t.element_type)
 
 
 class ColReductionOp(ElementwiseUnaryOp):
-    """Reduce axis 0: [M, N] -> [1, N]."""
+    """Reduce the second-to-last axis, keeping it: [..., M, N] -> [..., 1, N] (PyPTO's axis=-2 default)."""
 
     @classmethod
     def infer(cls, source: Attribute, **_: Attribute) -> Shaped:
         t = shaped(source, f"'{cls.name}' operand")
-        _m, n = _rank2(t, f"'{cls.name}' operand")
-        return same_kind(t, (1, n), t.element_type)
+        if t.rank < 2:
+            raise VerifyException(f"'{cls.name}' operand must be at least 2-D, got {t}")
+        shape = t.get_shape()
+        return same_kind(t, (*shape[:-2], 1, shape[-1]), t.element_type)
 
 
 @irdl_op_definition
@@ -204,7 +205,8 @@ class ColMaxOp(ColReductionOp):
 
 # ----------------------------------------------------------------------------------------- broadcasts
 class BroadcastOp(ElementwiseBinaryOp):
-    """`x[M, N] op v` where v is [M, 1] (row_expand_*) or [1, N] (col_expand*), broadcast over x."""
+    """`x[..., M, N] op v` where v is [..., M, 1] (row_expand_*) or [..., 1, N] (col_expand*), broadcast over x.
+    PyPTO checks the last two axes; the leading (batch) axes of v must be x's, or both all units."""
 
     ALONG_ROWS: ClassVar[bool]
 
@@ -212,8 +214,12 @@ class BroadcastOp(ElementwiseBinaryOp):
     def infer(cls, lhs: Attribute, rhs: Attribute, **_: Attribute) -> Shaped:
         x = shaped(lhs, f"'{cls.name}' operand")
         v = shaped(rhs, f"'{cls.name}' broadcast operand")
-        m, n = _rank2(x, f"'{cls.name}' operand")
-        want = (m, 1) if cls.ALONG_ROWS else (1, n)
+        if x.rank < 2 or v.rank < 2:
+            raise VerifyException(f"'{cls.name}' operands must be at least 2-D, got {x} and {v}")
+        *lead, m, n = x.get_shape()
+        *v_lead, _, _ = v.get_shape()
+        units = all(d == 1 for d in (*lead, *v_lead))
+        want = (*(v_lead if units else lead), *((m, 1) if cls.ALONG_ROWS else (1, n)))
         if v.get_shape() != want:
             raise VerifyException(
                 f"'{cls.name}' broadcast operand must be {list(want)} for operand {list(x.get_shape())}, "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import dataclasses
 import gc
 import inspect
 import itertools
@@ -38,7 +37,7 @@ from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import ops, scalars, strided_loops
+from . import indexing, ops, scalars, strided_loops
 from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
 from .expressions import ExpressionBuilder, unsupported
@@ -112,6 +111,8 @@ class ModuleBuilder:
                     node, f"argument '{k}' of '{fn.__name__}' mixes run-time values into a list; pass them separately"
                 )
         in_task = caller.task_context or fn.kind == FuncKind.INCORE
+        if fn.kind == FuncKind.INCORE:
+            runtime = FunctionBuilder(self, fn, in_task=True).coerce_scalars(runtime, caller, node)
         key = (
             fn,
             tuple((k, v.type) for k, v in runtime.items()),
@@ -202,10 +203,8 @@ class FunctionBuilder(ExpressionBuilder):
                 problem = argument_mismatch(spec, args[i])
                 if problem:
                     raise self.error(where, f"parameter '{a.arg}' {problem}")
-            if spec.is_tensor and spec.direction is None:
-                # LANGUAGE.md: an unmarked entry tensor is In. Saying so in the IR lets pl-infer-directions
-                # report a write to it (PyPTO would silently drop that output) instead of inferring one.
-                spec = dataclasses.replace(spec, direction=Direction.IN)
+            # An unmarked entry tensor stays undeclared: PyPTO promotes a written one (ConvertTensorToTileOps
+            # propagates its kernels' Out/InOut up to the orchestration), so pl-infer-directions infers it.
             params.append(Param(a.arg, spec, a))
         return params
 
@@ -220,6 +219,24 @@ class FunctionBuilder(ExpressionBuilder):
         except Exception as err:  # noqa: BLE001
             raise self.error(self.tree, f"bad annotation: {type(err).__name__}: {err}") from None
 
+    def coerce_scalars(
+        self, runtime: dict[str, SSAValue], caller: FunctionBuilder, node: ast.AST
+    ) -> dict[str, SSAValue]:
+        """Integer arguments of an incore call converted to the annotated integer types (a PyPTO call passes
+        an index value to a `pl.Scalar[pl.INT32]` parameter by conversion)."""
+        if not any(a.annotation for a in self.tree.args.args):
+            return runtime
+        annotations = self._annotations()
+        coerced = dict(runtime)
+        for name, value in runtime.items():
+            spec = annotation_spec(annotations[name]) if name in annotations else None
+            if (
+                isinstance(spec, ParamSpec) and scalars.is_int(spec.type) and scalars.is_int(value.type)
+                and spec.type != value.type
+            ):
+                coerced[name] = scalars.convert(caller, value, spec.type, node)
+        return coerced
+
     def helper_params(self, runtime: dict[str, SSAValue], caller: FunctionBuilder, node: ast.AST) -> list[Param]:
         """Helper parameters typed by the call's arguments; annotations, if any, are checked against them."""
         annotated = {a.arg: a for a in self.tree.args.args + self.tree.args.kwonlyargs + self.tree.args.posonlyargs}
@@ -233,7 +250,7 @@ class FunctionBuilder(ExpressionBuilder):
                     where = annotated[name].annotation or annotated[name]
                     raise self.error(where, f"bad annotation for parameter '{name}': {spec}")
                 direction = spec.direction
-                if not _fits_annotation(spec, value.type):
+                if not _fits_annotation(spec, value.type, self.fn.kind):
                     raise caller.error(
                         node,
                         f"argument '{name}' of '{self.fn.__name__}' has type {value.type}, "
@@ -447,18 +464,14 @@ class FunctionBuilder(ExpressionBuilder):
             arrays.update_element(self, target, dst, self.expr(target.slice), value)
             return
         dst = self.shaped(dst, f"'{name}'", target)
-        offsets, extents = self.box(dst.type, target.slice, target)
+        offsets, extents, dropped = self.box(dst.type, target.slice, target)
         if not ops.is_shaped(value):
-            if any(e != 1 for e in extents):
+            if len(dropped) != len(extents):
                 raise self.error(target, f"cannot assign a scalar to the {list(extents)} region of '{name}'")
             new = ops.element_write(self, target, dst, offsets, value)
         else:
-            src_shape = value.type.get_shape()
-            if tuple(src_shape) != tuple(extents):
-                raise self.error(
-                    target, f"cannot assign a {list(src_shape)} value to the {list(extents)} region of '{name}'"
-                )
-            new = self.build(target, lambda: ops.D.AssembleOp(value, dst, offsets))
+            src = indexing.write_source(self, target, name, value, extents, dropped)
+            new = self.build(target, lambda: ops.D.AssembleOp(src, dst, offsets))
         self.store_name(name, new, target)
 
     def stmt_assert(self, node: ast.Assert) -> None:
@@ -790,11 +803,18 @@ def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:
     return attrs
 
 
-def _fits_annotation(spec: ParamSpec, t: Attribute) -> bool:
-    """A helper argument fits its annotation: same dtype and rank, equal static axes; a `pl.dynamic` axis
-    takes any size (a static argument specialises the helper)."""
+def _fits_annotation(spec: ParamSpec, t: Attribute, kind: FuncKind) -> bool:
+    """A helper argument fits its annotation, which PyPTO only uses to mark dynamic axes (the parameter takes
+    the argument's type): same dtype and rank, and equal static axes; a `pl.dynamic` axis takes any size (a
+    static argument specialises the helper), a dynamic argument axis fits a static one (it stays dynamic).
+    An inline helper's scalar parameter is the argument itself (PyPTO substitutes it), whatever its type;
+    an incore helper's integer parameter gets the argument converted by the caller (`coerce_scalars`)."""
     if isinstance(spec.type, TensorType) and isinstance(t, TensorType | TileType):
-        return spec.type.element_type == t.element_type and accepts_shape(spec.type.get_shape(), t.get_shape())
+        return spec.type.element_type == t.element_type and accepts_shape(
+            spec.type.get_shape(), t.get_shape(), dynamic_fits=True
+        )
+    if kind == FuncKind.INLINE and scalars.is_scalar(spec.type) and scalars.is_scalar(t):
+        return True
     return _same_shape_and_dtype(spec.type, t)
 
 

@@ -25,7 +25,7 @@ from ppc.dialects.attributes import FuncKind
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
-from . import arrays, dynamic, ops, scalars
+from . import arrays, dynamic, indexing, ops, scalars
 from . import explicit  # noqa: F401  (pl.tile.* / pl.tensor.* calls)
 from .arrays import TaskArray
 from .emitter import Emitter, has_runtime, show
@@ -120,9 +120,8 @@ class ExpressionBuilder(Emitter, ABC):
     def expr_subscript(self, node: ast.Subscript) -> Any:
         base = self.expr(node.value)
         if ops.is_shaped(base):
-            offsets, extents = self.box(base.type, node.slice, node)
-            result = self.view_type(base.type, extents)
-            return self.build(node, lambda: ops.D.SliceOp(base, offsets, result))
+            offsets, extents, dropped = self.box(base.type, node.slice, node)
+            return indexing.read(self, node, base, offsets, extents, dropped)
         if isinstance(base, SSAValue):
             raise self.error(node, f"cannot index {scalars.describe(base)}")
         if isinstance(base, TaskArray):
@@ -137,8 +136,9 @@ class ExpressionBuilder(Emitter, ABC):
 
     def box(
         self, t: Attribute, index: ast.expr, node: ast.AST
-    ) -> tuple[list[SSAValue], tuple[int, ...]]:
-        """Offsets and static extents of `t[index]`; integer indices keep their axis with extent 1."""
+    ) -> tuple[list[SSAValue], tuple[int, ...], list[int]]:
+        """Offsets and static extents of the window `t[index]`, and the integer-indexed axes (extent 1), which
+        PyPTO drops from the result (see `indexing`)."""
         assert isinstance(t, TensorType | TileType)
         shape = t.get_shape()
         items = index.elts if isinstance(index, ast.Tuple) else [index]
@@ -146,6 +146,7 @@ class ExpressionBuilder(Emitter, ABC):
             raise self.error(node, f"too many indices ({len(items)}) for a rank-{len(shape)} value")
         offsets: list[Any] = []
         extents: list[int] = []
+        dropped: list[int] = []
         for axis, (item, dim) in enumerate(zip(items, shape)):
             if isinstance(item, ast.Slice):
                 if item.step is not None and self.expr(item.step) != 1:
@@ -172,6 +173,7 @@ class ExpressionBuilder(Emitter, ABC):
                     raise self.error(item, "'...' and starred indices are not supported")
                 offsets.append(self.expr(item))
                 extents.append(1)
+                dropped.append(axis)
         for axis, dim in enumerate(shape[len(items) :], start=len(items)):
             if dim == DYNAMIC:
                 raise self.error(node, _whole_dynamic_axis(axis))
@@ -186,7 +188,7 @@ class ExpressionBuilder(Emitter, ABC):
                 raise self.error(
                     node, f"index out of bounds on axis {axis}: offset {off} + extent {extent} > dimension {dim}"
                 )
-        return self.indices(offsets, "subscript offsets", node), tuple(extents)
+        return self.indices(offsets, "subscript offsets", node), tuple(extents), dropped
 
     def _drop_since(self, mark: Operation | None, value: Any) -> None:
         """Erase the unused arith ops emitted after `mark` that computed `value`."""

@@ -116,9 +116,12 @@ def _is_dim(d: Any) -> bool:
     return isinstance(d, pl.DynVar) or (isinstance(d, int) and not isinstance(d, bool) and d > 0)
 
 
-def accepts_shape(expected: tuple[int, ...], shape: tuple[int, ...]) -> bool:
-    """Whether a tensor of `shape` fits a type's shape: static axes equal, a dynamic (`?`) axis any size."""
-    return len(expected) == len(shape) and all(e in (DYNAMIC, d) for e, d in zip(expected, shape))
+def accepts_shape(expected: tuple[int, ...], shape: tuple[int, ...], dynamic_fits: bool = False) -> bool:
+    """Whether a tensor of `shape` fits a type's shape: static axes equal, a dynamic (`?`) axis any size;
+    with `dynamic_fits`, a dynamic axis of `shape` also fits a static one (a helper's annotation)."""
+    return len(expected) == len(shape) and all(
+        e in (DYNAMIC, d) or (dynamic_fits and d == DYNAMIC) for e, d in zip(expected, shape)
+    )
 
 
 def argument_mismatch(spec: ParamSpec, arg: Any) -> str | None:

@@ -98,8 +98,9 @@ def unary_fn(name: str, dtype: np.dtype) -> Callable[[Array], Array]:
 
 
 def reduce_fn(name: str, dtype: np.dtype) -> Callable[[Array], Array]:
-    """row_* reduce the last axis to [M, 1], col_* axis 0 to [1, N]; sums accumulate in f32 for floats."""
-    axis = -1 if name.startswith("row_") else 0
+    """row_* reduce the last axis to [..., M, 1], col_* the one before to [..., 1, N]; sums accumulate in f32
+    for floats."""
+    axis = -1 if name.startswith("row_") else -2
     if name.endswith("_max"):
         return lambda a: np.max(a, axis=axis, keepdims=True)
     if name.endswith("_min"):

@@ -518,10 +518,10 @@ def _elementwise_unary(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
 @on_gm_tensors
 def _reduction(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
     name = _op_name(op)
-    m, n = _shape(op.source)
+    shape = _shape(op.source)
     s, o = c.slot(op.source), c.slot(op.result)
     fn = numerics.reduce_fn(name, _dtype(op.source))
-    price = _pricer(c).vector(name, _nbytes(op.source), reduce_len=n if name.startswith("row_") else m)
+    price = _pricer(c).vector(name, _nbytes(op.source), reduce_len=shape[-1] if name.startswith("row_") else shape[-2])
 
     def run(f: Frame) -> None:
         f.r[o] = fn(f.r[s])

@@ -84,9 +84,43 @@ func.func @col_max_shape(%a: !pl.tensor<16x128xf32>) {
 
 // -----
 
-func.func @reduction_rank(%a: !pl.tensor<2x16x128xf32>) {
-  // expected-error@+1 {{'pl.row_max' operand must be 2-D, got !pl.tensor<2x16x128xf32>}}
-  %r = pl.row_max %a : (!pl.tensor<2x16x128xf32>) -> !pl.tensor<2x16x1xf32>
+// PyPTO's N-D reductions: row_* keep the leading (batch) axes and reduce the last one.
+func.func @reduction_batch_axes(%a: !pl.tensor<2x16x128xf32>) {
+  // expected-error@+1 {{'pl.row_max' result type !pl.tensor<2x16xf32> does not match the inferred !pl.tensor<2x16x1xf32>}}
+  %r = pl.row_max %a : (!pl.tensor<2x16x128xf32>) -> !pl.tensor<2x16xf32>
+  func.return
+}
+
+// -----
+
+func.func @col_reduction_rank(%a: !pl.tensor<128xf32>) {
+  // expected-error@+1 {{'pl.col_max' operand must be at least 2-D, got !pl.tensor<128xf32>}}
+  %r = pl.col_max %a : (!pl.tensor<128xf32>) -> !pl.tensor<1xf32>
+  func.return
+}
+
+// -----
+
+func.func @broadcast_rank(%x: !pl.tile<128xf32, vec>, %v: !pl.tile<16x1xf32, vec>) {
+  // expected-error@+1 {{'pl.row_expand_mul' operands must be at least 2-D, got !pl.tile<128xf32, vec> and !pl.tile<16x1xf32, vec>}}
+  %r = pl.row_expand_mul %x, %v : (!pl.tile<128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<128xf32, vec>
+  func.return
+}
+
+// -----
+
+// A broadcast operand's leading axes must be the operand's, unless both are all units.
+func.func @broadcast_batch_axes(%x: !pl.tile<2x16x128xf32, vec>, %v: !pl.tile<16x1xf32, vec>) {
+  // expected-error@+1 {{'pl.row_expand_mul' broadcast operand must be [2, 16, 1] for operand [2, 16, 128], got [16, 1]}}
+  %r = pl.row_expand_mul %x, %v : (!pl.tile<2x16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<2x16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @sort32_rank(%s: !pl.tile<2x8x64xf32, vec>, %i: !pl.tile<2x8x64xi32, vec>) {
+  // expected-error@+1 {{'pl.sort32' scores must be 2-D, got !pl.tile<2x8x64xf32, vec>}}
+  %r = pl.sort32 %s, %i : (!pl.tile<2x8x64xf32, vec>, !pl.tile<2x8x64xi32, vec>) -> !pl.tile<2x8x128xf32, vec>
   func.return
 }
 

@@ -42,7 +42,7 @@ def consts(x: pl.Tensor[[CFG.rows, CFG.cols], pl.FP32], y: pl.Out[pl.Tensor[[CFG
 module = consts.lower(pipeline="frontend")
 verify_module(module)
 print(module)
-# CHECK-LABEL: func.func @consts(%x: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<in>}, %y: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>})
+# CHECK-LABEL: func.func @consts(%x: !pl.tensor<32x64xf32>, %y: !pl.tensor<32x64xf32> {pl.dir = #pl.dir<out>})
 # `chunk` comes from a folded `if`, so it is a constant: slices have static offsets and no locals for it.
 # CHECK-NOT: pl.local.decl "chunk"
 # CHECK: pl.at attributes {level = #pl.level<core_group>, name = "part0"} {

@@ -43,8 +43,8 @@ verify_module(module)
 print(module)
 
 # CHECK-LABEL: func.func @entry(
-# CHECK-SAME: %x: !pl.tensor<?x64xf32> {pl.dir = #pl.dir<in>, pl.dyn = ["T", ""]}
-# CHECK-SAME: %table: !pl.tensor<?x?xi32> {pl.dir = #pl.dir<in>, pl.dyn = ["B", "T"]}
+# CHECK-SAME: %x: !pl.tensor<?x64xf32> {pl.dyn = ["T", ""]}
+# CHECK-SAME: %table: !pl.tensor<?x?xi32> {pl.dyn = ["B", "T"]}
 # CHECK-SAME: %y: !pl.tensor<?x64xf32> {pl.dir = #pl.dir<out>, pl.dyn = ["T", ""]}
 # CHECK-NOT:  bind_dynamic
 # CHECK:      %t = pl.dim %x {axis = 0 : i64} : (!pl.tensor<?x64xf32>) -> index

@@ -1,6 +1,6 @@
 # RUN: %python %s | filecheck %s
 # Data ops: creation, views (tensor views outside a task, tile loads inside), writes, reshape, cast,
-# concat, valid shapes and padding, scalar element access, integer subscripts (keep the axis, extent 1).
+# concat, valid shapes and padding, scalar element access, integer subscripts (PyPTO's rule: an integer index drops its axis).
 from ppc import pl
 from ppc.dialects.diagnostics import verify_module
 
@@ -16,6 +16,7 @@ def data(
     scratch = pl.create_tensor([16, 64], pl.FP32)
     row = x[1, 2:6, :]
     flat = pl.reshape(row, [4, 64])
+    one = x[0, 0, 0:8]
     with pl.at(level=pl.Level.CORE_GROUP, name_hint="data"):
         t = pl.slice(g, [8, 64], [n, 0], valid_shape=[n, 64])
         t = pl.fillpad(t, pad_value=pl.PadValue.min)
@@ -41,9 +42,11 @@ print(module)
 # CHECK-LABEL: func.func @data
 # CHECK-SAME: %n: index
 # CHECK: %[[S0:.*]] = pl.create_tensor : !pl.tensor<16x64xf32>
-# Outside a task, slicing gives a tensor view; `x[1, 2:6, :]` keeps the indexed axis with extent 1.
-# CHECK: %row = pl.slice %x[%{{.*}}, %{{.*}}, %{{.*}}] : !pl.tensor<4x8x64xbf16> -> !pl.tensor<1x4x64xbf16>
-# CHECK: %flat = pl.reshape %row : !pl.tensor<1x4x64xbf16> -> !pl.tensor<4x64xbf16>
+# Outside a task, slicing gives a tensor view; `x[1, 2:6, :]` is the window with the indexed axis dropped.
+# CHECK: %[[W:.*]] = pl.slice %x[%{{.*}}, %{{.*}}, %{{.*}}] : !pl.tensor<4x8x64xbf16> -> !pl.tensor<1x4x64xbf16>
+# CHECK: %row = pl.reshape %[[W]] : !pl.tensor<1x4x64xbf16> -> !pl.tensor<4x64xbf16>
+# CHECK: %flat = pl.reshape %row : !pl.tensor<4x64xbf16> -> !pl.tensor<4x64xbf16>
+# CHECK: %one = pl.reshape %{{.*}} : !pl.tensor<1x1x8xbf16> -> !pl.tensor<8xbf16>
 # CHECK: pl.at attributes {level = #pl.level<core_group>, name = "data"} {
 # CHECK: pl.slice %g[%n, %{{.*}}] valid[%n, %{{.*}}] : !pl.tensor<16x64xf32> -> !pl.tile<8x64xf32, vec, valid ?x64>
 # CHECK: pl.fillpad %{{.*}} {pad = #pl.pad<min>} : (!pl.tile<8x64xf32, vec, valid ?x64>) -> !pl.tile<8x64xf32, vec>

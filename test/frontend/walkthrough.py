@@ -22,7 +22,7 @@ def scale_rows(x: pl.Tensor[[64, 128], pl.FP32],
 module = scale_rows.lower(pipeline="frontend")
 verify_module(module)
 print(module)
-# CHECK-LABEL: func.func @scale_rows(%x: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<in>}, %y: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}, %flag: i1) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+# CHECK-LABEL: func.func @scale_rows(%x: !pl.tensor<64x128xf32>, %y: !pl.tensor<64x128xf32> {pl.dir = #pl.dir<out>}, %flag: i1) -> !pl.tensor<64x128xf32> attributes {pl.kind = #pl.kind<orchestration>} {
 # CHECK-NEXT: %[[YV:.*]] = pl.local.decl "y" : !pl.ref<!pl.tensor<64x128xf32>>
 # CHECK-NEXT: pl.local.set %[[YV]], %y : !pl.tensor<64x128xf32>
 # CHECK-NEXT: scf.if %flag {
