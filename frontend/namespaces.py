@@ -86,8 +86,9 @@ def _atomic_assemble(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]
 
 
 def _mrgsort(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Format 1 only (one list, `block_len`): the 2-4 way merge parameters are `Fixed`."""
-    return (a["src0"], a["block_len"]), {}
+    """Both formats go to `pl.mrgsort` (only the tile form has a `tmp`)."""
+    lists = (a["src0"], a["src1"], a["src2"], a["src3"], a.get("tmp"))
+    return lists, {"exhausted": a["exhausted"], "block_len": a["block_len"]}
 
 
 def _transpose_view(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -233,7 +234,7 @@ class tile:  # noqa: N801 - PyPTO spells the namespace `pl.tile`
     @tile_op()
     def sort32(src: Tile, idx: Tile) -> Any: ...
     @tile_op("mrgsort", _mrgsort)
-    def mrgsort(src0: Tile, src1: Fixed = None, src2: Fixed = None, src3: Fixed = None, tmp: Fixed = None, exhausted: Fixed = False, *, block_len: Any = None) -> Any: ...  # noqa: E501
+    def mrgsort(src0: Tile, src1: Any = None, src2: Any = None, src3: Any = None, tmp: Any = None, exhausted: Any = False, *, block_len: Any = None) -> Any: ...  # noqa: E501
 
 
 class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
@@ -345,5 +346,5 @@ class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
     @tensor_op()
     def sort32(src: Tensor, idx: Tensor) -> Any: ...
     @tensor_op("mrgsort", _mrgsort)
-    def mrgsort(src0: Tensor, src1: Fixed = None, src2: Fixed = None, src3: Fixed = None, *, exhausted: Fixed = False, block_len: Any = None) -> Any: ...  # noqa: E501
+    def mrgsort(src0: Tensor, src1: Any = None, src2: Any = None, src3: Any = None, *, exhausted: Any = False, block_len: Any = None) -> Any: ...  # noqa: E501
 
