@@ -223,10 +223,8 @@ def mrgsort(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
     if a["tmp"] is not None:
         tmp = b.shaped(a["tmp"], "the tmp of pl.mrgsort", node)
         if tmp.type.get_shape() != result.type.get_shape():
-            raise b.error(
-                node, f"the tmp of pl.mrgsort must have the merged shape {list(result.type.get_shape())} "
-                f"(a wider one leaves its tail undefined), got {list(tmp.type.get_shape())}",
-            )
+            merged, got = list(result.type.get_shape()), list(tmp.type.get_shape())
+            raise b.error(node, f"the tmp of pl.mrgsort must have the merged shape {merged}, got {got}")
     return result
 
 
