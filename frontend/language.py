@@ -274,6 +274,12 @@ def create_tile(shape: Sequence[Any], dtype: DType, target_memory: Any = None, t
 
 
 @_stub
+def create_l1(shape: Sequence[Any], dtype: DType, transpose: Any = False) -> Any:
+    """PyPTO's on-chip (L1) accumulator that `gather_row` fills: a `create_tile` (zero-filled by ppc);
+    `transpose` only lays it out."""
+
+
+@_stub
 def get_block_idx() -> Any:
     """The index of the running block: the block index of a `pl.spmd` task, 0 in a `pl.at` task."""
 

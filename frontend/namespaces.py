@@ -91,6 +91,16 @@ def _mrgsort(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     return lists, {"exhausted": a["exhausted"], "block_len": a["block_len"]}
 
 
+def _keywords_after(n: int) -> Forward:
+    """The first `n` parameters positionally, the rest (keyword-only in the ppc op) by name."""
+
+    def forward(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        items = list(a.items())
+        return tuple(v for _, v in items[:n]), dict(items[n:])
+
+    return forward
+
+
 def _transpose_view(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """NZ <-> ZN over the same bytes: the values of the trailing two axes, transposed."""
     return (a["tile"], -2, -1), {}
@@ -233,6 +243,8 @@ class tile:  # noqa: N801 - PyPTO spells the namespace `pl.tile`
     def set_validshape(tile: Tile, valid_rows: Any, valid_cols: Any) -> Any: ...
     @tile_op()
     def sort32(src: Tile, idx: Tile) -> Any: ...
+    @tile_op("tile.gather")
+    def gather(src: Tile, indices: Tile, tmp: Scratch) -> Any: ...
     @tile_op("mrgsort", _mrgsort)
     def mrgsort(src0: Tile, src1: Any = None, src2: Any = None, src3: Any = None, tmp: Any = None, exhausted: Any = False, *, block_len: Any = None) -> Any: ...  # noqa: E501
 
@@ -345,6 +357,8 @@ class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
     def transpose(tensor: Tensor, axis1: Any, axis2: Any) -> Any: ...
     @tensor_op()
     def sort32(src: Tensor, idx: Tensor) -> Any: ...
+    @tensor_op("gather", _keywords_after(3))
+    def gather(input: Tensor, dim: Any = None, index: Any = None, *, mask_pattern: Any = None, output_dtype: Any = None, kvalue: Any = None, cmp_mode: Any = None, out_cols: Any = None, offset: Any = 0, count_dtype: Any = None) -> Any: ...  # noqa: A002,E501
     @tensor_op("mrgsort", _mrgsort)
     def mrgsort(src0: Tensor, src1: Any = None, src2: Any = None, src3: Any = None, *, exhausted: Any = False, block_len: Any = None) -> Any: ...  # noqa: E501
 
