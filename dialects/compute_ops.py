@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from xdsl.dialects.builtin import BoolAttr, Float32Type, IntegerAttr, IntegerType, i32
 from xdsl.ir import Attribute, SSAValue
-from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def, traits_def
+from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def, traits_def, var_operand_def
 from xdsl.traits import Pure
 from xdsl.utils.exceptions import VerifyException
 
@@ -432,7 +432,8 @@ class Sort32Op(_ComputeOp):
 
 @irdl_op_definition
 class MrgSortOp(_ComputeOp):
-    """Merge sorted runs of `block_len` (value, index) pairs into longer sorted runs."""
+    """PyPTO's format-1 merge (TMRGSORT with a block length): each row holds sorted runs of `block_len` words
+    ((value, index) pairs take two), and every four adjacent runs merge into one sorted run."""
 
     name = "pl.mrgsort"
     source = operand_def()
@@ -444,9 +445,41 @@ class MrgSortOp(_ComputeOp):
         s = shaped(source, "'pl.mrgsort' operand")
         _m, n = _rank2(s, "'pl.mrgsort' operand")
         block = props["block_len"].value.data  # type: ignore[attr-defined]
-        if block <= 0 or n % (2 * block):
-            raise VerifyException(f"'pl.mrgsort' row length {n} must be a multiple of 2 * block_len ({block})")
+        if block <= 0 or block % 2:
+            raise VerifyException(f"'pl.mrgsort' block_len {block} must be a positive even number of words")
+        if n % (4 * block):  # TMRGSORT leaves a partial group of four runs unwritten
+            raise VerifyException(f"'pl.mrgsort' row length {n} must be a multiple of 4 * block_len ({block})")
         return s
+
+
+@irdl_op_definition
+class MrgSortListsOp(_ComputeOp):
+    """PyPTO's format-2 merge: 2-4 sorted rows of (value, index) pairs merged into one, side by side; equal
+    values keep the order of the lists."""
+
+    name = "pl.mrgsort_lists"
+    sources = var_operand_def()
+    result = result_def()
+
+    @classmethod
+    def infer(cls, *sources: Attribute, **_: Attribute) -> Shaped:
+        if not 2 <= len(sources) <= 4:
+            raise VerifyException(f"'pl.mrgsort_lists' merges 2 to 4 lists, got {len(sources)}")
+        first = shaped(sources[0], "'pl.mrgsort_lists' list")
+        m, _n = _rank2(first, "'pl.mrgsort_lists' list")
+        if first.element_type != Float32Type():
+            raise VerifyException(f"'pl.mrgsort_lists' lists must be f32 (value, index) pairs, got {first.element_type}")
+        total = 0
+        for i, src in enumerate(sources):
+            t = shaped(src, "'pl.mrgsort_lists' list")
+            if type(t) is not type(first) or t.element_type != first.element_type or _rank2(t, "list")[0] != m:
+                raise VerifyException(f"'pl.mrgsort_lists' list {i} ({t}) does not match list 0 ({first})")
+            if isinstance(t, TileType) and t.get_valid_shape() not in (None, t.get_shape()):
+                raise VerifyException(f"'pl.mrgsort_lists' list {i} must be fully valid, got {t}")
+            if t.get_shape()[1] % 2:
+                raise VerifyException(f"'pl.mrgsort_lists' list {i} has an odd row length: rows are (value, index) pairs")
+            total += t.get_shape()[1]
+        return same_kind(first, (m, total), first.element_type)
 
 
 # PyPTO's mask patterns (`pl.tile.MaskPattern`): pattern -> (stride, first position kept).
@@ -526,5 +559,5 @@ COMPUTE_OPS = [
     RowSumOp, RowMaxOp, RowMinOp, ColSumOp, ColMaxOp,
     RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
     ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp, ColExpandExpdifOp,
-    MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, GatherOp, GatherIndexOp,
+    MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, MrgSortListsOp, GatherOp, GatherIndexOp,
 ]  # fmt: skip

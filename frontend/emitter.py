@@ -34,7 +34,7 @@ class Emitter:
         self.base_in_task = in_task
         self.task_depth = 0
         self.block = Block()
-        self.linear: dict[SSAValue, scalars.Linear] = {}
+        self.poly: dict[SSAValue, scalars.Poly] = {}
         # Constants already emitted in the enclosing blocks, innermost last; a True flag marks a function or
         # task body, beyond which constants are not shared (a task body keeps its own, so outlining captures none).
         self.const_frames: list[tuple[bool, dict[tuple[Attribute, str], SSAValue]]] = []

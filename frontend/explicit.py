@@ -73,7 +73,7 @@ def forward_to(b: FunctionBuilder, name: str, node: ast.AST, target: str, args: 
     return ops.EMITTERS[target](b, target, node, bound.arguments)
 
 
-@ops.emitter("create_tile")
+@ops.emitter("create_tile", "create_l1")
 def create_tile(b: FunctionBuilder, _name: str, node: ast.AST, a: ops.Args) -> Any:
     return ops.EMITTERS["full"](b, "create_tile", node, {"shape": a["shape"], "dtype": a["dtype"], "value": 0})
 
@@ -107,3 +107,20 @@ def store(b: FunctionBuilder, name: str, node: ast.AST, a: ops.Args) -> Any:
             )
     atomic = {} if a["atomic"] is None else {"atomic": a["atomic"]}
     return forward_to(b, name, node, "assemble", (a["output_tensor"], tile, a["offsets"]), atomic)
+
+
+@ops.emitter("tile.gather")
+def tile_gather(b: FunctionBuilder, name: str, node: ast.AST, a: ops.Args) -> Any:
+    """PyPTO's tile-level index form reads the source as one row-major array (TGATHER's flat offsets:
+    callers add `row * cols` themselves): out[i, j] = src.flat[indices[i, j]], i.e. pl.gather along the
+    one row of the flattened source."""
+    src, index = a["src"], a["indices"]
+
+    def flat(v: Any) -> Any:
+        n = 1
+        for d in v.type.get_shape():
+            n *= d
+        return forward_to(b, name, node, "reshape", (v, [1, n]), {})
+
+    out = forward_to(b, name, node, "gather", (flat(src), 1, flat(index)), {})
+    return forward_to(b, name, node, "reshape", (out, list(index.type.get_shape())), {})

@@ -284,6 +284,12 @@ def create_tile(shape: Sequence[Any], dtype: DType, target_memory: Any = None, t
 
 
 @_stub
+def create_l1(shape: Sequence[Any], dtype: DType, transpose: Any = False) -> Any:
+    """PyPTO's on-chip (L1) accumulator that `gather_row` fills: a `create_tile` (zero-filled by ppc);
+    `transpose` only lays it out."""
+
+
+@_stub
 def get_block_idx() -> Any:
     """The index of the running block: the block index of a `pl.spmd` task, 0 in a `pl.at` task."""
 
@@ -459,7 +465,12 @@ def matmul_acc(acc: Any, a: Any, b: Any, a_trans: Any = False, b_trans: Any = Fa
 @_stub
 def sort32(scores: Any, indices: Any) -> Any: ...
 @_stub
-def mrgsort(x: Any, block_len: Any) -> Any: ...
+def mrgsort(
+    src0: Any, src1: Any = None, src2: Any = None, src3: Any = None, tmp: Any = None, *, exhausted: Any = False,
+    block_len: Any = None,
+) -> Any:
+    """PyPTO's two formats: `mrgsort(x, block_len=n)` merges each four sorted runs of n words of a row;
+    `mrgsort(a, b[, c[, d]])` merges 2-4 sorted rows into one (`tmp`, if given, is the result's shape)."""
 @_stub
 def gather(
     input: Any, dim: Any = None, index: Any = None, *, mask_pattern: Any = None, output_dtype: Any = None,  # noqa: A002

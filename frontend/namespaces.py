@@ -89,8 +89,19 @@ def _atomic_assemble(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]
 
 
 def _mrgsort(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Format 1 only (one list, `block_len`): the 2-4 way merge parameters are `Fixed`."""
-    return (a["src0"], a["block_len"]), {}
+    """Both formats go to `pl.mrgsort` (only the tile form has a `tmp`)."""
+    lists = (a["src0"], a["src1"], a["src2"], a["src3"], a.get("tmp"))
+    return lists, {"exhausted": a["exhausted"], "block_len": a["block_len"]}
+
+
+def _keywords_after(n: int) -> Forward:
+    """The first `n` parameters positionally, the rest (keyword-only in the ppc op) by name."""
+
+    def forward(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        items = list(a.items())
+        return tuple(v for _, v in items[:n]), dict(items[n:])
+
+    return forward
 
 
 def _transpose_view(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -235,8 +246,10 @@ class tile:  # noqa: N801 - PyPTO spells the namespace `pl.tile`
     def set_validshape(tile: Tile, valid_rows: Any, valid_cols: Any) -> Any: ...
     @tile_op()
     def sort32(src: Tile, idx: Tile) -> Any: ...
+    @tile_op("tile.gather")
+    def gather(src: Tile, indices: Tile, tmp: Scratch) -> Any: ...
     @tile_op("mrgsort", _mrgsort)
-    def mrgsort(src0: Tile, src1: Fixed = None, src2: Fixed = None, src3: Fixed = None, tmp: Fixed = None, exhausted: Fixed = False, *, block_len: Any = None) -> Any: ...  # noqa: E501
+    def mrgsort(src0: Tile, src1: Any = None, src2: Any = None, src3: Any = None, tmp: Any = None, exhausted: Any = False, *, block_len: Any = None) -> Any: ...  # noqa: E501
 
 
 class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
@@ -347,6 +360,8 @@ class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
     def transpose(tensor: Tensor, axis1: Any, axis2: Any) -> Any: ...
     @tensor_op()
     def sort32(src: Tensor, idx: Tensor) -> Any: ...
+    @tensor_op("gather", _keywords_after(3))
+    def gather(input: Tensor, dim: Any = None, index: Any = None, *, mask_pattern: Any = None, output_dtype: Any = None, kvalue: Any = None, cmp_mode: Any = None, out_cols: Any = None, offset: Any = 0, count_dtype: Any = None) -> Any: ...  # noqa: A002,E501
     @tensor_op("mrgsort", _mrgsort)
-    def mrgsort(src0: Tensor, src1: Fixed = None, src2: Fixed = None, src3: Fixed = None, *, exhausted: Fixed = False, block_len: Any = None) -> Any: ...  # noqa: E501
+    def mrgsort(src0: Tensor, src1: Any = None, src2: Any = None, src3: Any = None, *, exhausted: Any = False, block_len: Any = None) -> Any: ...  # noqa: E501
 

@@ -200,7 +200,32 @@ def _int_prop_op(cls: type[C._ComputeOp], key: str) -> Emitter:
     return emit
 
 
-EMITTERS["mrgsort"] = _int_prop_op(C.MrgSortOp, "block_len")
+_mrgsort_block = _int_prop_op(C.MrgSortOp, "block_len")
+
+
+@emitter("mrgsort")
+def mrgsort(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    """Format 1 (`block_len`) or format 2 (2-4 lists), as PyPTO tells them apart; an `exhausted` merge stops
+    at the first emptied list and leaves the rest of its result undefined, so ppc refuses it."""
+    lists = [a[k] for k in ("src0", "src1", "src2", "src3") if a[k] is not None]
+    if a["block_len"] is not None:
+        if len(lists) > 1 or a["tmp"] is not None or a["exhausted"] is not False:
+            raise b.error(node, "pl.mrgsort with block_len= (format 1) takes no other lists, tmp or exhausted")
+        return _mrgsort_block(b, name, node, {"x": a["src0"], "block_len": a["block_len"]})
+    if len(lists) < 2 or a["src1"] is None or (a["src3"] is not None and a["src2"] is None):
+        raise b.error(node, "pl.mrgsort needs block_len= (format 1) or 2-4 sorted lists src0, src1[, src2[, src3]]")
+    exhausted = b.constant(a["exhausted"], "'exhausted' of pl.mrgsort", node)
+    if exhausted is not False:
+        raise b.error(node, "pl.mrgsort with exhausted=True is not supported by ppc (its result tail is undefined)")
+    srcs = [b.shaped(v, f"list {i} of pl.mrgsort", node) for i, v in enumerate(lists)]
+    b.require_task(node, "pl.mrgsort")
+    result = _inferred(b, node, C.MrgSortListsOp, srcs, lambda: C.MrgSortListsOp.infer(*(s.type for s in srcs)))
+    if a["tmp"] is not None:
+        tmp = b.shaped(a["tmp"], "the tmp of pl.mrgsort", node)
+        if tmp.type.get_shape() != result.type.get_shape():
+            merged, got = list(result.type.get_shape()), list(tmp.type.get_shape())
+            raise b.error(node, f"the tmp of pl.mrgsort must have the merged shape {merged}, got {got}")
+    return result
 
 
 @emitter("gather")

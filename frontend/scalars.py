@@ -3,14 +3,14 @@
 Operands are unified the way Python would mix them, inside MLIR's builtin scalar types: a constant takes
 the type of its runtime partner; integers of different types meet at `index` if either is an index, else at
 the wider width; an integer meets a float at the float.  `//` and `%` keep Python's floor semantics
-(`floordivsi`, and `a - (a // b) * b`), `/` is true division.  Integer values also carry a linear form
-(sum of coefficient x opaque value + constant) so that the extent of `x[off:off + 16]` is known statically.
+(`floordivsi`, and `a - (a // b) * b`), `/` is true division.  Integer values also carry a polynomial form
+(sum of coefficient x product of opaque values) so that the extent of `x[a * n:a * n + 16]` is known statically.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,7 +36,7 @@ F32 = Float32Type()
 class Emitter(Protocol):
     """What scalar emission needs from the function builder."""
 
-    linear: dict[SSAValue, Linear]
+    poly: dict[SSAValue, Poly]
 
     def emit(self, op: Operation, node: ast.AST) -> Operation: ...
 
@@ -47,40 +47,73 @@ class Emitter(Protocol):
     def error(self, node: ast.AST, message: str) -> Exception: ...
 
 
+_MAX_TERMS = 64
+Monomial = frozenset[tuple[Hashable, int]]
+"""a product of atoms, each with its power; the empty product is the constant term"""
+
+
 @dataclass(frozen=True)
-class Linear:
-    """sum(coef * atom) + const over opaque integer SSA values."""
+class Poly:
+    """sum(coef * monomial) over opaque integer atoms: an SSA value, or `(op, Poly, Poly)` for a `//` or `%`
+    of known operands, so the same quotient computed twice is one atom."""
 
-    terms: tuple[tuple[SSAValue, int], ...]
-    const: int
+    terms: frozenset[tuple[Monomial, int]]
 
-    def combine(self, other: Linear, sign: int) -> Linear:
+    @staticmethod
+    def of(coefs: dict[Monomial, int]) -> Poly:
+        return Poly(frozenset((m, c) for m, c in coefs.items() if c))
+
+    @staticmethod
+    def constant(k: int) -> Poly:
+        return Poly.of({frozenset(): k})
+
+    @staticmethod
+    def atom(a: Hashable) -> Poly:
+        return Poly.of({frozenset({(a, 1)}): 1})
+
+    def combine(self, other: Poly, sign: int) -> Poly:
         coefs = dict(self.terms)
-        for atom, c in other.terms:
-            coefs[atom] = coefs.get(atom, 0) + sign * c
-        return Linear(tuple((a, c) for a, c in coefs.items() if c), self.const + sign * other.const)
+        for m, c in other.terms:
+            coefs[m] = coefs.get(m, 0) + sign * c
+        return Poly.of(coefs)
 
-    def scale(self, k: int) -> Linear:
-        return Linear(tuple((a, c * k) for a, c in self.terms if c * k), self.const * k)
+    def times(self, other: Poly) -> Poly | None:
+        """The product, or None when it would be too large to be worth tracking (repeated squaring)."""
+        if len(self.terms) * len(other.terms) > _MAX_TERMS:
+            return None
+        coefs: dict[Monomial, int] = {}
+        for m1, c1 in self.terms:
+            for m2, c2 in other.terms:
+                powers = dict(m1)
+                for a, k in m2:
+                    powers[a] = powers.get(a, 0) + k
+                m = frozenset(powers.items())
+                coefs[m] = coefs.get(m, 0) + c1 * c2
+        return Poly.of(coefs)
+
+    def as_constant(self) -> int | None:
+        """The value, when no atom is left."""
+        if any(m for m, _ in self.terms):
+            return None
+        return sum(c for _, c in self.terms)
 
 
-def linear_of(b: Emitter, v: Any) -> Linear | None:
+def poly_of(b: Emitter, v: Any) -> Poly | None:
     if isinstance(v, bool):
         return None
     if isinstance(v, int):
-        return Linear((), v)
+        return Poly.constant(v)
     if isinstance(v, SSAValue) and is_int(v.type):
-        return b.linear.get(v) or Linear(((v, 1),), 0)
+        return b.poly.get(v) or Poly.atom(v)
     return None
 
 
 def static_difference(b: Emitter, hi: Any, lo: Any) -> int | None:
-    """`hi - lo` if it is the same for every run-time value (e.g. `off + 16` and `off`)."""
-    a, c = linear_of(b, hi), linear_of(b, lo)
+    """`hi - lo` if it is the same for every run-time value (e.g. `off + 16` and `off`, `a * n + 1` and `a * n`)."""
+    a, c = poly_of(b, hi), poly_of(b, lo)
     if a is None or c is None:
         return None
-    d = a.combine(c, -1)
-    return None if d.terms else d.const
+    return a.combine(c, -1).as_constant()
 
 
 # ----------------------------------------------------------------------------------------- types
@@ -198,8 +231,8 @@ def convert(b: Emitter, v: SSAValue, to: Attribute, node: ast.AST) -> SSAValue:
     else:
         assert isinstance(src, IntegerType) and isinstance(to, IntegerType)
         result = op(arith.ExtSIOp(v, to) if src.width.data < to.width.data else arith.TruncIOp(v, to))
-    if v in b.linear:
-        b.linear[result] = b.linear[v]
+    if v in b.poly:
+        b.poly[result] = b.poly[v]
     return result
 
 
@@ -255,25 +288,31 @@ def binary(b: Emitter, op: ast.operator, lhs: Any, rhs: Any, node: ast.AST) -> S
         return b.emit(_FLOAT_OPS[kind](l, r), node).results[0]
     if kind is ast.Mod:  # Python's floor modulo: a - (a // b) * b
         q = b.emit(arith.FloorDivSIOp(l, r), node).results[0]
-        return b.emit(arith.SubiOp(l, b.emit(arith.MuliOp(q, r), node).results[0]), node).results[0]
+        result = b.emit(arith.SubiOp(l, b.emit(arith.MuliOp(q, r), node).results[0]), node).results[0]
+        _track_poly(b, kind, lhs, rhs, result)
+        return result
     if kind not in _INT_OPS or (is_bool(l.type) and kind not in (ast.BitAnd, ast.BitOr, ast.BitXor)):
         symbol = OP_SYMBOLS.get(kind, kind.__name__)
         raise b.error(node, f"operator '{symbol}' is not supported on run-time {l.type} values")
     result = b.emit(_INT_OPS[kind](l, r), node).results[0]
-    _track_linear(b, kind, lhs, rhs, result)
+    _track_poly(b, kind, lhs, rhs, result)
     return result
 
 
-def _track_linear(b: Emitter, kind: type[ast.operator], lhs: Any, rhs: Any, result: SSAValue) -> None:
-    a, c = linear_of(b, lhs), linear_of(b, rhs)
+def _track_poly(b: Emitter, kind: type[ast.operator], lhs: Any, rhs: Any, result: SSAValue) -> None:
+    a, c = poly_of(b, lhs), poly_of(b, rhs)
     if a is None or c is None:
         return
     if kind is ast.Add:
-        b.linear[result] = a.combine(c, 1)
+        b.poly[result] = a.combine(c, 1)
     elif kind is ast.Sub:
-        b.linear[result] = a.combine(c, -1)
-    elif kind is ast.Mult and (not a.terms or not c.terms):
-        b.linear[result] = c.scale(a.const) if not a.terms else a.scale(c.const)
+        b.poly[result] = a.combine(c, -1)
+    elif kind is ast.Mult:
+        product = a.times(c)
+        if product is not None:
+            b.poly[result] = product
+    elif kind in (ast.FloorDiv, ast.Mod):
+        b.poly[result] = Poly.atom((kind, a, c))
 
 
 def compare(b: Emitter, op: ast.cmpop, lhs: Any, rhs: Any, node: ast.AST) -> SSAValue:

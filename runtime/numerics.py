@@ -14,7 +14,7 @@ SIMD-dispatched builds keep that order: C compilers do not reassociate float add
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import ml_dtypes
 import numpy as np
@@ -318,15 +318,18 @@ def sort32(scores: Array, indices: Array) -> Array:
 
 
 def mrgsort(pairs: Array, block_len: int) -> Array:
-    """Merge each two adjacent sorted runs of `block_len` pairs into one run of 2*block_len (a trailing
-    lone run stays as it is). A stable sort of each merged window equals a stable two-way merge."""
+    """Merge every four adjacent sorted runs of `block_len` words (block_len / 2 pairs) into one; the row is
+    whole groups (the verifier's rule). A stable sort of each group equals the stable four-way merge."""
     values, payload = _as_pairs(pairs)
-    n = values.shape[1]
-    window = min(2 * block_len, n)
-    full = n - n % window
-    sv, sp = values.copy(), payload.copy()
-    if full:
-        sv[:, :full], sp[:, :full] = _sort_runs(values[:, :full], payload[:, :full], window)
+    sv, sp = _sort_runs(values, payload, 2 * block_len)
+    return _interleave(sv, sp)
+
+
+def mrgsort_lists(lists: Sequence[Array]) -> Array:
+    """Merge sorted rows of pairs side by side; the stable sort of their concatenation is the stable merge
+    (an equal value from an earlier list comes first, as TMRGSORT picks it)."""
+    values, payload = _as_pairs(np.concatenate(lists, axis=1))
+    sv, sp = _sort_runs(values, payload, values.shape[1])
     return _interleave(sv, sp)
 
 

@@ -643,6 +643,19 @@ def _mrgsort(op: C.MrgSortOp, c: FunctionCompiler):
     return _unary_tile(op, c, lambda x: numerics.mrgsort(x, block_len), "mrgsort")
 
 
+@handles(C.MrgSortListsOp)
+@on_gm_tensors
+def _mrgsort_lists(op: C.MrgSortListsOp, c: FunctionCompiler):
+    srcs, o = tuple(c.slot(v) for v in op.sources), c.slot(op.result)
+    price = _pricer(c).vector("mrgsort", _nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        f.r[o] = numerics.mrgsort_lists([f.r[s] for s in srcs])
+        f.p[o] = record(f, price, srcs)
+
+    return run
+
+
 @handles(C.GatherOp)
 @on_gm_tensors
 def _gather(op: C.GatherOp, c: FunctionCompiler):

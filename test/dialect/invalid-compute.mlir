@@ -264,7 +264,7 @@ func.func @sort32_row_length(%s: !pl.tile<8x48xf32, vec>, %i: !pl.tile<8x48xi32,
 // -----
 
 func.func @mrgsort_block(%s: !pl.tile<8x128xf32, vec>) {
-  // expected-error@+1 {{'pl.mrgsort' row length 128 must be a multiple of 2 * block_len (48)}}
+  // expected-error@+1 {{'pl.mrgsort' row length 128 must be a multiple of 4 * block_len (48)}}
   %r = pl.mrgsort %s {block_len = 48 : i64} : !pl.tile<8x128xf32, vec>
   func.return
 }
