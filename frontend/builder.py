@@ -277,9 +277,10 @@ class FunctionBuilder(ExpressionBuilder):
     def _check_written_params(self, params: list[Param], block: Block) -> None:
         """PyPTO inlines a helper, so inside a task its writes to a tensor parameter reach the caller's tensor
         even unreturned; ppc passes it by value, so a written parameter must come back as a result."""
+        written = self._written_names()
         for p, arg in zip(params, block.args):
             binding = self.scopes[0].bindings.get(p.name)
-            if not isinstance(p.spec.type, TensorType) or binding is arg:  # never written: the block argument
+            if not isinstance(p.spec.type, TensorType) or p.name not in written or binding is arg:
                 continue
             returned = any(
                 r is binding or (isinstance(binding, Var) and isinstance(r.owner, LocalGetOp) and r.owner.ref is binding.ref)
@@ -291,6 +292,19 @@ class FunctionBuilder(ExpressionBuilder):
                     f"not return it, which ppc does not support (helpers take tensors by value): end it with "
                     f"'return {p.name}' and call it as '{p.name} = {self.fn.__name__}(...)'"
                 )
+
+    def _written_names(self) -> set[str]:
+        """Names this function writes into (not merely rebinds): `t[...] = v` and in-place ops (`pl.assemble(t,
+        ...)`, `pl.store(..., t)`: stub.updated_name) on them."""
+        written = set()
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+                written.add(node.value.id)
+            elif isinstance(node, ast.Call):
+                name = updated_name(_static_callee(node.func, self.env), node)
+                if name is not None:
+                    written.add(name)
+        return written
 
     # ------------------------------------------------------------------------------------- names
     def store_name(self, name: str, value: Any, node: ast.AST) -> None:
@@ -827,6 +841,15 @@ class FunctionBuilder(ExpressionBuilder):
             self.task_depth -= 1
             self.task_key = None
             self.scopes.pop()
+
+def _static_callee(func_expr: ast.expr, env: dict[str, Any]) -> Any:
+    """What a call's `name` / `a.b.c` names in `env` (None for anything else)."""
+    if isinstance(func_expr, ast.Name):
+        return env.get(func_expr.id)
+    if isinstance(func_expr, ast.Attribute):
+        return getattr(_static_callee(func_expr.value, env), func_expr.attr, None)
+    return None
+
 
 def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:
     attrs: dict[str, Attribute] = {"pl.dir": DirAttr(spec.direction)} if spec.direction else {}
