@@ -1,6 +1,7 @@
 """PyPTO's dependency opt-outs and returned helper-call chains: `pl.create_tensor(manual_dep=True)` kept on the
 op, `pl.manual_scope()` run in place with tracked plus explicit deps (PyPTO's nesting rules checked), and an
-entry returning a helper call whose results are traced through nested helper calls to its outputs."""
+entry returning a helper call whose results are traced through nested helper calls to its outputs; an inline
+helper's writes inside a task are never lost (returned and assigned, or a located error)."""
 
 from __future__ import annotations
 
@@ -151,3 +152,37 @@ def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]
     ns["main"](X, y, z)
     np.testing.assert_allclose(y, np.exp(X), rtol=1e-6)
     np.testing.assert_array_equal(z, -X)
+
+
+WRITER = """
+from ppc import pl
+
+@pl.jit.inline
+def write(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Tensor[[16, 64], pl.FP32]):
+    x = pl.reshape(x, [16, 64])  # rebinding a parameter is no write
+    y[0:16, :] = pl.exp(x[0:16, :])
+{ret}
+@pl.jit
+def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        {call}
+    return y
+"""
+
+
+@pytest.mark.parametrize(("ret", "call", "where", "message"), [
+    ("", "y = write(x, y)", "5:1", "'write' writes its parameter 'y' inside a task but does not return it"),
+    ("    return y\n", "write(x, y)", "13:9", "the result of 'write' is discarded, so the tensors it writes are lost"),
+])
+def test_a_write_inside_a_task_helper_is_never_lost(tmp_path, load_kernel, ret, call, where, message):
+    ns = load_kernel(WRITER.format(ret=ret, call=call))
+    with pytest.raises(PlDiagnostic) as err:
+        ns["main"].lower(X, X.copy())
+    assert str(err.value).startswith(f"{tmp_path / 'kernel.py'}:{where}: error: {message}")
+
+
+def test_a_returned_write_inside_a_task_helper_reaches_the_caller(load_kernel):
+    ns = load_kernel(WRITER.format(ret="    return y\n", call="y = write(x, y)"))
+    y = np.zeros_like(X)
+    ns["main"](X, y)
+    np.testing.assert_allclose(y, np.exp(X), rtol=1e-6)
