@@ -28,7 +28,7 @@ from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.data_ops import AssembleOp, ReadOp, ReshapeOp, SliceOp, WriteOp
-from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
+from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, SyncallOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 from ppc.passes.index_regions import (
     ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Symbol, covers, decide, evaluate, expand, hull, reshape_box,
@@ -91,6 +91,13 @@ def _union(boxes: Sequence[Box], symbol: Symbol, values: range | None) -> list[B
     return fixed + united if len(united) <= ENUMERATION_LIMIT else fixed
 
 
+def _all_blocks(boxes: Sequence[Box], block_index: Affine, blocks: range | None) -> list[Box]:
+    """What every block of a launch wrote: `boxes` (of one block) united over the block index's values."""
+    for symbol in block_index.symbols():
+        boxes = _union(boxes, symbol, blocks)
+    return list(boxes)
+
+
 def _copy(covered: Covered) -> Covered:
     return {p: list(boxes) for p, boxes in covered.items()}
 
@@ -106,6 +113,7 @@ class TensorEffects:
         self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, ())}) for p in self.params}
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
+        self._launches: list[tuple[Affine, range | None, dict[BlockArgument, int]]] = []  # index, blocks, covered marks
         self._active: set[FuncOp] = {func}
         self._ranges: dict[Symbol, Bounds] = {}
         if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
@@ -198,6 +206,8 @@ class TensorEffects:
             self._lineage[op.result] = frozenset(
                 (p, None if v is None or dynamic else (step, *v)) for p, v in source
             )
+        elif isinstance(op, SyncallOp):
+            self._barrier(covered)
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):
@@ -332,20 +342,27 @@ class TensorEffects:
         inner = _copy(covered)
         marks = self._may_marks()
         self._block_index.append(block_index)
+        self._launches.append((block_index, blocks, {p: len(covered[p]) for p in self.params}))
         self._block(body, inner)
+        self._launches.pop()
         self._block_index.pop()
-        symbols = block_index.symbols()
-        for symbol in symbols:
+        for symbol in block_index.symbols():
             self._spread(marks, symbol, blocks)
         for p in self.params:
-            written = inner[p][len(covered[p]) :]
-            for symbol in symbols:
-                written = _union(written, symbol, blocks)
-            covered[p].extend(written)
+            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], block_index, blocks))
         terminator = body.last_op
         assert terminator is not None
         for out, value in zip(outs, terminator.operands):
             self._check_threaded(out, value, terminator)
+
+    def _barrier(self, covered: Covered) -> None:
+        """Past a `pl.syncall` every block has done what precedes it: what any block of the launch certainly
+        wrote since the launch began is written for all of them (a block may read what another wrote)."""
+        if not self._launches:
+            return
+        block_index, blocks, marks = self._launches[-1]
+        for p in self.params:
+            covered[p].extend(_all_blocks(covered[p][marks[p] :], block_index, blocks))
 
     def _check_threaded(self, out: SSAValue, value: SSAValue, terminator: Operation) -> None:
         """The value a task returns for an out must be a version of that out, not a rebinding."""
