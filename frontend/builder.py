@@ -37,6 +37,7 @@ from ppc.dialects.task_ops import AtOp, SpmdOp, YieldOp
 from ppc.dialects.types import DYNAMIC, TensorType, TileType
 
 from . import language as pl
+from .split_aiv import lane_bounds
 from . import indexing, ops, returns, scalars, strided_loops
 from .analysis import FunctionNames, analyze
 from .emitter import has_runtime, show
@@ -623,7 +624,7 @@ class FunctionBuilder(ExpressionBuilder):
         if callee is builtins.range:
             callee = pl.range
         kind = getattr(callee, "__pl_name__", None)
-        if kind not in ("range", "parallel", "pipeline", "unroll", "spmd"):
+        if kind not in ("range", "parallel", "pipeline", "unroll", "spmd", "split_aiv"):
             raise self.error(
                 it, "a for loop in a pl kernel must iterate over pl.range, pl.parallel, pl.pipeline, pl.unroll or pl.spmd"
             )
@@ -632,6 +633,8 @@ class FunctionBuilder(ExpressionBuilder):
         if kind == "spmd":
             self.spmd(node, it, a)
             return
+        if kind == "split_aiv":
+            kind, a = "range", {"bounds": lane_bounds(self, it, a)}
         bounds = self._bounds(kind, a["bounds"], it)
         if kind == "unroll":
             self.unrolled(node, bounds, it)

@@ -327,7 +327,7 @@ class ExpressionBuilder(Emitter, ABC):
             return explicit.emit_explicit(self, callee, node)
         name = getattr(callee, "__pl_name__", None)
         if name is not None:
-            if name in ("range", "parallel", "pipeline", "unroll", "spmd"):
+            if name in ("range", "parallel", "pipeline", "unroll", "spmd", "split_aiv"):
                 raise self.error(node, f"pl.{name} can only be used as the iterator of a 'for' loop")
             if name == "at":
                 raise self.error(node, "pl.at can only be used as 'with pl.at(...):'")

@@ -183,6 +183,11 @@ def spmd(
 
 
 @_stub
+def split_aiv(n: Any, *, mode: Any) -> Any:
+    """The two AIV lanes of a core group, each running the body with its lane index (frontend/split_aiv.py)."""
+
+
+@_stub
 def at(
     level: Any = Level.CORE_GROUP, name_hint: Any = None, optimizations: Any = None, optimization: Any = None,
     deps: Any = None, allow_early_resolve: Any = False, sync_start: Any = False,

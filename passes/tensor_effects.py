@@ -32,7 +32,7 @@ from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
 from ppc.dialects.data_ops import AssembleOp, DimOp, ReadOp, ReshapeOp, SliceOp, WriteOp
-from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, TaskScopeOp, YieldOp
+from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, SyncallOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
 from ppc.passes.index_regions import (
     ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Span, Symbol, covers, decide, evaluate, expand, hull, minima,
@@ -100,6 +100,16 @@ def _union(
     return fixed + united if len(united) <= ENUMERATION_LIMIT else fixed
 
 
+def _all_blocks(
+    boxes: Sequence[Box | Span], block_index: Affine, blocks: range | None, last: Affine | None = None
+) -> list[Box | Span]:
+    """What every block of a launch wrote: `boxes` (of one block) united over the block index's values (the
+    constant `blocks`, else the symbolic range 0..`last`)."""
+    for symbol in block_index.symbols():
+        boxes = _union(boxes, symbol, blocks, (Affine(0), last) if last is not None else None)
+    return list(boxes)
+
+
 def _copy(covered: Covered) -> Covered:
     return {p: list(boxes) for p, boxes in covered.items()}
 
@@ -115,6 +125,7 @@ class TensorEffects:
         self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, ())}) for p in self.params}
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
+        self._launches: list[tuple[Affine, range | None, Affine | None, dict[BlockArgument, int]]] = []  # index, blocks, last, marks
         self._active: set[FuncOp] = {func}
         self._ranges: dict[Symbol, Bounds] = {}
         self._limits: dict[Symbol, tuple[Affine | None, Affine | None]] = {}
@@ -230,6 +241,8 @@ class TensorEffects:
                 self._lineage[op.result] = frozenset(
                     (p, None if v is None or dynamic else (step, *v)) for p, v in source
                 )
+        elif isinstance(op, SyncallOp):
+            self._barrier(covered)
         elif isinstance(op, BlockIdxOp):
             self._bound[op.result] = self._block_index[-1] if self._block_index else Affine.symbol(op.result)
         elif isinstance(op, scf.ForOp):
@@ -373,21 +386,28 @@ class TensorEffects:
         marks = self._may_marks()
         self._block_index.append(block_index)
         self._facts.append(last if last is not None else Affine(0))  # a block is walked: there is one
+        self._launches.append((block_index, blocks, last, {p: len(covered[p]) for p in self.params}))
         self._block(body, inner)
+        self._launches.pop()
         self._facts.pop()
         self._block_index.pop()
-        symbols = block_index.symbols()
-        for symbol in symbols:
+        for symbol in block_index.symbols():
             self._spread(marks, symbol, blocks)
         for p in self.params:
-            written = inner[p][len(covered[p]) :]
-            for symbol in symbols:
-                written = _union(written, symbol, blocks, (Affine(0), last) if last is not None else None)
-            covered[p].extend(written)
+            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], block_index, blocks, last))
         terminator = body.last_op
         assert terminator is not None
         for out, value in zip(outs, terminator.operands):
             self._check_threaded(out, value, terminator)
+
+    def _barrier(self, covered: Covered) -> None:
+        """Past a `pl.syncall` every block has done what precedes it: what any block of the launch certainly
+        wrote since the launch began is written for all of them (a block may read what another wrote)."""
+        if not self._launches:
+            return
+        block_index, blocks, last, marks = self._launches[-1]
+        for p in self.params:
+            covered[p].extend(_all_blocks(covered[p][marks[p] :], block_index, blocks, last))
 
     def _check_threaded(self, out: SSAValue, value: SSAValue, terminator: Operation) -> None:
         """The value a task returns for an out must be a version of that out, not a rebinding."""

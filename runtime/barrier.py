@@ -12,8 +12,7 @@ from __future__ import annotations
 import contextvars
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from xdsl.ir import Operation
 
@@ -21,18 +20,12 @@ from ..dialects.task_ops import SyncallOp
 from .errors import PlRuntimeError
 from .interp import Frame, FunctionCompiler, Recorder, handles
 
-PreparedKernelLike = Any  # runtime/dispatch.py's PreparedKernel (name, core_type, pricer, syncalls)
+if TYPE_CHECKING:
+    from .dispatch import PreparedKernel
 
 
 class _Aborted(Exception):
     """Unwinds a waiting block once another block has failed."""
-
-
-@dataclass
-class _Phase:
-    """How each block ended the running phase: at a barrier (the op) or at the kernel's end (None)."""
-
-    ends: dict[int, Operation | None] = field(default_factory=dict)
 
 
 class PhasedRun:
@@ -42,7 +35,7 @@ class PhasedRun:
         self.blocks = blocks
         self.cond = threading.Condition()
         self.turn = 0
-        self.phase = _Phase()
+        self.ends: dict[int, Operation | None] = {}  # how each block ended this phase: at a barrier, or None
         self.error: BaseException | None = None
 
     def run(self, block: Callable[[int, Recorder], None]) -> list[Recorder]:
@@ -90,7 +83,7 @@ class PhasedRun:
     def _pass(self, b: int, end: Operation | None) -> None:
         """Block `b` ends its part of the phase at barrier `end` (None: the kernel's end); the next block runs."""
         with self.cond:
-            self.phase.ends[b] = end
+            self.ends[b] = end
             if b + 1 < self.blocks:
                 self.turn = b + 1
             else:
@@ -98,7 +91,7 @@ class PhasedRun:
             self.cond.notify_all()
 
     def _close_phase(self) -> None:
-        ends = self.phase.ends
+        ends = self.ends
         at_barrier = [b for b, op in ends.items() if op is not None]
         if at_barrier and len(at_barrier) < self.blocks:
             ended = min(b for b, op in ends.items() if op is None)
@@ -107,11 +100,11 @@ class PhasedRun:
                 f"block {ended} ends without reaching this pl.syncall, which block {waiting} waits at: a hard "
                 "barrier waits for every block of the task (on the device the task hangs)", ends[waiting]
             )
-        self.phase = _Phase()
+        self.ends = {}
         self.turn = 0 if at_barrier else -1
 
 
-def check_occupancy(kernel: PreparedKernelLike, blocks: int, dispatch: Operation) -> None:
+def check_occupancy(kernel: PreparedKernel, blocks: int, dispatch: Operation) -> None:
     """PyPTO's HardSyncallOccupancy check: a hard barrier completes only if the launch fills every core of its
     kind at once (a partial or wave-by-wave launch hangs on the device, error 507018). A kernel with cube work
     is a mixed kernel launched per core group (1 AIC + 2 AIV); a vector-only kernel per AIV core, where only

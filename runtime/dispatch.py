@@ -5,11 +5,12 @@ dispatches (a later task only sees an earlier task's writes if it comes after it
 is a separate question: each block's recorded tile ops are priced (Level A) and its GM regions feed the
 TensorMap, whose dependencies - not the SSA chain - order the tasks in the simulation (Level B), together
 with the scheduling hints kept on the dispatch (`pl.early_resolve`, `pl.sync_start`), which change only time.
+A kernel with `pl.syncall` barriers runs its blocks phase by phase instead (runtime/barrier.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from xdsl.dialects.builtin import IndexType
 from xdsl.dialects.func import FuncOp
@@ -83,6 +84,19 @@ class PreparedKernel:
         rec.ops.append((self.pricer.store(rows, row * eb, eb), (len(rec.ops) - 1,)))
 
 
+def _run_blocks(kernel: PreparedKernel, args: list, blocks: int, op: DispatchOp) -> Iterator[tuple[Recorder, BlockWork]]:
+    """Each block's recorder and priced work: one block after the other, or phase by phase around the kernel's
+    `pl.syncall` barriers (runtime/barrier.py), where a block's work includes waiting for the slowest one."""
+    if not kernel.syncalls:
+        for b in range(blocks):
+            rec = kernel.run_block(args, b, blocks)
+            yield rec, time_block(rec.tile_ops(), kernel.core_type).work
+        return
+    check_occupancy(kernel, blocks, op)
+    recs = PhasedRun(blocks).run(lambda b, rec: kernel.run_block(args, b, blocks, rec))
+    yield from zip(recs, phased_works([(r.tile_ops(), r.phases) for r in recs], kernel.core_type, kernel.pricer.cfg))
+
+
 def _same_view(a: GmTensor, b: GmTensor) -> bool:
     """Whether two tensors are the same elements of the same buffer (the kernel wrote into its out)."""
     x, y = a.array, b.array
@@ -111,15 +125,8 @@ class RunState(Recorder):
             )
         works: list[BlockWork] = []
         reads, writes = {}, {}
-        if kernel.syncalls:
-            check_occupancy(kernel, blocks, op)
-            recs = PhasedRun(blocks).run(lambda b, rec: kernel.run_block(args, b, blocks, rec))
-            works = phased_works([(r.tile_ops(), r.phases) for r in recs], kernel.core_type, kernel.pricer.cfg)
-        else:
-            recs = (kernel.run_block(args, b, blocks) for b in range(blocks))
-        for rec in recs:
-            if not kernel.syncalls:
-                works.append(time_block(rec.tile_ops(), kernel.core_type).work)
+        for rec, work in _run_blocks(kernel, args, blocks, op):
+            works.append(work)
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
         deps = self.tensormap.submit(reads, writes)

@@ -1,4 +1,5 @@
-// Verifier rules of the task ops (dialects/task_ops.py): pl.at, pl.spmd, pl.yield, pl.block_idx, pl.dispatch.
+// Verifier rules of the task ops (dialects/task_ops.py): pl.at, pl.spmd, pl.yield, pl.block_idx, pl.syncall,
+// pl.dispatch.
 // Cases the custom syntax cannot express (mismatched results or region arguments) use the generic form.
 // RUN: ppc-opt %s --split-input-file --verify-diagnostics
 
@@ -155,5 +156,35 @@ func.func @dispatch_argument_type(%x: !pl.tensor<16xf32>, %y: !pl.tensor<16xf32>
 func.func @task_ids_empty() {
   // expected-error@+1 {{'pl.task_ids.create' needs a positive size, got 0}}
   pl.task_ids.create {array = 0 : i64, size = 0 : i64}
+  func.return
+}
+
+// -----
+
+func.func @syncall_in_at() {
+  pl.at {
+    // expected-error@+1 {{'pl.syncall' is only valid inside a pl.spmd task body (a barrier among its blocks)}}
+    pl.syncall {core_type = "mix", mode = "hard"}
+  }
+  func.return
+}
+
+// -----
+
+func.func @syncall_soft(%n: index) {
+  pl.spmd (%b) in %n {
+    // expected-error@+1 {{'pl.syncall' mode must be "hard", got 'soft'}}
+    pl.syncall {core_type = "mix", mode = "soft"}
+  }
+  func.return
+}
+
+// -----
+
+func.func @syncall_core_type(%n: index) {
+  pl.spmd (%b) in %n {
+    // expected-error@+1 {{'pl.syncall' core_type must be one of ('mix', 'aiv_only', 'aic_only'), got 'cube'}}
+    pl.syncall {core_type = "cube", mode = "hard"}
+  }
   func.return
 }

@@ -105,6 +105,7 @@ func.func @locals(%lv: !pl.tile<16x128xf32, vec>) -> !pl.tile<16x128xf32, vec> {
 // CHECK-NEXT: }
 // CHECK:      pl.spmd (%blk2) in %c4 {
 // CHECK-NEXT:   %bi2 = pl.block_idx {note = "attr"}
+// CHECK-NEXT:   pl.syncall {core_type = "mix", mode = "hard"}
 // CHECK-NEXT: }
 // CHECK:      %esc_out, %esc_tile = pl.at outs(%eo = %tt : !pl.tensor<64x128xf32>) -> (!pl.tile<16x128xf32, vec>) attributes {name = "escapes"} {
 // CHECK-NEXT:   %esc_undef = pl.undef : !pl.tile<16x128xf32, vec>
@@ -139,6 +140,7 @@ func.func @tasks(%tx: !pl.tensor<64x128xf32>, %tt: !pl.tensor<64x128xf32>) -> !p
   }
   pl.spmd (%blk2) in %c4 {
     %bi2 = pl.block_idx {note = "attr"}
+    pl.syncall {core_type = "mix", mode = "hard"}
   }
   %esc_out, %esc_tile = pl.at outs(%eo = %tt : !pl.tensor<64x128xf32>) -> (!pl.tile<16x128xf32, vec>) attributes {name = "escapes"} {
     %esc_undef = pl.undef : !pl.tile<16x128xf32, vec>

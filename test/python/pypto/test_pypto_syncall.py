@@ -57,6 +57,37 @@ def test_without_the_barrier_block_0_reads_rows_not_yet_written(load_kernel):
     assert not np.array_equal(y[:8], 2 * x[8:16] + 2 * x[:8])
 
 
+OUT_READ = """
+from ppc import pl
+
+@pl.jit
+def main(x: pl.Tensor[[384, 64], pl.FP32], y: pl.Out[pl.Tensor[[384, 64], pl.FP32]],
+         z: pl.Out[pl.Tensor[[384, 64], pl.FP32]]):
+    with pl.spmd(48, sync_start=True):
+        b = pl.tile.get_block_idx()
+        y[b * 8:(b + 1) * 8, :] = pl.mul(x[b * 8:(b + 1) * 8, :], 2.0)
+        BARRIER
+        nb = (b + 1) % 48
+        z[b * 8:(b + 1) * 8, :] = pl.add(y[nb * 8:(nb + 1) * 8, :], 1.0)
+    return y, z
+"""
+
+
+def test_reading_an_out_another_block_wrote_before_the_barrier_is_not_an_old_contents_read(load_kernel):
+    ns = load_kernel(OUT_READ.replace("BARRIER", "pl.system.syncall(core_type='aiv_only')"))
+    x = np.arange(384 * 64, dtype=np.float32).reshape(384, 64)
+    y, z = np.zeros_like(x), np.zeros_like(x)
+    ns["main"](x, y, z)
+    np.testing.assert_array_equal(z, np.roll(2 * x, -8, axis=0) + 1)
+
+
+def test_without_the_barrier_that_read_may_see_old_contents(load_kernel):
+    ns = load_kernel(OUT_READ.replace("BARRIER", "pass"))
+    x = np.zeros((384, 64), np.float32)
+    with pytest.raises(PlDiagnostic, match=r"'y' is declared Out .* but its old contents may be read here"):
+        ns["main"](x, x.copy(), x.copy())
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"blocks": 47}, r"needs its pl.spmd to fill the chip: a2a3 has 48 AIV cores, the task launches 47 blocks"),
     ({"sync_start": False}, r"needs its pl.spmd launched with sync_start=True"),

@@ -1,12 +1,14 @@
 """A pypto-lib style file with one full-occupancy `pl.spmd` split into three phases by two hard
 `pl.system.syncall` barriers, handing data between blocks through GM scratch tensors (the hc_pre pattern):
-split-K matmul partials, a cross-block reduction of them, and a write of a neighbour block's rows. Every phase
+split-K matmul partials, a cross-block reduction of them (split between the two AIV lanes of each core
+group with `pl.split_aiv`), and a write of a neighbour block's rows. Every phase
 reads rows other blocks wrote in the phase before, so without the barriers the result is wrong."""
 
 import pypto.language as pl
 
 NUM_CORES = 24  # a2a3: one block per core group, as a hard mix syncall requires
 ROW_TILE = 8
+LANE_ROWS = ROW_TILE // 2
 ROWS = NUM_CORES * ROW_TILE
 K_SLICE = 32
 K = NUM_CORES * K_SLICE
@@ -28,13 +30,15 @@ def syncall_phases(
         partials = pl.assemble(partials, part, [core * ROWS, 0])
         pl.system.syncall(core_type="mix")
 
-        r0 = core * ROW_TILE
-        acc = partials[r0:r0 + ROW_TILE, 0:COLS]
-        for j in pl.range(1, NUM_CORES):
-            acc = pl.add(acc, partials[j * ROWS + r0:j * ROWS + r0 + ROW_TILE, 0:COLS])
-        total = pl.assemble(total, acc, [r0, 0])
+        for aiv_id in pl.split_aiv(2, mode=pl.SplitMode.NONE):  # each AIV lane reduces half of the rows
+            h0 = core * ROW_TILE + aiv_id * LANE_ROWS
+            acc = partials[h0:h0 + LANE_ROWS, 0:COLS]
+            for j in pl.range(1, NUM_CORES):
+                acc = pl.add(acc, partials[j * ROWS + h0:j * ROWS + h0 + LANE_ROWS, 0:COLS])
+            total = pl.assemble(total, acc, [h0, 0])
         pl.system.syncall(core_type="mix")
 
+        r0 = core * ROW_TILE
         n0 = ((core + 1) % NUM_CORES) * ROW_TILE
         out[r0:r0 + ROW_TILE, 0:COLS] = pl.add(total[n0:n0 + ROW_TILE, 0:COLS], 1.0)
     return out
