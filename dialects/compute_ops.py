@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from xdsl.dialects.builtin import BoolAttr, Float32Type, IntegerAttr, IntegerType, i32
+from xdsl.dialects.builtin import BoolAttr, Float16Type, Float32Type, IntegerAttr, IntegerType, Signedness, i32
 from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import irdl_op_definition, operand_def, opt_prop_def, prop_def, result_def, traits_def, var_operand_def
 from xdsl.traits import Pure
@@ -201,6 +201,40 @@ class ColSumOp(ColReductionOp):
 @irdl_op_definition
 class ColMaxOp(ColReductionOp):
     name = "pl.col_max"
+
+
+class _ArgReduction:
+    """Index reductions (PyPTO's row/col_argmax/argmin): the reduction's shape, int32 indices.  Sources are
+    f16/f32 or u16/u32, the dtypes pto-isa's A2A3 TROWARGMAX/TCOLARGMAX accept."""
+
+    @classmethod
+    def infer(cls, source: Attribute, **props: Attribute) -> Shaped:
+        t = super().infer(source, **props)  # type: ignore[misc]
+        elt = shaped(source, f"'{cls.name}' operand").element_type
+        unsigned = isinstance(elt, IntegerType) and elt.signedness.data == Signedness.UNSIGNED
+        if not (isinstance(elt, Float16Type | Float32Type) or (unsigned and element_bits(elt) in (16, 32))):
+            raise VerifyException(f"'{cls.name}' operand must be f16, f32, ui16 or ui32, got {elt}")
+        return same_kind(t, t.get_shape(), i32)
+
+
+@irdl_op_definition
+class RowArgmaxOp(_ArgReduction, RowReductionOp):
+    name = "pl.row_argmax"
+
+
+@irdl_op_definition
+class RowArgminOp(_ArgReduction, RowReductionOp):
+    name = "pl.row_argmin"
+
+
+@irdl_op_definition
+class ColArgmaxOp(_ArgReduction, ColReductionOp):
+    name = "pl.col_argmax"
+
+
+@irdl_op_definition
+class ColArgminOp(_ArgReduction, ColReductionOp):
+    name = "pl.col_argmin"
 
 
 # ----------------------------------------------------------------------------------------- broadcasts
@@ -556,7 +590,7 @@ class GatherIndexOp(_ComputeOp):
 COMPUTE_OPS = [
     AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp,
     ExpOp, SqrtOp, RsqrtOp, LogOp, RecipOp, NegOp, AbsOp, ReluOp,
-    RowSumOp, RowMaxOp, RowMinOp, ColSumOp, ColMaxOp,
+    RowSumOp, RowMaxOp, RowMinOp, ColSumOp, ColMaxOp, RowArgmaxOp, RowArgminOp, ColArgmaxOp, ColArgminOp,
     RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
     ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp, ColExpandExpdifOp,
     MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, MrgSortListsOp, GatherOp, GatherIndexOp,

@@ -212,6 +212,14 @@ class tile:  # noqa: N801 - PyPTO spells the namespace `pl.tile`
     @tile_op()
     def col_max(tile: Tile) -> Any: ...
     @tile_op()
+    def row_argmax(tile: Tile, tmp_tile: Tile) -> Any: ...
+    @tile_op()
+    def row_argmin(tile: Tile, tmp_tile: Tile) -> Any: ...
+    @tile_op()
+    def col_argmax(tile: Tile, tmp_tile: Tile) -> Any: ...
+    @tile_op()
+    def col_argmin(tile: Tile, tmp_tile: Tile) -> Any: ...
+    @tile_op()
     def row_expand(target: Tile, row_vec: Tile) -> Any: ...
     @tile_op()
     def row_expand_sub(tile: Tile, row_vec: Tile) -> Any: ...
@@ -330,6 +338,14 @@ class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
     def col_sum(input: Tensor) -> Any: ...  # noqa: A002
     @tensor_op()
     def col_max(input: Tensor) -> Any: ...  # noqa: A002
+    @tensor_op()
+    def row_argmax(input: Tensor) -> Any: ...  # noqa: A002
+    @tensor_op()
+    def row_argmin(input: Tensor) -> Any: ...  # noqa: A002
+    @tensor_op()
+    def col_argmax(input: Tensor) -> Any: ...  # noqa: A002
+    @tensor_op()
+    def col_argmin(input: Tensor) -> Any: ...  # noqa: A002
     @tensor_op()
     def row_expand(target: Tensor, row_vec: Tensor) -> Any: ...
     @tensor_op()

@@ -125,6 +125,30 @@ def unary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
     return b.build(node, lambda: _UNARY[name](x), check=False)
 
 
+_ARG_REDUCTIONS = {"row_argmax": C.RowArgmaxOp, "row_argmin": C.RowArgminOp,
+                   "col_argmax": C.ColArgmaxOp, "col_argmin": C.ColArgminOp}  # fmt: skip
+
+
+@emitter(*_ARG_REDUCTIONS)
+def arg_reduction(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
+    """Index reductions; a `tmp_tile`, where given, must match the source exactly: pto-isa reads the scan
+    length from the scratch's extent, so any other scratch gives wrong indices on the device."""
+    x = b.shaped(a["x"], f"the operand of pl.{name}", node)
+    b.require_task(node, f"pl.{name}")
+    if a.get("tmp_tile") is not None:
+        if isinstance(x.type, TensorType):
+            raise b.error(node, f"pl.{name} of a tensor takes no tmp_tile (PyPTO allocates it when lowering)")
+        tmp = _tile(b, a["tmp_tile"], f"the scratch tile of pl.{name}", node)
+        want, got = _shape_type(x), _shape_type(tmp)
+        if (got.get_shape(), got.element_type) != (want.get_shape(), want.element_type):
+            raise b.error(
+                node, f"the scratch tile of pl.{name} must have exactly the operand's shape and dtype "
+                f"{list(want.get_shape())} {want.element_type}, got {list(got.get_shape())} {got.element_type}"
+            )
+    cls = _ARG_REDUCTIONS[name]
+    return _inferred(b, node, cls, [x], lambda: cls.infer(x.type))
+
+
 _BROADCAST = {
     "row_expand": C.RowExpandOp, "row_expand_add": C.RowExpandAddOp, "row_expand_sub": C.RowExpandSubOp,
     "row_expand_mul": C.RowExpandMulOp, "row_expand_div": C.RowExpandDivOp, "col_expand": C.ColExpandOp,

@@ -110,6 +110,24 @@ def reduce_fn(name: str, dtype: np.dtype) -> Callable[[Array], Array]:
     return lambda a: np.sum(a, axis=axis, keepdims=True, dtype=dtype)
 
 
+def arg_reduce_fn(name: str) -> Callable[[Array], Array]:
+    """row_arg*/col_arg* as pto-isa's TROWARGMAX family: a scan from index 0 that moves only on a strictly
+    better value, so ties keep the first index, a NaN is never better (skipped) and a NaN at index 0 is
+    never beaten (the result is 0).  int32 indices, keeping the reduced axis as the value reductions do."""
+    axis = -1 if name.startswith("row_") else -2
+    is_max = name.endswith("max")
+
+    def run(a: Array) -> Array:
+        nan = np.isnan(a) if a.dtype.kind == "f" else np.zeros(a.shape, bool)
+        worst = -np.inf if is_max else np.inf
+        x = np.where(nan, worst, a.astype(np.float64))
+        idx = (np.argmax if is_max else np.argmin)(x, axis=axis, keepdims=True)
+        first_nan = np.take(nan, [0], axis=axis)
+        return np.where(first_nan, 0, idx).astype(np.int32)
+
+    return run
+
+
 def expdif_fn(dtype: np.dtype) -> Callable[[Array, Array], Array]:
     """`exp(x - v)` as torch evaluates `torch.exp(x - v)`: the difference is rounded to `dtype` first."""
     sub, exp = binary_fn("sub", dtype, scalar_rhs=False), unary_fn("exp", dtype)

@@ -530,6 +530,33 @@ def _reduction(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
     return run
 
 
+@handles(C.RowArgmaxOp, C.RowArgminOp, C.ColArgmaxOp, C.ColArgminOp)
+@on_gm_tensors
+def _arg_reduction(op: C.ElementwiseUnaryOp, c: FunctionCompiler):
+    """Indices over the source's valid extent only (pto-isa bounds its scan by the valid rows/columns);
+    output cells past the valid extent are zeros."""
+    name = _op_name(op)
+    shape, out_shape = _shape(op.source), _shape(op.result)
+    row = name.startswith("row_")
+    valid = valid_getter(op.source, c)
+    s, o = c.slot(op.source), c.slot(op.result)
+    fn = numerics.arg_reduce_fn(name)
+    price = _pricer(c).vector(name, _nbytes(op.source), reduce_len=shape[-1] if row else shape[-2])
+
+    def run(f: Frame) -> None:
+        x = f.r[s]
+        extent = shape if valid is None else valid(f.r)
+        if 0 in extent:
+            raise PlRuntimeError(f"pl.{name} of an empty valid extent {list(extent)}", op)
+        out = np.zeros(out_shape, np.int32)
+        index = tuple(slice(0, e) for e in extent)
+        out[index[:-1] + (slice(0, 1),) if row else index[:-2] + (slice(0, 1), index[-1])] = fn(x[index])
+        f.r[o] = out
+        f.p[o] = record(f, price, (s,))
+
+    return run
+
+
 @handles(C.RowExpandOp, C.ColExpandOp)
 @on_gm_tensors
 def _expand(op: C.BroadcastOp, c: FunctionCompiler):

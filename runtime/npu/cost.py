@@ -33,7 +33,10 @@ _VECTOR_CLASS: Mapping[str, str] = {
         "unary",
     ),
 }
-_REDUCTIONS = frozenset(("row_sum", "row_max", "row_min", "col_sum", "col_max", "col_min"))
+_REDUCTIONS = frozenset(
+    ("row_sum", "row_max", "row_min", "col_sum", "col_max", "col_min",
+     "row_argmax", "row_argmin", "col_argmax", "col_argmin")
+)  # fmt: skip
 _EXPAND_PREFIXES = ("row_expand_", "col_expand_")
 
 

@@ -93,6 +93,32 @@ func.func @reduction_batch_axes(%a: !pl.tensor<2x16x128xf32>) {
 
 // -----
 
+// Index reductions give int32 indices, not the source dtype.
+func.func @argmax_dtype(%a: !pl.tile<16x128xf32, vec>) {
+  // expected-error@+1 {{'pl.row_argmax' result type !pl.tile<16x1xf32, vec> does not match the inferred !pl.tile<16x1xi32, vec>}}
+  %r = pl.row_argmax %a : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
+  func.return
+}
+
+// -----
+
+// pto-isa's A2A3 TCOLARGMIN takes f16/f32/ui16/ui32 sources only.
+func.func @argmin_source_dtype(%a: !pl.tile<16x128xbf16, vec>) {
+  // expected-error@+1 {{'pl.col_argmin' operand must be f16, f32, ui16 or ui32, got bf16}}
+  %r = pl.col_argmin %a : (!pl.tile<16x128xbf16, vec>) -> !pl.tile<1x128xi32, vec>
+  func.return
+}
+
+// -----
+
+func.func @col_argmax_rank(%a: !pl.tensor<128xf32>) {
+  // expected-error@+1 {{'pl.col_argmax' operand must be at least 2-D, got !pl.tensor<128xf32>}}
+  %r = pl.col_argmax %a : (!pl.tensor<128xf32>) -> !pl.tensor<1xi32>
+  func.return
+}
+
+// -----
+
 func.func @col_reduction_rank(%a: !pl.tensor<128xf32>) {
   // expected-error@+1 {{'pl.col_max' operand must be at least 2-D, got !pl.tensor<128xf32>}}
   %r = pl.col_max %a : (!pl.tensor<128xf32>) -> !pl.tensor<1xf32>

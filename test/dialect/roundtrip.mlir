@@ -339,6 +339,10 @@ func.func @elementwise(%ea: !pl.tile<16x128xf32, vec>, %eb: !pl.tile<16x128xf32,
 // CHECK-NEXT: %rmin = pl.row_min %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
 // CHECK-NEXT: %csum = pl.col_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xf32, vec>
 // CHECK-NEXT: %cmax = pl.col_max %xt : (!pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xbf16>
+// CHECK-NEXT: %ramax = pl.row_argmax %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xi32, vec>
+// CHECK-NEXT: %ramin = pl.row_argmin %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xi32, vec>
+// CHECK-NEXT: %camax = pl.col_argmax %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xi32, vec>
+// CHECK-NEXT: %camin = pl.col_argmin %xh : (!pl.tensor<2x64x32xf16>) -> !pl.tensor<2x1x32xi32>
 // CHECK-NEXT: %re = pl.row_expand %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %rea = pl.row_expand_add %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %res = pl.row_expand_sub %x, %rmax : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
@@ -350,12 +354,16 @@ func.func @elementwise(%ea: !pl.tile<16x128xf32, vec>, %eb: !pl.tile<16x128xf32,
 // CHECK-NEXT: %cem = pl.col_expand_mul %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %ced = pl.col_expand_div %xt, %cmax : (!pl.tensor<64x32xbf16>, !pl.tensor<1x32xbf16>) -> !pl.tensor<64x32xbf16>
 // CHECK-NEXT: %cex = pl.col_expand_expdif %x, %csum : (!pl.tile<16x128xf32, vec>, !pl.tile<1x128xf32, vec>) -> !pl.tile<16x128xf32, vec>
-func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.tensor<64x32xbf16>) {
+func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.tensor<64x32xbf16>, %xh: !pl.tensor<2x64x32xf16>) {
   %rsum = pl.row_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
   %rmax = pl.row_max %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
   %rmin = pl.row_min %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xf32, vec>
   %csum = pl.col_sum %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xf32, vec>
   %cmax = pl.col_max %xt : (!pl.tensor<64x32xbf16>) -> !pl.tensor<1x32xbf16>
+  %ramax = pl.row_argmax %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xi32, vec>
+  %ramin = pl.row_argmin %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<16x1xi32, vec>
+  %camax = pl.col_argmax %x : (!pl.tile<16x128xf32, vec>) -> !pl.tile<1x128xi32, vec>
+  %camin = pl.col_argmin %xh : (!pl.tensor<2x64x32xf16>) -> !pl.tensor<2x1x32xi32>
   %re = pl.row_expand %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
   %rea = pl.row_expand_add %x, %rsum : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
   %res = pl.row_expand_sub %x, %rmax : (!pl.tile<16x128xf32, vec>, !pl.tile<16x1xf32, vec>) -> !pl.tile<16x128xf32, vec>
