@@ -271,6 +271,22 @@ func.func @mrgsort_block(%s: !pl.tile<8x128xf32, vec>) {
 
 // -----
 
+func.func @mrgsort_lists_rows(%a: !pl.tile<8x128xf32, vec>, %b: !pl.tile<4x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' list 1 (!pl.tile<4x128xf32, vec>) does not match list 0 (!pl.tile<8x128xf32, vec>)}}
+  %r = pl.mrgsort_lists %a, %b : (!pl.tile<8x128xf32, vec>, !pl.tile<4x128xf32, vec>) -> !pl.tile<8x256xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_lists_one(%a: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' merges 2 to 4 lists, got 1}}
+  %r = pl.mrgsort_lists %a : !pl.tile<8x128xf32, vec>
+  func.return
+}
+
+// -----
+
 func.func @gather_pattern(%s: !pl.tile<8x128xf32, vec>) {
   // expected-error@+1 {{'pl.gather' mask_pattern must be 1-7 (pl.tile.MaskPattern), got 0}}
   %r = pl.gather %s {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
