@@ -297,6 +297,54 @@ func.func @mrgsort_block(%s: !pl.tile<8x128xf32, vec>) {
 
 // -----
 
+func.func @mrgsort_lists_rows(%a: !pl.tile<8x128xf32, vec>, %b: !pl.tile<4x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' list 1 (!pl.tile<4x128xf32, vec>) does not match list 0 (!pl.tile<8x128xf32, vec>)}}
+  %r = pl.mrgsort_lists %a, %b : (!pl.tile<8x128xf32, vec>, !pl.tile<4x128xf32, vec>) -> !pl.tile<8x256xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_lists_one(%a: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' merges 2 to 4 lists, got 1}}
+  %r = pl.mrgsort_lists %a : !pl.tile<8x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_odd_block(%s: !pl.tile<8x128xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort' block_len 3 must be a positive even number of words}}
+  %r = pl.mrgsort %s {block_len = 3 : i64} : !pl.tile<8x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_lists_dtype(%a: !pl.tile<8x128xi32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' lists must be f32 (value, index) pairs, got i32}}
+  %r = pl.mrgsort_lists %a, %a : (!pl.tile<8x128xi32, vec>, !pl.tile<8x128xi32, vec>) -> !pl.tile<8x256xi32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_lists_valid(%a: !pl.tile<8x128xf32, vec>, %b: !pl.tile<8x128xf32, vec, valid 8x64>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' list 1 must be fully valid, got !pl.tile<8x128xf32, vec, valid 8x64>}}
+  %r = pl.mrgsort_lists %a, %b : (!pl.tile<8x128xf32, vec>, !pl.tile<8x128xf32, vec, valid 8x64>) -> !pl.tile<8x256xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @mrgsort_lists_odd(%a: !pl.tile<8x128xf32, vec>, %b: !pl.tile<8x3xf32, vec>) {
+  // expected-error@+1 {{'pl.mrgsort_lists' list 1 has an odd row length: rows are (value, index) pairs}}
+  %r = pl.mrgsort_lists %a, %b : (!pl.tile<8x128xf32, vec>, !pl.tile<8x3xf32, vec>) -> !pl.tile<8x131xf32, vec>
+  func.return
+}
+
+// -----
+
 func.func @gather_pattern(%s: !pl.tile<8x128xf32, vec>) {
   // expected-error@+1 {{'pl.gather' mask_pattern must be 1-7 (pl.tile.MaskPattern), got 0}}
   %r = pl.gather %s {mask_pattern = 0 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>

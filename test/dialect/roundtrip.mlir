@@ -389,6 +389,7 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
 // CHECK-NEXT: %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
 // CHECK-NEXT: %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
 // CHECK-NEXT: %mrg = pl.mrgsort %s32 {block_len = 32 : i64} : !pl.tile<8x128xf32, vec>
+// CHECK-NEXT: %mls = pl.mrgsort_lists %s32, %mrg, %s32 : (!pl.tile<8x128xf32, vec>, !pl.tile<8x128xf32, vec>, !pl.tile<8x128xf32, vec>) -> !pl.tile<8x384xf32, vec>
 // CHECK-NEXT: %gv = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
 // CHECK-NEXT: %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
 // CHECK-NEXT: %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>
@@ -405,6 +406,7 @@ func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32x
   %acct = pl.matmul_acc %mm, %ma, %mat {b_trans = true} : (!pl.tile<16x32xf32, acc>, !pl.tile<16x64xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %s32 = pl.sort32 %scores, %idx : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x128xf32, vec>
   %mrg = pl.mrgsort %s32 {block_len = 32 : i64} : !pl.tile<8x128xf32, vec>
+  %mls = pl.mrgsort_lists %s32, %mrg, %s32 : (!pl.tile<8x128xf32, vec>, !pl.tile<8x128xf32, vec>, !pl.tile<8x128xf32, vec>) -> !pl.tile<8x384xf32, vec>
   %gv = pl.gather %mrg {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xf32, vec>
   %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
   %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>

@@ -126,8 +126,9 @@ def main(x: pl.Tensor[[16, 16], pl.FP32], y: pl.Out[pl.Tensor[[16, 16], pl.FP32]
 """
 
 
-def test_auto_scope_runs_its_body_in_place(load_kernel):
-    ns = load_kernel(SCOPED)
+@pytest.mark.parametrize("scope", ["pl.scope()", "pl.manual_scope()", "pl.scope(mode=pl.ScopeMode.MANUAL)"])
+def test_auto_scope_runs_its_body_in_place(load_kernel, scope):
+    ns = load_kernel(SCOPED.replace("pl.scope()", scope))
     x = np.linspace(-1, 1, 256, dtype=np.float32).reshape(16, 16)
     y = np.zeros_like(x)
     ns["main"](x, y)
