@@ -19,7 +19,7 @@ from ..dialects.task_ops import DispatchOp
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
-from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_block
+from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_ops_with_deps
 from .pricing import Pricer, core_type_of
 
 
@@ -110,7 +110,7 @@ class RunState(Recorder):
         reads, writes = {}, {}
         for b in range(blocks):
             rec = kernel.run_block(args, b, blocks)
-            works.append(time_block(rec.tile_ops(), kernel.core_type).work)
+            works.append(time_ops_with_deps(rec.ops, kernel.core_type).work)
             reads.update(dict.fromkeys(rec.reads))
             writes.update(dict.fromkeys(rec.writes))
         deps = self.tensormap.submit(reads, writes)

@@ -42,17 +42,12 @@ def handles(*op_types: type[Operation]) -> Callable[[Handler], Handler]:
 
 @dataclass
 class Recorder:
-    """What one block did: tile ops (priced template, producer positions) and GM regions read/written."""
+    """What one block did: tile ops (priced template, producer positions) and GM regions read/written.
+    `ops` is what `npu.time_ops_with_deps` schedules (the templates carry no deps of their own)."""
 
     ops: list[tuple[TileOp, tuple[int, ...]]] = field(default_factory=list)
     reads: list[Region] = field(default_factory=list)
     writes: list[Region] = field(default_factory=list)
-
-    def tile_ops(self) -> list[TileOp]:
-        return [
-            TileOp(t.kind, t.pipe, t.cycles, deps, t.gm_bytes, t.flops, t.buffer, t.stages) if deps else t
-            for t, deps in self.ops
-        ]
 
 
 class Frame:
