@@ -311,8 +311,10 @@ def within(
 def _inside(inner: Box, outer: Box) -> bool:
     """Symbolic containment: every axis differs by a constant that keeps `inner` within `outer`."""
     for oi, ni, oo, no in zip(inner.offsets, inner.sizes, outer.offsets, outer.sizes):
-        d = oi - oo
-        if not d.is_const or d.const < 0 or d.const + ni > no:
+        if oi.terms != oo.terms:  # the difference has a symbol left (no zero coefficients are stored)
+            return False
+        d = oi.const - oo.const
+        if d < 0 or d + ni > no:
             return False
     return True
 

@@ -21,7 +21,7 @@ from .barrier import PhasedRun, check_occupancy
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
-from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_block
+from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_ops_with_deps
 from .npu.phases import phased_works
 from .pricing import Pricer, core_type_of
 
@@ -90,7 +90,7 @@ def _run_blocks(kernel: PreparedKernel, args: list, blocks: int, op: DispatchOp)
     if not kernel.syncalls:
         for b in range(blocks):
             rec = kernel.run_block(args, b, blocks)
-            yield rec, time_block(rec.tile_ops(), kernel.core_type).work
+            yield rec, time_ops_with_deps(rec.ops, kernel.core_type).work
         return
     check_occupancy(kernel, blocks, op)
     recs = PhasedRun(blocks).run(lambda b, rec: kernel.run_block(args, b, blocks, rec))

@@ -12,6 +12,8 @@ resolved at preparation (constants). Terminators are read by their parent op's h
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -42,7 +44,8 @@ def handles(*op_types: type[Operation]) -> Callable[[Handler], Handler]:
 
 @dataclass
 class Recorder:
-    """What one block did: tile ops (priced template, producer positions) and GM regions read/written."""
+    """What one block did: tile ops (priced template, producer positions) and GM regions read/written.
+    `ops` is what `npu.time_ops_with_deps` schedules (the templates carry no deps of their own)."""
 
     ops: list[tuple[TileOp, tuple[int, ...]]] = field(default_factory=list)
     reads: list[Region] = field(default_factory=list)
@@ -51,10 +54,8 @@ class Recorder:
     barrier: Callable[[Operation], None] | None = None  # waits at a `pl.syncall` (runtime/barrier.py)
 
     def tile_ops(self) -> list[TileOp]:
-        return [
-            TileOp(t.kind, t.pipe, t.cycles, deps, t.gm_bytes, t.flops, t.buffer, t.stages) if deps else t
-            for t, deps in self.ops
-        ]
+        """The ops with their deps folded in: what a barrier-phased block is split into (runtime/npu/phases.py)."""
+        return [dataclasses.replace(t, deps=deps) if deps else t for t, deps in self.ops]
 
 
 class Frame:

@@ -1,12 +1,15 @@
 """`ppc-bench`: print the speed figures the project has targets for, measured in one run.
 
-    ppc-bench [frontend] [passes] [executor] [matmul] [simulation]     (default: all)
+    ppc-bench [frontend] [passes] [executor] [matmul] [tensormap] [simulation]     (default: all)
 
 frontend   - `lower(pipeline="frontend")` of the ratio-128 compressor (a ~400-line kernel), warm median
              (target < 0.3 s);
 passes     - `pl-lower` on the same module, per pass (each includes the verification after it);
 executor   - executor overhead per tile op (target <= 20 us) and a 10,000-dispatch program end to end;
 matmul     - one tile matmul of the executor (int8 and bf16 operands, order-exact results), median per call;
+tensormap  - task dependencies of a dispatch stream tiling one [128, 28672] tensor the way a large projection
+             does (16 producers writing 8-row bands of 128-column tiles, 448 consumers each reading a
+             16-row strip of all of them), CPU time of the TensorMap submits;
 simulation - the Level-B simulation of a 10,000-dispatch synthetic program (target <= 2 s).
 Machines are shared and noisy: compare figures from the same run, not across runs.
 """
@@ -19,7 +22,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-SECTIONS = ("frontend", "passes", "executor", "matmul", "simulation")
+SECTIONS = ("frontend", "passes", "executor", "matmul", "tensormap", "simulation")
 
 
 def _compressor_entries():
@@ -96,6 +99,24 @@ def bench_matmul(repeat: int = 50) -> None:
         print(f"matmul    {name} [{m},{k}]x[{k},{n}]: median {1e3 * statistics.median(times):.3f} ms per call")
 
 
+def bench_tensormap() -> None:
+    from ppc.runtime.npu import Region, TensorMap
+
+    rows, cols, tile = 128, 28672, 128
+    tm = TensorMap()
+    producers = [[Region("x", ((r, r + 8), (c, c + tile))) for c in range(0, cols, tile)] for r in range(0, rows, 8)]
+    consumers = [[Region("x", ((r, r + 16), (c, c + tile))) for c in range(0, cols, tile)]
+                 for r in range(0, rows, 16) for _ in range(56)]
+    start = time.process_time()
+    for writes in producers:
+        tm.submit((), writes)
+    deps = sum(len(tm.submit(reads, [Region(("out", i), ((0, 1),))])) for i, reads in enumerate(consumers))
+    cpu = time.process_time() - start
+    regions = sum(map(len, producers)) + sum(map(len, consumers))
+    print(f"tensormap {tm.num_tasks} submits / {regions} regions ({deps} dependencies): {cpu:.3f} s CPU, "
+          f"{1e6 * cpu / regions:.1f} us per region")
+
+
 def bench_simulation() -> None:
     from ppc.runtime.npu.bench_sim import run
 
@@ -110,6 +131,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "passes": bench_passes,
     "executor": bench_executor,
     "matmul": bench_matmul,
+    "tensormap": bench_tensormap,
     "simulation": bench_simulation,
 }
 

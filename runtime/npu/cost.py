@@ -195,6 +195,12 @@ class BlockTiming:
 
 def time_block(ops: Sequence[TileOp], core_type: str) -> BlockTiming:
     """List-schedule `ops` (in program order, already priced) on the in-order pipes of `core_type`."""
+    return time_ops_with_deps([(op, op.deps) for op in ops], core_type)
+
+
+def time_ops_with_deps(ops: Sequence[tuple[TileOp, tuple[int, ...]]], core_type: str) -> BlockTiming:
+    """`time_block` of ops given with their deps beside them (the executor records priced templates and
+    the producer positions separately: no TileOp is rebuilt per op)."""
     if core_type not in PIPES:
         raise ValueError(f"core type must be one of {sorted(PIPES)}, got {core_type!r}")
     pipe_free = dict.fromkeys(PIPES[core_type], 0.0)
@@ -202,12 +208,17 @@ def time_block(ops: Sequence[TileOp], core_type: str) -> BlockTiming:
     end: list[float] = []
     released: list[float] = []  # latest end among an op's consumers scheduled so far
     writers: dict[str, list[int]] = {}
-    for index, op in enumerate(ops):
-        if op.pipe not in pipe_free:
-            raise ValueError(f"op {index} ({op.kind}) uses pipe {op.pipe!r}, not a pipe of {core_type}")
-        if any(not 0 <= d < index for d in op.deps):
-            raise ValueError(f"op {index} ({op.kind}) depends on {op.deps}: deps must be earlier ops")
-        start = max(pipe_free[op.pipe], max((end[d] for d in op.deps), default=0.0))
+    gm_bytes, flops = 0, 0
+    for index, (op, deps) in enumerate(ops):
+        pipe = op.pipe
+        start = pipe_free.get(pipe)
+        if start is None:
+            raise ValueError(f"op {index} ({op.kind}) uses pipe {pipe!r}, not a pipe of {core_type}")
+        for d in deps:
+            if not 0 <= d < index:
+                raise ValueError(f"op {index} ({op.kind}) depends on {deps}: deps must be earlier ops")
+            if end[d] > start:
+                start = end[d]
         if op.buffer is not None:
             slot_users = writers.setdefault(op.buffer, [])
             if len(slot_users) >= op.stages:
@@ -217,13 +228,12 @@ def time_block(ops: Sequence[TileOp], core_type: str) -> BlockTiming:
         finish = start + op.cycles
         end.append(finish)
         released.append(0.0)
-        for d in op.deps:
-            released[d] = max(released[d], finish)
-        pipe_free[op.pipe] = finish
-        busy[op.pipe] += op.cycles
-    work = BlockWork(
-        cycles=max(end, default=0.0),
-        gm_bytes=sum(op.gm_bytes for op in ops),
-        flops=sum(op.flops for op in ops),
-    )
+        for d in deps:
+            if finish > released[d]:
+                released[d] = finish
+        pipe_free[pipe] = finish
+        busy[pipe] += op.cycles
+        gm_bytes += op.gm_bytes
+        flops += op.flops
+    work = BlockWork(cycles=max(end, default=0.0), gm_bytes=gm_bytes, flops=flops)
     return BlockTiming(work=work, pipe_busy=busy)

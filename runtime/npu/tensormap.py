@@ -6,7 +6,7 @@ overlapping box of the same tensor: read-after-write, write-after-write and writ
 
 Only the latest accesses are kept: a write removes the earlier writes and reads it fully covers, because
 any later access that overlaps them also overlaps the new write and so is ordered after them through it.
-Boxes are found by overlap through per-dimension sorted lower bounds (see `_BoxIndex`), so a program of
+Boxes are found by overlap through a grid of cells per tensor (see `_BoxIndex`), so a program of
 10,000 tasks tiling large tensors stays fast. A box dimension is a range (lo, hi), or (lo, hi, step) for
 every step-th index from lo (hi is one past the last): a column window of a reshaped view covers strided
 rows of its base, and one strided box keeps such an access as cheap as a plain tile.
@@ -14,9 +14,9 @@ rows of its base, and one strided box keeps such an access as cheap as a plain t
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import product
 from math import gcd
 
 Box = tuple[tuple[int, ...], ...]  # per dimension (lo, hi) or (lo, hi, step)
@@ -78,54 +78,91 @@ def _covers(outer: Box, inner: Box) -> bool:
 class _BoxIndex:
     """The live boxes of one tensor (each with the task that accessed it), searchable by overlap.
 
-    Every dimension keeps (lo, key) pairs sorted. A box overlapping [qlo, qhi) in dimension d has its lo
-    in [qlo - widest_d, qhi), where widest_d is the largest extent stored in d; a query scans that range
-    in the dimension where it is shortest. Removed boxes are dropped from the sorted lists lazily.
+    A uniform grid: each box is filed under every cell its span touches, with a cell extent per dimension
+    the largest power of two not above the smallest extent stored (shrinking it refiles everything, at
+    most a few dozen times per tensor). A query gathers the boxes filed under the cells it touches and
+    checks each exactly, so a tile among thousands of tiles of one tensor meets only its neighbours
+    (sorting by one dimension would meet a whole row or column strip of them). Boxes touching more than
+    `MAX_CELLS` cells are kept aside and checked by every query; a query touching more cells than there
+    are boxes checks them all.
     """
+
+    MAX_CELLS = 64
 
     def __init__(self, ndim: int) -> None:
         self.ndim = ndim
         self._entries: dict[int, tuple[Box, int]] = {}
-        self._by_lo: list[list[tuple[int, int]]] = [[] for _ in range(ndim)]
-        self._widest = [0] * ndim
-        self._stale = 0
+        self._cell: list[int] = []  # cell extent per dimension (set by the first box)
+        self._buckets: dict[tuple[int, ...], dict[int, None]] = {}
+        self._big: dict[int, None] = {}  # keys of boxes touching more than MAX_CELLS cells
         self._next_key = 0
+
+    def _cells(self, box: Box) -> list[range] | None:
+        """Per dimension, the cell indices `box` touches; None if that is more than MAX_CELLS cells."""
+        ranges = [range(dim[0] // c, (dim[1] - 1) // c + 1) for dim, c in zip(box, self._cell)]
+        count = 1
+        for r in ranges:
+            count *= len(r)
+        return ranges if count <= self.MAX_CELLS else None
+
+    def _file(self, key: int, box: Box) -> None:
+        ranges = self._cells(box)
+        if ranges is None:
+            self._big[key] = None
+            return
+        buckets = self._buckets
+        for cell in product(*ranges):
+            bucket = buckets.get(cell)
+            if bucket is None:
+                buckets[cell] = {key: None}
+            else:
+                bucket[key] = None
 
     def add(self, box: Box, task: int) -> None:
         key = self._next_key
         self._next_key += 1
         self._entries[key] = (box, task)
-        for d, dim in enumerate(box):
-            lo, hi = dim[0], dim[1]
-            insort(self._by_lo[d], (lo, key))
-            self._widest[d] = max(self._widest[d], hi - lo)
+        cell = [1 << ((dim[1] - dim[0]).bit_length() - 1) for dim in box]
+        if not self._cell or any(c < old for c, old in zip(cell, self._cell)):
+            self._cell = [min(c, old) for c, old in zip(cell, self._cell)] if self._cell else cell
+            self._buckets, self._big = {}, {}
+            for k, (b, _) in self._entries.items():
+                self._file(k, b)
+        else:
+            self._file(key, box)
 
     def overlapping(self, box: Box) -> list[tuple[int, Box, int]]:
         """(key, box, task) of every stored box overlapping `box`."""
-        best: tuple[int, int, int] | None = None
-        for d, dim in enumerate(box):
-            lo, hi = dim[0], dim[1]
-            column = self._by_lo[d]
-            first = bisect_left(column, (lo - self._widest[d],))
-            stop = bisect_left(column, (hi,))
-            if best is None or stop - first < best[2] - best[1]:
-                best = (d, first, stop)
-        if best is None:  # 0-d tensor: every entry overlaps
-            return [(key, b, task) for key, (b, task) in self._entries.items()]
-        d, first, stop = best
+        entries = self._entries
+        ranges = self._cells(box) if entries else None
+        if ranges is None or len(self._big) >= len(entries):
+            keys: Iterable[int] = entries
+        else:
+            found_keys = set(self._big)
+            buckets = self._buckets
+            for cell in product(*ranges):
+                bucket = buckets.get(cell)
+                if bucket is not None:
+                    found_keys.update(bucket)
+            keys = found_keys
         found = []
-        for _, key in self._by_lo[d][first:stop]:
-            entry = self._entries.get(key)
-            if entry is not None and _overlaps(entry[0], box):
+        for key in keys:
+            entry = entries[key]
+            if _overlaps(entry[0], box):
                 found.append((key, *entry))
         return found
 
     def remove(self, key: int) -> None:
-        del self._entries[key]
-        self._stale += 1
-        if self._stale > len(self._entries) + 64:
-            self._by_lo = [sorted((box[d][0], k) for k, (box, _) in self._entries.items()) for d in range(self.ndim)]
-            self._stale = 0
+        box, _ = self._entries.pop(key)
+        if key in self._big:
+            del self._big[key]
+            return
+        buckets = self._buckets
+        for cell in product(*self._cells(box)):
+            bucket = buckets[cell]
+            del bucket[key]
+            if not bucket:
+                del buckets[cell]
 
 
 class TensorMap:
