@@ -59,7 +59,10 @@ def emit_explicit(b: FunctionBuilder, callee: Any, node: ast.Call) -> Any:
     target = pl.OPS.get(spec.target)
     if target is None:  # an emitter of its own, taking the stub's arguments
         return ops.EMITTERS[spec.target](b, name, node, kept)
-    positional, keywords = spec.forward(kept) if spec.forward else (tuple(kept.values()), {})
+    try:
+        positional, keywords = spec.forward(kept) if spec.forward else (tuple(kept.values()), {})
+    except ValueError as err:  # an argument combination the mapping refuses
+        raise b.error(node, f"pl.{name}: {err}") from None
     return forward_to(b, name, node, spec.target, positional, keywords)
 
 

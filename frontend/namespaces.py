@@ -79,8 +79,12 @@ def _arange(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
 
 
 def _load(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """`load(tensor, offsets, shapes, valid_shape)` -> `pl.slice(tensor, shapes, offsets, valid_shape)`."""
-    return (a["tensor"], a["shapes"], a["offsets"], a["valid_shape"]), {}
+    """`load(tensor, offsets, shapes, valid_shape)` -> `pl.slice(tensor, shapes, offsets, valid_shape)`.
+    `valid_shapes=` is the spelling PyPTO used before its #2233 (files of that era pass it)."""
+    if a["valid_shape"] is not None and a["valid_shapes"] is not None:
+        raise ValueError("pass valid_shape or its older spelling valid_shapes, not both")
+    valid = a["valid_shape"] if a["valid_shapes"] is None else a["valid_shapes"]
+    return (a["tensor"], a["shapes"], a["offsets"], valid), {}
 
 
 def _atomic_assemble(a: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -135,7 +139,7 @@ class tile:  # noqa: N801 - PyPTO spells the namespace `pl.tile`
     @tile_op(updates="tile")
     def write(tile: Tile, indices: Any, value: Any) -> Any: ...
     @tile_op("slice", _load, in_task=True)
-    def load(tensor: Tensor, offsets: Any, shapes: Any, valid_shape: Any = None, target_memory: Hint = None, clamp: Fixed = False) -> Any: ...  # noqa: E501
+    def load(tensor: Tensor, offsets: Any, shapes: Any, valid_shape: Any = None, target_memory: Hint = None, clamp: Fixed = False, valid_shapes: Any = None) -> Any: ...  # noqa: E501
     @tile_op("tile.store", updates="output_tensor")
     def store(tile: Tile, offsets: Any, output_tensor: Tensor, shapes: Any = None, *, atomic: Any = None) -> Any: ...
     @tile_op("tile.move")

@@ -135,3 +135,16 @@ y = pl.assemble(y, acc, [b * 8, 0])
 """)
     expected = x[:, 0:16].sum(axis=1, keepdims=True) * 0.5 * np.ones((1, 64), np.float32)
     np.testing.assert_allclose(y, expected, rtol=1e-6)
+
+
+def test_load_takes_the_older_valid_shapes_spelling(load_kernel):
+    """`pl.load(..., valid_shapes=)` (PyPTO before #2233) is `valid_shape=`; giving both is a located error."""
+    x, y = run(load_kernel, """
+t = pl.load(x, [b * 8, 0], [8, 64], valid_shapes=[8, 16])
+y[b * 8:b * 8 + 8, :] = pl.fillpad(t, pad_value=pl.PadValue.zero)
+""")
+    expected = x.copy()
+    expected[:, 16:] = 0
+    np.testing.assert_array_equal(y, expected)
+    with pytest.raises(PlDiagnostic, match="valid_shape or its older spelling valid_shapes, not both"):
+        run(load_kernel, "t = pl.load(x, [b * 8, 0], [8, 64], valid_shape=[8, 16], valid_shapes=[8, 16])")
