@@ -28,7 +28,7 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, Module
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import Rewriter
 
-from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
+from ppc.dialects.attributes import DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
 from ppc.dialects.diagnostics import SourceLoc, emit
 from ppc.dialects.data_ops import CreateTensorOp, SliceOp, UndefOp
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
@@ -361,6 +361,11 @@ class FunctionBuilder(ExpressionBuilder):
         """Where a new variable is declared: the function body for a name also used outside this task body."""
         return self.scopes[0] if self.names.is_function_level(name) else self.scopes[-1]
 
+    def load_whole(self, tensor: SSAValue, tile: TileType, node: ast.AST) -> SSAValue:
+        """`tensor` loaded whole as a `tile` (a `pl.slice` at offset zero)."""
+        zeros = [self.index(0, node) for _ in tile.get_shape()]
+        return self.emit(SliceOp(tensor, zeros, tile), node).results[0]
+
     def _unify_tile_and_tensor(self, var: Var, value: SSAValue, node: ast.AST) -> SSAValue:
         """PyPTO treats a tensor and a tile of one shape and dtype bound to one name as one variable.
 
@@ -369,8 +374,7 @@ class FunctionBuilder(ExpressionBuilder):
         earlier value is a fresh `pl.create_tensor` (undefined contents, so it becomes `pl.undef`) and nothing
         has read the variable yet.  Otherwise the name starts a new variable, as before."""
         if isinstance(var.type, TileType):
-            zeros = [self.index(0, node) for _ in var.type.get_shape()]
-            return self.emit(SliceOp(value, zeros, var.type), node).results[0]
+            return self.load_whole(value, var.type, node)
         sets = [u.operation for u in var.ref.uses]
         if not all(isinstance(s, LocalSetOp) and _placeholder(s.value) for s in sets):
             return value

@@ -498,9 +498,7 @@ def _tile(b: FunctionBuilder, v: Any, what: str, node: ast.AST) -> SSAValue:
     as PyPTO's unified ops take either kind there and the tile op sees the same values."""
     x = b.shaped(v, what, node)
     if isinstance(x.type, TensorType) and x.type.is_static and b.task_context:
-        shape = x.type.get_shape()
-        zeros = b.indices([0] * len(shape), what, node)
-        x = b.build(node, lambda: D.SliceOp(x, zeros, b.view_type(x.type, shape), ()))
+        x = b.load_whole(x, b.view_type(x.type, x.type.get_shape()), node)
     if not isinstance(x.type, TileType):
         raise b.error(node, f"{what} must be a tile (a value loaded inside a task scope), got {x.type}")
     return x

@@ -7,7 +7,7 @@ with `sync_start=True`) needs the chip, known only when the program runs: runtim
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from xdsl.ir import Operation
 
