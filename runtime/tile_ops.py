@@ -16,6 +16,7 @@ from xdsl.ir import SSAValue
 from ..dialects import compute_ops as C
 from ..dialects import data_ops as D
 from ..dialects.attributes import CastMode
+from ..dialects.prefetch_ops import PrefetchOp
 from ..dialects.task_ops import BlockIdxOp
 from ..dialects.types import DYNAMIC, TensorType, TileType
 from . import numerics
@@ -128,6 +129,19 @@ def _in_bounds(offsets, extent, bounds) -> bool:
         if o < 0 or o + e > d:
             return False
     return True
+
+
+# ----------------------------------------------------------------------------------------- prefetch
+@handles(PrefetchOp)
+def _prefetch(op: PrefetchOp, c: FunctionCompiler):
+    """A cache warm-up: no value changes and, as PyPTO documents no cost for it, none is priced; it reads the
+    whole source, so its task is ordered after the source's writers."""
+    s = c.slot(op.source)
+
+    def run(f: Frame) -> None:
+        f.rec.reads.extend(f.r[s].whole_regions())
+
+    return run
 
 
 # ----------------------------------------------------------------------------------------- creation
