@@ -517,6 +517,15 @@ def gather(
     """PyPTO's gather: the index form `gather(x, dim, index)` (torch.gather) or the mask form
     `gather(x, mask_pattern=P, output_dtype=None)` (pl.tile.MaskPattern); the compare form is refused."""
 
+@_stub
+def scatter(
+    input: Any, dim: Any = None, index: Any = None, src: Any = None, *, mask_pattern: Any = None,  # noqa: A002
+    dst: Any = None,
+) -> Any:
+    """PyPTO's scatter (inverse of gather): the index form `scatter(x, -1, index, src)` writes
+    `src[b, k]` to column `index[b, k]` of row b; the mask form `scatter(src, mask_pattern=P, dst=d)`
+    writes each compact row into the columns of `d` that P selects."""
+
 
 # Scalar helpers (not reductions).
 @_stub
