@@ -32,8 +32,6 @@ def prefetch_weights(
 
 
 def golden_prefetch_weights(tensors):
-    import torch
-
     acc = (tensors["x"].double() * 0.5) @ tensors["w"].double()
     tensors["y"][:] = (acc + tensors["bias"].double()).float()
 
