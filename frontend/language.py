@@ -543,8 +543,8 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT8", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
-    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "prefetch", "array", "Array",
-    "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk",
+    "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array",
+    "prefetch", "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk",
     "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip
