@@ -587,6 +587,81 @@ class GatherIndexOp(_ComputeOp):
         return same_kind(s, i.get_shape(), s.element_type)
 
 
+_SCATTER_DTYPES = ("i8", "i16", "i32", "f16", "f32", "bf16")  # what PyPTO's scatter (both forms) takes
+
+
+def _scatter_operand(t: Attribute, what: str) -> Shaped:
+    s = shaped(t, what)
+    _rank2(s, what)
+    if str(s.element_type) not in _SCATTER_DTYPES:
+        raise VerifyException(f"{what} must be i8, i16, i32, f16, f32 or bf16 (as in PyPTO), got {s.element_type}")
+    return s
+
+
+@irdl_op_definition
+class ScatterMaskOp(_ComputeOp):
+    """Mask form (PyPTO's `scatter(src, mask_pattern=P, dst=d)`): `dst` with the columns of each row that
+    `mask_pattern` selects replaced by the compact row of `source` (the inverse of `pl.gather`'s mask form);
+    the other columns keep `dst`'s values."""
+
+    name = "pl.scatter_mask"
+    dst = operand_def()
+    source = operand_def()
+    result = result_def()
+    mask_pattern = prop_def(IntegerAttr)
+
+    @classmethod
+    def infer(cls, dst: Attribute, source: Attribute, **props: Attribute) -> Shaped:
+        d = _scatter_operand(dst, "'pl.scatter_mask' dst")
+        s = _scatter_operand(source, "'pl.scatter_mask' source")
+        if s.element_type != d.element_type:
+            raise VerifyException(f"'pl.scatter_mask' source and dst dtypes differ: {s.element_type} vs {d.element_type}")
+        pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
+        if pattern not in MASK_PATTERNS:
+            raise VerifyException(f"'pl.scatter_mask' mask_pattern must be 1-7 (pl.tile.MaskPattern), got {pattern}")
+        (m, n), (dm, dn) = s.get_shape(), d.get_shape()
+        stride = MASK_PATTERNS[pattern][0]
+        if dm != m or dn != n * stride:
+            raise VerifyException(
+                f"'pl.scatter_mask' mask_pattern {pattern} needs dst of shape [{m}, {n * stride}] for a source of shape "
+                f"[{m}, {n}], got [{dm}, {dn}]"
+            )
+        return d
+
+
+@irdl_op_definition
+class ScatterIndexOp(_ComputeOp):
+    """Index form (PyPTO's `scatter(input, -1, index, src)`, the inverse of `pl.gather`'s index form on the
+    last axis): `input` with `result[b, index[b, k]] = src[b, k]`; `index` has `src`'s shape. Of two
+    equal indices in a row the later one's value stays (pto.tscatter's order); an index outside the row is
+    a run-time error."""
+
+    name = "pl.scatter_index"
+    input = operand_def()
+    index = operand_def()
+    src = operand_def()
+    result = result_def()
+    dim = prop_def(IntegerAttr)
+
+    @classmethod
+    def infer(cls, input: Attribute, index: Attribute, src: Attribute, **props: Attribute) -> Shaped:  # noqa: A002
+        d = _scatter_operand(input, "'pl.scatter_index' input")
+        s = _scatter_operand(src, "'pl.scatter_index' src")
+        i = shaped(index, "'pl.scatter_index' index")
+        if s.element_type != d.element_type:
+            raise VerifyException(f"'pl.scatter_index' src and input dtypes differ: {s.element_type} vs {d.element_type}")
+        wanted = "i32" if element_bits(d.element_type) == 32 else "i16"  # PyPTO: 4-byte -> INT32, 2/1-byte -> INT16
+        if str(i.element_type) != wanted:
+            raise VerifyException(f"'pl.scatter_index' index must be {wanted} for a {d.element_type} input, got {i.element_type}")
+        if i.get_shape() != s.get_shape():
+            raise VerifyException(f"'pl.scatter_index' index must have src's shape {list(s.get_shape())}, got {list(i.get_shape())}")
+        if props["dim"].value.data != 1:  # type: ignore[attr-defined]
+            raise VerifyException("'pl.scatter_index' scatters along the last axis only (dim 1), as PyPTO")
+        if any(k > n for k, n in zip(s.get_shape(), d.get_shape())):
+            raise VerifyException(f"'pl.scatter_index' src {list(s.get_shape())} exceeds the input {list(d.get_shape())}")
+        return d
+
+
 COMPUTE_OPS = [
     AddOp, SubOp, MulOp, DivOp, MaximumOp, MinimumOp,
     ExpOp, SqrtOp, RsqrtOp, LogOp, RecipOp, NegOp, AbsOp, ReluOp,
@@ -594,4 +669,5 @@ COMPUTE_OPS = [
     RowExpandOp, RowExpandAddOp, RowExpandSubOp, RowExpandMulOp, RowExpandDivOp,
     ColExpandOp, ColExpandAddOp, ColExpandSubOp, ColExpandMulOp, ColExpandDivOp, ColExpandExpdifOp,
     MatmulOp, MatmulAccOp, Sort32Op, MrgSortOp, MrgSortListsOp, GatherOp, GatherIndexOp,
+    ScatterMaskOp, ScatterIndexOp,
 ]  # fmt: skip

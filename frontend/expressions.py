@@ -27,6 +27,7 @@ from ppc.dialects.types import DYNAMIC, TensorType, TileType
 from . import language as pl
 from . import arrays, dynamic, indexing, ops, scalars
 from . import explicit  # noqa: F401  (pl.tile.* / pl.tensor.* calls)
+from . import prefetch  # noqa: F401  (pl.prefetch.*)
 from . import syncall  # noqa: F401  (pl.system.syncall)
 from .arrays import TaskArray
 from .emitter import Emitter, has_runtime, show

@@ -230,6 +230,31 @@ class system:  # noqa: N801 - PyPTO spells the namespace `pl.system`
     syncall.__pl_name__ = "system.syncall"
 
 
+def _named(namespace: str):
+    """`_stub` for a construct PyPTO spells `pl.<namespace>.<name>`."""
+
+    def wrap(fn: Any) -> Any:
+        fn.__name__ = f"{namespace}.{fn.__name__}"
+        return _stub(fn)
+
+    return wrap
+
+
+class prefetch:  # noqa: N801 - PyPTO spells the namespace `pl.prefetch`
+    """PyPTO's asynchronous GM -> L2 prefetch, a cache hint that changes no value (frontend/prefetch.py)."""
+
+    __pl_namespace__ = "prefetch"
+
+    @_named("prefetch")
+    def make_context() -> Any: ...
+    @_named("prefetch")
+    def async_prefetch(src: Any, ctx: Any) -> Any: ...
+    @_named("prefetch")
+    def session(ctx: Any) -> Any: ...
+    @_named("prefetch")
+    def wait(event: Any, session_handle: Any) -> Any: ...
+
+
 class array:  # noqa: N801 - PyPTO spells the namespace `pl.array`
     """Arrays of task ids (frontend/arrays.py): `pl.array.create(n, pl.TASK_ID)`, element get and update."""
 
@@ -492,6 +517,15 @@ def gather(
     """PyPTO's gather: the index form `gather(x, dim, index)` (torch.gather) or the mask form
     `gather(x, mask_pattern=P, output_dtype=None)` (pl.tile.MaskPattern); the compare form is refused."""
 
+@_stub
+def scatter(
+    input: Any, dim: Any = None, index: Any = None, src: Any = None, *, mask_pattern: Any = None,  # noqa: A002
+    dst: Any = None,
+) -> Any:
+    """PyPTO's scatter (inverse of gather): the index form `scatter(x, -1, index, src)` writes
+    `src[b, k]` to column `index[b, k]` of row b; the mask form `scatter(src, mask_pattern=P, dst=d)`
+    writes each compact row into the columns of `d` that P selects."""
+
 
 # Scalar helpers (not reductions).
 @_stub
@@ -510,7 +544,7 @@ OPS = {name: obj for name, obj in list(globals().items()) if builtins.hasattr(ob
 __all__ = [
     "BF16", "FP16", "FP32", "INT8", "INT32", "INT64", "UINT8", "UINT32", "BOOL", "INDEX", "DType", "Level", "PadValue",
     "Tensor", "Scalar", "Out", "InOut", "jit", "program", "function", "FunctionType", "TASK_ID", "system", "array", "Array",
-    "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk",
+    "prefetch", "AtomicType", "ScopeMode", "DynVar", "dynamic", "tensor", "tile", "MemorySpace", "Mem", "auto_chunk",
     "chunked_loop_optimizer", "split", "cross_core_slot",
     "SplitMode", *OPS,
 ]  # fmt: skip

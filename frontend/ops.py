@@ -289,6 +289,38 @@ def gather(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
                      props)
 
 
+@emitter("scatter")
+def scatter(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    """PyPTO's two forms: index `scatter(input, dim, index, src)` or mask `scatter(src, mask_pattern=P, dst=d)`."""
+    x = b.shaped(a["input"], "the input of pl.scatter", node)
+    index_form = any(a[k] is not None for k in ("dim", "index", "src"))
+    mask_form = a["mask_pattern"] is not None or a["dst"] is not None
+    if index_form == mask_form:
+        raise b.error(node, "pl.scatter takes one form: (dim, index, src) or mask_pattern=..., dst=...")
+    b.require_task(node, "pl.scatter")
+    if mask_form:
+        if a["mask_pattern"] is None or a["dst"] is None:
+            raise b.error(node, "the mask form of pl.scatter needs both mask_pattern and dst")
+        dst = b.shaped(a["dst"], "the dst of pl.scatter", node)
+        pattern = b.constant(a["mask_pattern"], "'mask_pattern'", node)
+        if not isinstance(pattern, int) or isinstance(pattern, bool):
+            raise b.error(node, f"'mask_pattern' of pl.scatter must be a compile-time integer, got {pattern!r}")
+        props: dict[str, Attribute] = {"mask_pattern": IntegerAttr(pattern, i64)}
+        return _inferred(b, node, C.ScatterMaskOp, [dst, x], lambda: C.ScatterMaskOp.infer(dst.type, x.type, **props),
+                         props)
+    if a["dim"] is None or a["index"] is None or a["src"] is None:
+        raise b.error(node, "the index form of pl.scatter needs dim, index and src")
+    index = b.shaped(a["index"], "the index of pl.scatter", node)
+    src = b.shaped(a["src"], "the src of pl.scatter", node)
+    (dim,) = b.ints(b.constant(a["dim"], "'dim'", node), "'dim' of pl.scatter", node)
+    rank = _shape_type(x).rank
+    if not -rank <= dim < rank:
+        raise b.error(node, f"'dim' of pl.scatter must be in [{-rank}, {rank}), got {dim}")
+    props = {"dim": IntegerAttr(dim % rank, i64)}
+    return _inferred(b, node, C.ScatterIndexOp, [x, index, src],
+                     lambda: C.ScatterIndexOp.infer(x.type, index.type, src.type, **props), props)
+
+
 # ----------------------------------------------------------------------------------------- creation
 @emitter("create_tensor")
 def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:

@@ -360,3 +360,21 @@ def gather_index(source: Array, index: Array, dim: int) -> Array:
     """torch.gather: `source` picked along `dim` at `index` (in range), over the index's extents."""
     box = tuple(slice(0, n) if axis != dim else slice(None) for axis, n in enumerate(index.shape))
     return np.take_along_axis(source[box], index.astype(np.int64), axis=dim)
+
+def scatter_mask(dst: Array, source: Array, stride: int, first: int) -> Array:
+    """`dst` with every `stride`-th column from `first` on replaced by the columns of `source`."""
+    out = dst.copy()
+    out[:, first::stride] = source
+    return out
+
+
+def scatter_index(dst: Array, index: Array, src: Array) -> Array:
+    """`dst` with `out[b, index[b, k]] = src[b, k]` (indices in range); of equal indices in a row the last in
+    row-major order wins, chosen explicitly rather than left to numpy's assignment order."""
+    out = dst.copy()
+    rows = np.arange(index.shape[0], dtype=np.int64)[:, None]
+    flat = (rows * dst.shape[1] + index.astype(np.int64)).ravel()
+    _, first_from_end = np.unique(flat[::-1], return_index=True)
+    keep = flat.size - 1 - first_from_end
+    out.reshape(-1)[flat[keep]] = src.reshape(-1)[keep]
+    return out

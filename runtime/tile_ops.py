@@ -16,6 +16,7 @@ from xdsl.ir import SSAValue
 from ..dialects import compute_ops as C
 from ..dialects import data_ops as D
 from ..dialects.attributes import CastMode
+from ..dialects.prefetch_ops import PrefetchOp
 from ..dialects.task_ops import BlockIdxOp
 from ..dialects.types import DYNAMIC, TensorType, TileType
 from . import numerics
@@ -128,6 +129,19 @@ def _in_bounds(offsets, extent, bounds) -> bool:
         if o < 0 or o + e > d:
             return False
     return True
+
+
+# ----------------------------------------------------------------------------------------- prefetch
+@handles(PrefetchOp)
+def _prefetch(op: PrefetchOp, c: FunctionCompiler):
+    """A cache warm-up: no value changes and, as PyPTO documents no cost for it, none is priced; it reads the
+    whole source, so its task is ordered after the source's writers."""
+    s = c.slot(op.source)
+
+    def run(f: Frame) -> None:
+        f.rec.reads.extend(f.r[s].whole_regions())
+
+    return run
 
 
 # ----------------------------------------------------------------------------------------- creation
@@ -689,6 +703,43 @@ def _gather(op: C.GatherOp, c: FunctionCompiler):
     stride, first = C.MASK_PATTERNS[op.mask_pattern.value.data]
     dtype = _dtype(op.result)
     return _unary_tile(op, c, lambda x: numerics.gather_mask(x, stride, first, dtype), "gather")
+
+
+@handles(C.ScatterMaskOp)
+@on_gm_tensors
+def _scatter_mask(op: C.ScatterMaskOp, c: FunctionCompiler):
+    stride, first = C.MASK_PATTERNS[op.mask_pattern.value.data]
+    d, s, o = c.slot(op.dst), c.slot(op.source), c.slot(op.result)
+    price = _pricer(c).vector("scatter", _nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        f.r[o] = numerics.scatter_mask(f.r[d], f.r[s], stride, first)
+        f.p[o] = record(f, price, (d, s))
+
+    return run
+
+
+@handles(C.ScatterIndexOp)
+@on_gm_tensors
+def _scatter_index(op: C.ScatterIndexOp, c: FunctionCompiler):
+    """PyPTO's pto.tscatter walks the index tile's valid shape: only those entries (and their src) scatter."""
+    d, i, s, o = c.slot(op.input), c.slot(op.index), c.slot(op.src), c.slot(op.result)
+    extent = _shape(op.input)[1]
+    valid = valid_getter(op.index, c)
+    price = _pricer(c).vector("scatter", _nbytes(op.result))
+
+    def run(f: Frame) -> None:
+        index, src = f.r[i], f.r[s]
+        if valid is not None:
+            rows, cols = valid(f.r)
+            index, src = index[:rows, :cols], src[:rows, :cols]
+        if index.size and (index.min() < 0 or index.max() >= extent):
+            bad = index[(index < 0) | (index >= extent)].flat[0]
+            raise PlRuntimeError(f"pl.scatter index {bad} out of range [0, {extent}) on the last axis of the input", op)
+        f.r[o] = numerics.scatter_index(f.r[d], index, src)
+        f.p[o] = record(f, price, (d, i, s))
+
+    return run
 
 
 @handles(C.GatherIndexOp)

@@ -22,11 +22,11 @@ PIPES: Mapping[str, tuple[str, ...]] = {
     "AIV": ("MTE2", "VEC", "MTE3"),
 }
 
-# Vector op name -> cost class of config.vector_costs. sort/gather have no measured figure and are put in
+# Vector op name -> cost class of config.vector_costs. sort/gather/scatter have no measured figure and are put in
 # the slowest class (compare/permute networks take several cycles per repeat).
 _VECTOR_CLASS: Mapping[str, str] = {
     **dict.fromkeys(("add", "sub", "mul", "maximum", "minimum"), "binary"),
-    **dict.fromkeys(("div", "sqrt", "rsqrt", "recip", "sort32", "mrgsort", "gather"), "div"),
+    **dict.fromkeys(("div", "sqrt", "rsqrt", "recip", "sort32", "mrgsort", "gather", "scatter"), "div"),
     **dict.fromkeys(("exp", "log"), "exp"),
     **dict.fromkeys(
         ("neg", "abs", "relu", "cast", "full", "arange", "fillpad", "concat", "row_expand", "col_expand"),

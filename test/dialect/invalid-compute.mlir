@@ -438,3 +438,75 @@ func.func @gather_index_rank(%s: !pl.tile<64xf32, vec>, %i: !pl.tile<8xi32, vec>
   %r = pl.gather_index %s, %i {dim = 0 : i64} : (!pl.tile<64xf32, vec>, !pl.tile<8xi32, vec>) -> !pl.tile<8xf32, vec>
   func.return
 }
+
+// -----
+
+func.func @scatter_mask_dtype(%d: !pl.tile<4x8xui8, vec>, %s: !pl.tile<4x4xui8, vec>) {
+  // expected-error@+1 {{'pl.scatter_mask' dst must be i8, i16, i32, f16, f32 or bf16 (as in PyPTO), got ui8}}
+  %r = pl.scatter_mask %d, %s {mask_pattern = 1 : i64} : (!pl.tile<4x8xui8, vec>, !pl.tile<4x4xui8, vec>) -> !pl.tile<4x8xui8, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_mask_dtypes_differ(%d: !pl.tile<4x8xf32, vec>, %s: !pl.tile<4x4xbf16, vec>) {
+  // expected-error@+1 {{'pl.scatter_mask' source and dst dtypes differ: bf16 vs f32}}
+  %r = pl.scatter_mask %d, %s {mask_pattern = 1 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x4xbf16, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_mask_pattern(%d: !pl.tile<4x8xf32, vec>, %s: !pl.tile<4x4xf32, vec>) {
+  // expected-error@+1 {{'pl.scatter_mask' mask_pattern must be 1-7 (pl.tile.MaskPattern), got 8}}
+  %r = pl.scatter_mask %d, %s {mask_pattern = 8 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x4xf32, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_mask_shape(%d: !pl.tile<4x8xf32, vec>, %s: !pl.tile<4x4xf32, vec>) {
+  // expected-error@+1 {{'pl.scatter_mask' mask_pattern 3 needs dst of shape [4, 16] for a source of shape [4, 4], got [4, 8]}}
+  %r = pl.scatter_mask %d, %s {mask_pattern = 3 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x4xf32, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_index_dtypes_differ(%d: !pl.tile<4x8xf32, vec>, %i: !pl.tile<4x4xi32, vec>, %s: !pl.tile<4x4xf16, vec>) {
+  // expected-error@+1 {{'pl.scatter_index' src and input dtypes differ: f16 vs f32}}
+  %r = pl.scatter_index %d, %i, %s {dim = 1 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x4xi32, vec>, !pl.tile<4x4xf16, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_index_index_dtype(%d: !pl.tile<4x8xbf16, vec>, %i: !pl.tile<4x4xi32, vec>, %s: !pl.tile<4x4xbf16, vec>) {
+  // expected-error@+1 {{'pl.scatter_index' index must be i16 for a bf16 input, got i32}}
+  %r = pl.scatter_index %d, %i, %s {dim = 1 : i64} : (!pl.tile<4x8xbf16, vec>, !pl.tile<4x4xi32, vec>, !pl.tile<4x4xbf16, vec>) -> !pl.tile<4x8xbf16, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_index_index_shape(%d: !pl.tile<4x8xf32, vec>, %i: !pl.tile<4x2xi32, vec>, %s: !pl.tile<4x4xf32, vec>) {
+  // expected-error@+1 {{'pl.scatter_index' index must have src's shape [4, 4], got [4, 2]}}
+  %r = pl.scatter_index %d, %i, %s {dim = 1 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x2xi32, vec>, !pl.tile<4x4xf32, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_index_dim(%d: !pl.tile<4x8xf32, vec>, %i: !pl.tile<4x4xi32, vec>, %s: !pl.tile<4x4xf32, vec>) {
+  // expected-error@+1 {{'pl.scatter_index' scatters along the last axis only (dim 1), as PyPTO}}
+  %r = pl.scatter_index %d, %i, %s {dim = 0 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<4x4xi32, vec>, !pl.tile<4x4xf32, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @scatter_index_extent(%d: !pl.tile<4x8xf32, vec>, %i: !pl.tile<8x4xi32, vec>, %s: !pl.tile<8x4xf32, vec>) {
+  // expected-error@+1 {{'pl.scatter_index' src [8, 4] exceeds the input [4, 8]}}
+  %r = pl.scatter_index %d, %i, %s {dim = 1 : i64} : (!pl.tile<4x8xf32, vec>, !pl.tile<8x4xi32, vec>, !pl.tile<8x4xf32, vec>) -> !pl.tile<4x8xf32, vec>
+  func.return
+}

@@ -482,3 +482,11 @@ func.func @assemble_atomic_dtype(%t: !pl.tile<16x128xi64, vec>, %x: !pl.tensor<6
   %r = pl.assemble %t into %x[%i, %i] atomic_add : !pl.tile<16x128xi64, vec> into !pl.tensor<64x128xi64> -> !pl.tensor<64x128xi64>
   func.return
 }
+
+// -----
+
+func.func @prefetch_not_flat(%x: !pl.tensor<4x8xf32>) {
+  // expected-error@+1 {{'pl.prefetch' src must be a flat contiguous 1-D region (all dimensions but the last 1), got shape [4, 8]; reshape it to [N] or [1, ..., N]}}
+  pl.prefetch %x : !pl.tensor<4x8xf32>
+  func.return
+}

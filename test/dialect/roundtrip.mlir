@@ -394,8 +394,12 @@ func.func @reductions_and_broadcasts(%x: !pl.tile<16x128xf32, vec>, %xt: !pl.ten
 // CHECK-NEXT: %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
 // CHECK-NEXT: %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>
 // CHECK-NEXT: %gx = pl.gather_index %scores, %idx {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x64xf32, vec>
+// CHECK-NEXT: %sm = pl.scatter_mask %s32, %gv {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>, !pl.tile<8x64xf32, vec>) -> !pl.tile<8x128xf32, vec>
+// CHECK-NEXT: %si = pl.scatter_index %scores, %idx, %scores {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>, !pl.tile<8x64xf32, vec>) -> !pl.tile<8x64xf32, vec>
+// CHECK-NEXT: pl.prefetch %pf : !pl.tensor<1x64xbf16>
 func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32xbf16, right>, %mbt: !pl.tile<64x16xbf16, left>, %mat: !pl.tile<32x64xbf16, right>,
-                           %m8a: !pl.tensor<16x64xi8>, %m8b: !pl.tensor<64x32xi8>, %b3a: !pl.tensor<1x16x64xbf16>, %b3b: !pl.tensor<4x64x32xbf16>, %b3t: !pl.tile<1x16x32xbf16, left>, %scores: !pl.tile<8x64xf32, vec>, %idx: !pl.tile<8x64xi32, vec>) {
+                           %m8a: !pl.tensor<16x64xi8>, %m8b: !pl.tensor<64x32xi8>, %b3a: !pl.tensor<1x16x64xbf16>, %b3b: !pl.tensor<4x64x32xbf16>, %b3t: !pl.tile<1x16x32xbf16, left>, %scores: !pl.tile<8x64xf32, vec>, %idx: !pl.tile<8x64xi32, vec>,
+                           %pf: !pl.tensor<1x64xbf16>) {
   %mm = pl.matmul %ma, %mb : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %mmt = pl.matmul %mbt, %mat {a_trans = true, b_trans = true} : (!pl.tile<64x16xbf16, left>, !pl.tile<32x64xbf16, right>) -> !pl.tile<16x32xf32, acc>
   %mmf = pl.matmul %ma, %mb {a_trans = false} : (!pl.tile<16x64xbf16, left>, !pl.tile<64x32xbf16, right>) -> !pl.tile<16x32xf16, acc>
@@ -411,5 +415,8 @@ func.func @matmul_and_sort(%ma: !pl.tile<16x64xbf16, left>, %mb: !pl.tile<64x32x
   %gi = pl.gather %mrg {mask_pattern = 2 : i64, output_dtype = i32} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x64xi32, vec>
   %g4 = pl.gather %mrg {mask_pattern = 6 : i64} : (!pl.tile<8x128xf32, vec>) -> !pl.tile<8x32xf32, vec>
   %gx = pl.gather_index %scores, %idx {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>) -> !pl.tile<8x64xf32, vec>
+  %sm = pl.scatter_mask %s32, %gv {mask_pattern = 1 : i64} : (!pl.tile<8x128xf32, vec>, !pl.tile<8x64xf32, vec>) -> !pl.tile<8x128xf32, vec>
+  %si = pl.scatter_index %scores, %idx, %scores {dim = 1 : i64} : (!pl.tile<8x64xf32, vec>, !pl.tile<8x64xi32, vec>, !pl.tile<8x64xf32, vec>) -> !pl.tile<8x64xf32, vec>
+  pl.prefetch %pf : !pl.tensor<1x64xbf16>
   func.return
 }
