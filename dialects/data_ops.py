@@ -295,7 +295,9 @@ class GatherRowOp(IRDLOperation):
         if src.element_type != acc.element_type:
             raise VerifyException(f"'pl.gather_row' dtype mismatch: gathers {src.element_type} into {acc.element_type}")
         if src.rank != 2 or acc.rank != 2:
-            raise VerifyException(f"'pl.gather_row' moves 2-D boxes: source and accumulator must be rank 2, got {src} and {acc}")
+            raise VerifyException(
+                f"'pl.gather_row' moves 2-D boxes: source and accumulator must be rank 2, got {src} and {acc}"
+            )
         window = self.window_shape()
         if len(window) != 2 or min(window) < 1:
             raise VerifyException(f"'pl.gather_row' window must be two positive extents, got {list(window)}")

@@ -62,7 +62,8 @@ def build_tensor_specs():
     slots = torch.tensor([0, 1, 2, 3, 4, 17, -1, 9, 30, 31, 12, -1, 40, 8, 23, 47], dtype=torch.int32)
     return [
         TensorSpec("pool", [BLOCKS * BLOCK, DIM], torch.bfloat16, init_value=torch.randn),
-        TensorSpec("block_table", [BLOCKS], torch.int32, init_value=torch.tensor([3, 5, 0, 1, 4, 2], dtype=torch.int32)),
+        TensorSpec("block_table", [BLOCKS], torch.int32,
+                   init_value=torch.tensor([3, 5, 0, 1, 4, 2], dtype=torch.int32)),
         TensorSpec("slots", [ROWS], torch.int32, init_value=slots),
         TensorSpec("run_len", [1], torch.int32, init_value=torch.tensor([run], dtype=torch.int32)),
         TensorSpec("q", [HEADS, DIM], torch.bfloat16, init_value=torch.randn),
