@@ -10,10 +10,12 @@ from collections.abc import Sequence
 
 from xdsl.dialects.builtin import (
     BFloat16Type,
+    DenseArrayBase,
     Float16Type,
     Float32Type,
     FloatAttr,
     IndexType,
+    i64,
     IntegerAttr,
     IntegerType,
     UnitAttr,
@@ -22,6 +24,7 @@ from xdsl.ir import Attribute, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
+    ParsePropInAttrDict,
     irdl_op_definition,
     operand_def,
     opt_prop_def,
@@ -244,6 +247,84 @@ def _written_box(src: TensorType | TileType) -> tuple[int, ...]:
 
 
 @irdl_op_definition
+class GatherRowOp(IRDLOperation):
+    """PyPTO's `gather_row`: DMA a `valid` box (default: the whole static `window`) of the GM tensor `src`
+    at run-time `src` offsets straight into the accumulator tile `acc` at `acc` offsets; the result is the
+    new version of `acc`.  `transpose` lands the box transposed (GM row [r, c] -> tile column [c, r]).
+    Bounds hold on the box actually moved, not the window (PyPTO's contract: the window may reach past
+    `acc`); constant extents are checked here, run-time ones by the executor.  Which rows are read is
+    data-dependent, so analyses treat it as reading the whole of `src`."""
+
+    name = "pl.gather_row"
+    src = operand_def(TensorType)
+    src_offsets = var_operand_def(IndexType)
+    acc = operand_def(TileType)
+    dst_offsets = var_operand_def(IndexType)
+    valid_shape = var_operand_def(IndexType)
+    result = result_def(TileType)
+    window = prop_def(DenseArrayBase)
+    transpose = opt_prop_def(UnitAttr)
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$src `[` $src_offsets `]` `into` $acc `[` $dst_offsets `]` "
+        "(`valid` `[` $valid_shape^ `]`)? (`transpose` $transpose^)? attr-dict "
+        "`:` type($src) `into` type($acc) `->` type($result)"
+    )
+
+    def __init__(
+        self, src: SSAValue, src_offsets: Sequence[SSAValue], acc: SSAValue, dst_offsets: Sequence[SSAValue],
+        window: Sequence[int], valid_shape: Sequence[SSAValue] = (), transpose: bool = False,
+    ):
+        props: dict[str, Attribute] = {"window": DenseArrayBase.from_list(i64, list(window))}
+        if transpose:
+            props["transpose"] = UnitAttr()
+        super().__init__(
+            operands=[src, list(src_offsets), acc, list(dst_offsets), list(valid_shape)],
+            result_types=[acc.type], properties=props,
+        )
+
+    def window_shape(self) -> tuple[int, ...]:
+        return tuple(int(v) for v in self.window.get_values())
+
+    def verify_(self) -> None:
+        src, acc = self.src.type, self.acc.type
+        assert isinstance(src, TensorType) and isinstance(acc, TileType)
+        if self.result.type != acc:
+            raise VerifyException(f"'pl.gather_row' result type {self.result.type} must equal the accumulator {acc}")
+        if src.element_type != acc.element_type:
+            raise VerifyException(f"'pl.gather_row' dtype mismatch: gathers {src.element_type} into {acc.element_type}")
+        if src.rank != 2 or acc.rank != 2:
+            raise VerifyException(
+                f"'pl.gather_row' moves 2-D boxes: source and accumulator must be rank 2, got {src} and {acc}"
+            )
+        window = self.window_shape()
+        if len(window) != 2 or min(window) < 1:
+            raise VerifyException(f"'pl.gather_row' window must be two positive extents, got {list(window)}")
+        if self.valid_shape and len(self.valid_shape) != 2:
+            raise VerifyException(f"'pl.gather_row' valid shape needs 2 values, got {len(self.valid_shape)}")
+        moved = self._moved_box(window)
+        if self.transpose is not None and None in moved:
+            raise VerifyException("'pl.gather_row' transpose needs a constant valid shape (as PyPTO requires)")
+        box = tuple(0 if m is None else m for m in moved)
+        check_offsets("'pl.gather_row' source", self.src_offsets, box, src.get_shape())
+        written = box[::-1] if self.transpose is not None else box
+        check_offsets("'pl.gather_row' accumulator", self.dst_offsets, written, acc.get_shape())
+
+    def _moved_box(self, window: tuple[int, ...]) -> tuple[int | None, ...]:
+        """The extents moved, in source order (None: known at run time); constant ones must fit the window."""
+        if not self.valid_shape:
+            return window
+        box = []
+        for axis, (v, w) in enumerate(zip(self.valid_shape, window)):
+            c = constant_int(v)
+            if c is not None and not 0 <= c <= w:
+                raise VerifyException(f"'pl.gather_row' valid extent {c} is outside the window's {w} on axis {axis}")
+            box.append(c)
+        return tuple(box)
+
+
+@irdl_op_definition
 class DimOp(SignatureFormat):
     """The size of one axis of a tensor or tile (`pl.tensor.dim`): the run-time size of a dynamic dimension."""
 
@@ -459,6 +540,6 @@ class FillPadOp(SignatureFormat):
 
 
 DATA_OPS = [
-    CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, DimOp, ReshapeOp, ReadOp, WriteOp,
+    CreateTensorOp, UndefOp, FullOp, ArangeOp, SliceOp, AssembleOp, GatherRowOp, DimOp, ReshapeOp, ReadOp, WriteOp,
     CastOp, ConcatOp, SetValidShapeOp, FillPadOp, TransposeOp,
 ]  # fmt: skip

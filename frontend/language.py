@@ -319,6 +319,16 @@ def create_l1(shape: Sequence[Any], dtype: DType, transpose: Any = False) -> Any
     `transpose` only lays it out."""
 
 
+@in_place("acc")
+def gather_row(
+    acc: Any, src: Any, dst_offset: Sequence[Any], src_offset: Sequence[Any], shapes: Sequence[Any],
+    transpose: Any = False, *, valid_shape: Sequence[Any] | None = None,
+) -> Any:
+    """PyPTO's kernel-driven gather: the `valid_shape` box (default: all of the static window `shapes`) of
+    the GM tensor `src` at `src_offset`, written into the accumulator `acc` at `dst_offset` (transposed if
+    `transpose`); returns the new `acc`."""
+
+
 @_stub
 def get_block_idx() -> Any:
     """The index of the running block: the block index of a `pl.spmd` task, 0 in a `pl.at` task."""

@@ -384,6 +384,10 @@ class tensor:  # noqa: N801 - PyPTO spells the namespace `pl.tensor`
     def gather(input: Tensor, dim: Any = None, index: Any = None, *, mask_pattern: Any = None, output_dtype: Any = None, kvalue: Any = None, cmp_mode: Any = None, out_cols: Any = None, offset: Any = 0, count_dtype: Any = None) -> Any: ...  # noqa: A002,E501
     @tensor_op("scatter", _keywords_after(4))
     def scatter(input: Tensor, dim: Any = None, index: Any = None, src: Any = None, *, mask_pattern: Any = None, dst: Any = None) -> Any: ...  # noqa: A002,E501
+    @tensor_op()
+    def create_l1(shape: Any, dtype: Any, transpose: Any = False) -> Any: ...
+    @tensor_op(updates="acc", forward=_keywords_after(6))
+    def gather_row(acc: Tensor, src: Tensor, dst_offset: Any, src_offset: Any, shapes: Any, transpose: Any = False, *, valid_shape: Any = None) -> Any: ...  # noqa: E501
     @tensor_op("mrgsort", _mrgsort)
     def mrgsort(src0: Tensor, src1: Any = None, src2: Any = None, src3: Any = None, *, exhausted: Any = False, block_len: Any = None) -> Any: ...  # noqa: E501
 

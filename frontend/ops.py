@@ -403,6 +403,27 @@ def slice_(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     return b.build(node, lambda: D.SliceOp(src, offsets, result, valid))
 
 
+@emitter("gather_row")
+def gather_row(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
+    """PyPTO's per-row gather into an on-chip accumulator: the accumulator is a tile (`pl.create_l1`), the
+    source a GM tensor; `shapes` is the static window, `valid_shape` the (run-time) box actually moved."""
+    b.require_task(node, "pl.gather_row")
+    acc = b.shaped(a["acc"], "the accumulator of pl.gather_row", node)
+    src = b.shaped(a["src"], "the source of pl.gather_row", node)
+    if not isinstance(acc.type, TileType):
+        raise b.error(node, f"the accumulator of pl.gather_row must be a tile (pl.create_l1), got a tensor {acc.type}")
+    if not isinstance(src.type, TensorType):
+        raise b.error(node, f"the source of pl.gather_row must be a GM tensor, got a tile {src.type}")
+    window = b.ints(a["shapes"], "'shapes' of pl.gather_row", node)
+    dst_at = b.indices(a["dst_offset"], "'dst_offset' of pl.gather_row", node)
+    src_at = b.indices(a["src_offset"], "'src_offset' of pl.gather_row", node)
+    valid = () if a["valid_shape"] is None else b.indices(a["valid_shape"], "'valid_shape' of pl.gather_row", node)
+    transpose = b.constant(a["transpose"], "'transpose' of pl.gather_row", node)
+    if not isinstance(transpose, bool):
+        raise b.error(node, f"'transpose' of pl.gather_row must be True or False, got {transpose!r}")
+    return b.build(node, lambda: D.GatherRowOp(src, src_at, acc, dst_at, window, valid, transpose))
+
+
 @emitter("reshape")
 def reshape(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     from .dynamic import tensor_shape

@@ -15,7 +15,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from ..dialects.attributes import FuncKind
-from . import scalar_ops, task_arrays, tile_ops  # noqa: F401  (registers the op handlers)
+from . import gather_row, scalar_ops, task_arrays, tile_ops  # noqa: F401  (registers the op handlers)
 from .arguments import BoundArguments, Param, signature
 from .dispatch import PreparedKernel, RunState, function_kind
 from .errors import PlRuntimeError

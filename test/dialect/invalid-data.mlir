@@ -490,3 +490,68 @@ func.func @prefetch_not_flat(%x: !pl.tensor<4x8xf32>) {
   pl.prefetch %x : !pl.tensor<4x8xf32>
   func.return
 }
+
+// -----
+
+func.func @gather_row_result(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' result type !pl.tile<16x128xf32, mat> must equal the accumulator !pl.tile<16x128xf32, vec>}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, mat>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_dtype(%x: !pl.tensor<64x128xbf16>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' dtype mismatch: gathers bf16 into f32}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xbf16> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_rank(%x: !pl.tensor<2x64x128xf32>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' moves 2-D boxes: source and accumulator must be rank 2, got !pl.tensor<2x64x128xf32> and !pl.tile<16x128xf32, vec>}}
+  %r = pl.gather_row %x[%i, %i, %i] into %a[%i, %i] {window = array<i64: 1, 128>} : !pl.tensor<2x64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_window(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' window must be two positive extents, got [0, 128]}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] {window = array<i64: 0, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_valid_count(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' valid shape needs 2 values, got 1}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] valid [%i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_valid_window(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<16x128xf32, vec>, %i: index) {
+  %c2 = arith.constant 2 : index
+  // expected-error@+1 {{'pl.gather_row' valid extent 2 is outside the window's 1 on axis 0}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] valid [%c2, %i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_transpose_valid(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<128x16xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' transpose needs a constant valid shape (as PyPTO requires)}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] valid [%i, %i] transpose {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<128x16xf32, vec> -> !pl.tile<128x16xf32, vec>
+  func.return
+}
+
+// -----
+
+func.func @gather_row_written(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<128x16xf32, vec>, %i: index) {
+  // expected-error@+1 {{'pl.gather_row' accumulator extent 128 exceeds dimension 16 on axis 1}}
+  %r = pl.gather_row %x[%i, %i] into %a[%i, %i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<128x16xf32, vec> -> !pl.tile<128x16xf32, vec>
+  func.return
+}

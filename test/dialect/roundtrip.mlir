@@ -202,6 +202,8 @@ func.func @kernel3(%k3a: !pl.tensor<64x128xf32>, %k3i: index) attributes {pl.kin
 // CHECK-NEXT: %slw = pl.slice %dx[%c0, %c0] valid[%c8, %c16] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid 8x16>
 // CHECK-NEXT: %sl3 = pl.slice %ct3[%c0, %c0, %c0] : !pl.tensor<2x4x8xbf16> -> !pl.tensor<1x4x8xbf16>
 // CHECK-NEXT: %as = pl.assemble %sl into %dx[%c16, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+// CHECK-NEXT: %gr = pl.gather_row %dx[%n, %c0] into %fl[%c0, %c0] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+// CHECK-NEXT: %grv = pl.gather_row %dx[%n, %c0] into %gr[%c8, %c0] valid[%n, %c16] {window = array<i64: 8, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
 // CHECK-NEXT: %rs = pl.reshape %sl : !pl.tile<16x128xf32, vec> -> !pl.tile<32x64xf32, vec>
 // CHECK-NEXT: %rs3 = pl.reshape %ct3 : !pl.tensor<2x4x8xbf16> -> !pl.tensor<64xbf16>
 // CHECK-NEXT: %rd = pl.read %dx[%c16, %c0] : !pl.tensor<64x128xf32> -> f32
@@ -214,6 +216,7 @@ func.func @kernel3(%k3a: !pl.tensor<64x128xf32>, %k3i: index) attributes {pl.kin
 // CHECK-NEXT: %cc = pl.concat %sl, %sl {axis = 0 : i64} : (!pl.tile<16x128xf32, vec>, !pl.tile<16x128xf32, vec>) -> !pl.tile<32x128xf32, vec>
 // CHECK-NEXT: %cc1 = pl.concat %dx, %dx {axis = 1 : i64} : (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>) -> !pl.tensor<64x256xf32>
 // CHECK-NEXT: %tr = pl.transpose %sl {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<128x16xf32, vec>
+// CHECK-NEXT: %grt = pl.gather_row %dx[%n, %c0] into %tr[%c0, %n] transpose {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<128x16xf32, vec> -> !pl.tile<128x16xf32, vec>
 // CHECK-NEXT: %tr3 = pl.transpose %ct3 {axis1 = 2 : i64, axis2 = 0 : i64} : (!pl.tensor<2x4x8xbf16>) -> !pl.tensor<8x4x2xbf16>
 // CHECK-NEXT: %sv = pl.set_validshape %sl[%c8, %n] : !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec, valid 8x?>
 // CHECK-NEXT: %fz = pl.fillpad %sv {pad = #pl.pad<zero>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
@@ -236,6 +239,8 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   %slw = pl.slice %dx[%c0, %c0] valid [%c8, %c16] : !pl.tensor<64x128xf32> -> !pl.tile<16x256xf32, vec, valid 8x16>
   %sl3 = pl.slice %ct3[%c0, %c0, %c0] : !pl.tensor<2x4x8xbf16> -> !pl.tensor<1x4x8xbf16>
   %as = pl.assemble %sl into %dx[%c16, %c0] : !pl.tile<16x128xf32, vec> into !pl.tensor<64x128xf32> -> !pl.tensor<64x128xf32>
+  %gr = pl.gather_row %dx[%n, %c0] into %fl[%c0, %c0] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
+  %grv = pl.gather_row %dx[%n, %c0] into %gr[%c8, %c0] valid [%n, %c16] {window = array<i64: 8, 128>} : !pl.tensor<64x128xf32> into !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec>
   %rs = pl.reshape %sl : !pl.tile<16x128xf32, vec> -> !pl.tile<32x64xf32, vec>
   %rs3 = pl.reshape %ct3 : !pl.tensor<2x4x8xbf16> -> !pl.tensor<64xbf16>
   %rd = pl.read %dx[%c16, %c0] : !pl.tensor<64x128xf32> -> f32
@@ -248,6 +253,7 @@ func.func @data(%dx: !pl.tensor<64x128xf32>, %n: index, %f2: f32, %i7: i32) -> !
   %cc = pl.concat %sl, %sl {axis = 0 : i64} : (!pl.tile<16x128xf32, vec>, !pl.tile<16x128xf32, vec>) -> !pl.tile<32x128xf32, vec>
   %cc1 = pl.concat %dx, %dx {axis = 1 : i64} : (!pl.tensor<64x128xf32>, !pl.tensor<64x128xf32>) -> !pl.tensor<64x256xf32>
   %tr = pl.transpose %sl {axis1 = 0 : i64, axis2 = 1 : i64} : (!pl.tile<16x128xf32, vec>) -> !pl.tile<128x16xf32, vec>
+  %grt = pl.gather_row %dx[%n, %c0] into %tr[%c0, %n] transpose {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<128x16xf32, vec> -> !pl.tile<128x16xf32, vec>
   %tr3 = pl.transpose %ct3 {axis1 = 2 : i64, axis2 = 0 : i64} : (!pl.tensor<2x4x8xbf16>) -> !pl.tensor<8x4x2xbf16>
   %sv = pl.set_validshape %sl[%c8, %n] : !pl.tile<16x128xf32, vec> -> !pl.tile<16x128xf32, vec, valid 8x?>
   %fz = pl.fillpad %sv {pad = #pl.pad<zero>} : (!pl.tile<16x128xf32, vec, valid 8x?>) -> !pl.tile<16x128xf32, vec>
