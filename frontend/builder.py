@@ -160,6 +160,8 @@ class Param:
     name: str
     spec: ParamSpec
     node: ast.AST
+    declared: tuple[str, ...] = ()
+    """a helper parameter's annotated `pl.dynamic` names per axis, also where the argument is static"""
 
 
 class FunctionBuilder(ExpressionBuilder):
@@ -261,7 +263,8 @@ class FunctionBuilder(ExpressionBuilder):
                         f"but the parameter is annotated {spec.type}",
                     )
             symbols = _helper_symbols(spec, value.type) if name in annotations else ()
-            params.append(Param(name, ParamSpec(value.type, direction, symbols=symbols), annotated[name]))
+            declared = spec.symbols if name in annotations else ()
+            params.append(Param(name, ParamSpec(value.type, direction, symbols=symbols), annotated[name], declared))
         return params
 
     # ------------------------------------------------------------------------------------- functions
@@ -269,6 +272,8 @@ class FunctionBuilder(ExpressionBuilder):
         block = Block(arg_types=[p.spec.type for p in params])
         self.block = block
         self.param_specs = {p.name: p.spec for p in params}  # for bind_dynamic
+        self.declared = {p.name: p.declared or p.spec.symbols for p in params}
+        self.declared_of = {arg: self.declared[p.name] for p, arg in zip(params, block.args) if self.declared[p.name]}
         self.scopes = [Scope(block)]
         self.const_frames = [(True, {})]
         for p, arg in zip(params, block.args):
@@ -882,7 +887,8 @@ def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:
 def _fits_annotation(spec: ParamSpec, t: Attribute, kind: FuncKind) -> bool:
     """A helper argument fits its annotation, which PyPTO only uses to mark dynamic axes (the parameter takes
     the argument's type): same dtype and rank, and equal static axes; a `pl.dynamic` axis takes any size (a
-    static argument specialises the helper), a dynamic argument axis fits a static one (it stays dynamic).
+    static argument specialises the helper's type, though `pl.tensor.dim` still reads that axis at run time),
+    a dynamic argument axis fits a static one (it stays dynamic).
     An inline helper's scalar parameter is the argument itself (PyPTO substitutes it), whatever its type;
     an incore helper's integer parameter gets the argument converted by the caller (`coerce_scalars`)."""
     if isinstance(spec.type, TensorType) and isinstance(t, TensorType | TileType):

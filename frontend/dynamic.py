@@ -3,7 +3,9 @@
 An axis annotated with a `pl.dynamic` symbol is `?` in the IR; `bind_dynamic` only restates that (PyPTO
 needs it to mark the axis), so it is checked against the annotation and emits nothing.  `pl.tensor.dim`
 is the axis size: a compile-time integer for a static axis, a `pl.dim` op (read from the argument at run
-time) for a dynamic one.  A GM tensor shape may hold run-time sizes (`tensor_shape`): they become `?`
+time) for a dynamic one.  A helper's annotated-dynamic axis stays dynamic in PyPTO even when the caller
+passes a static one, so its size is read at run time too: shapes derived from it (`pl.reshape(x, [t, D])`)
+are dynamic, and a window read past it is the run-time bounds check's to report, not a compile-time one.  A GM tensor shape may hold run-time sizes (`tensor_shape`): they become `?`
 dimensions sized by operands of `pl.create_tensor` / `pl.reshape`.
 """
 
@@ -48,7 +50,7 @@ class BindDynamic:
             raise b.error(node, f"bind_dynamic axis must be a constant in [0, {rank}) for '{name}', got {axis!r}")
         if not isinstance(sym, pl.DynVar):
             raise b.error(node, f"bind_dynamic needs a pl.dynamic symbol, got {sym!r}")
-        declared = (spec.symbols or ("",) * rank)[axis]
+        declared = (b.declared[name] or ("",) * rank)[axis]
         if declared != sym.name:
             said = f"pl.dynamic({declared!r})" if declared else f"the static size {spec.type.get_shape()[axis]}"
             raise b.error(
@@ -64,7 +66,7 @@ def tensor_dim(b: FunctionBuilder, _name: str, node: ast.AST, a: ops.Args) -> An
     if not isinstance(axis, int) or isinstance(axis, bool) or not -len(shape) <= axis < len(shape):
         raise b.error(node, f"pl.tensor.dim axis must be a constant in [0, {len(shape)}), got {axis!r}")
     axis %= len(shape)
-    if shape[axis] != DYNAMIC:
+    if shape[axis] != DYNAMIC and not b.declared_of.get(src, ("",) * len(shape))[axis]:
         return shape[axis]
     return b.build(node, lambda: D.DimOp(src, axis))
 

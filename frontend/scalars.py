@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerAttr,
     IntegerType,
+    Signedness,
     i1,
     i64,
 )
@@ -121,6 +122,10 @@ def is_int(t: Attribute) -> bool:
     return isinstance(t, IndexType) or (isinstance(t, IntegerType) and t.width.data > 1)
 
 
+def is_unsigned(t: Attribute) -> bool:
+    return isinstance(t, IntegerType) and t.signedness.data == Signedness.UNSIGNED
+
+
 def is_bool(t: Attribute) -> bool:
     return t == i1
 
@@ -216,16 +221,30 @@ def convert(b: Emitter, v: SSAValue, to: Attribute, node: ast.AST) -> SSAValue:
             return op(arith.ExtFOp(v, to) if _float_width(src) < _float_width(to) else arith.TruncFOp(v, to))
         if isinstance(src, IndexType) or is_bool(src):
             v = convert(b, v, i64, node)
-        return op(arith.SIToFPOp(v, to))  # type: ignore[arg-type]
+        return op(arith.UIToFPOp(v, to) if is_unsigned(src) else arith.SIToFPOp(v, to))  # type: ignore[arg-type]
     # integer (or index) target
     if is_float(src):
         if isinstance(to, IndexType):
             return convert(b, op(arith.FPToSIOp(v, i64)), to, node)
-        return op(arith.FPToSIOp(v, to))
+        return op(arith.FPToUIOp(v, to) if is_unsigned(to) else arith.FPToSIOp(v, to))
     if is_bool(src):
         if isinstance(to, IndexType):
             return convert(b, op(arith.ExtUIOp(v, i64)), to, node)
         return op(arith.ExtUIOp(v, to))
+    if is_unsigned(src) or is_unsigned(to):
+        # as PyPTO: index_cast takes signless types, so an unsigned side is bitcast to its signless twin (the
+        # bits of an unsigned source read as signed); between integers a same-width change of signedness is
+        # that bitcast, widening zero-extends an unsigned source, narrowing truncates
+        if isinstance(src, IndexType):
+            return op(arith.BitcastOp(convert(b, v, IntegerType(to.width.data), node), to))
+        if isinstance(to, IndexType):
+            return convert(b, op(arith.BitcastOp(v, IntegerType(src.width.data))), to, node)
+        assert isinstance(src, IntegerType) and isinstance(to, IntegerType)
+        if src.width.data == to.width.data:
+            return op(arith.BitcastOp(v, to))
+        if src.width.data > to.width.data:
+            return op(arith.TruncIOp(v, to))
+        return op(arith.ExtUIOp(v, to) if is_unsigned(src) else arith.ExtSIOp(v, to))
     if isinstance(src, IndexType) or isinstance(to, IndexType):
         result = op(arith.IndexCastOp(v, to))
     else:

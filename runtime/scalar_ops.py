@@ -12,7 +12,7 @@ import operator
 
 import numpy as np
 from xdsl.dialects import arith, scf
-from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, StringAttr
+from xdsl.dialects.builtin import FloatAttr, IndexType, IntegerAttr, IntegerType, Signedness, StringAttr
 
 from ..dialects.attributes import LoopAttr, LoopKind
 from .dtypes import numpy_dtype, scalar_of
@@ -235,18 +235,26 @@ def _float_to_int(op, width: int, signed: bool):
     return conv
 
 
+def _held(t):
+    """How a value of integer type `t` is held: unsigned as such, signless as two's complement."""
+    return _wrap_int(int_width(t), not (isinstance(t, IntegerType) and t.signedness.data == Signedness.UNSIGNED))
+
+
 def _conversion(op, c: FunctionCompiler):
     a, o = c.slot(op.input), c.slot(op.result)
     src, dst = op.input.type, op.result.type
     if isinstance(op, arith.TruncIOp | arith.IndexCastOp):  # index_cast truncates or sign-extends
-        conv = _wrap_int(int_width(dst), True)
+        conv = _held(dst)
     elif isinstance(op, arith.ExtUIOp):
         conv = _wrap_int(int_width(src), False)
     elif isinstance(op, arith.UIToFPOp):
         unsigned, to_float = _wrap_int(int_width(src), False), scalar_of(dst)
         conv = lambda v: to_float(unsigned(v))  # noqa: E731
     elif isinstance(op, arith.FPToSIOp | arith.FPToUIOp):
-        conv = _float_to_int(op, int_width(dst), isinstance(op, arith.FPToSIOp))
+        to_int, held = _float_to_int(op, int_width(dst), isinstance(op, arith.FPToSIOp)), _held(dst)
+        conv = lambda v: held(to_int(v))  # noqa: E731
+    elif isinstance(op, arith.BitcastOp):  # same-width integers: the bits read in the result's signedness
+        conv = _held(dst)
     else:  # extsi, sitofp, extf, truncf: the value in the result type
         conv = scalar_of(dst)
 
@@ -257,7 +265,7 @@ def _conversion(op, c: FunctionCompiler):
 
 
 for _cls in (arith.IndexCastOp, arith.ExtSIOp, arith.ExtUIOp, arith.TruncIOp, arith.SIToFPOp, arith.UIToFPOp,
-             arith.FPToSIOp, arith.FPToUIOp, arith.ExtFOp, arith.TruncFOp):  # fmt: skip
+             arith.FPToSIOp, arith.FPToUIOp, arith.ExtFOp, arith.TruncFOp, arith.BitcastOp):  # fmt: skip
     handles(_cls)(_conversion)
 
 
