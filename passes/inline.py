@@ -87,8 +87,9 @@ def _written_refs(param: BlockArgument) -> list[SSAValue]:
     refs = []
     for use in list(param.uses):
         init = use.operation
-        if not (isinstance(init, LocalSetOp) and init.value is param and isinstance(init.ref.owner, LocalDeclOp)):
-            continue
+        if not (isinstance(init, LocalSetOp) and init.value is param and init.prev_op is init.ref.owner
+                and isinstance(init.ref.owner, LocalDeclOp)):
+            continue  # not the variable's initialisation (`y = x` rebinds `y`, it does not start from `x`)
         ref = init.ref
         sets = [u.operation for u in ref.uses if isinstance(u.operation, LocalSetOp) and u.operation is not init]
         own = {param} | {u.operation.result for u in ref.uses if isinstance(u.operation, LocalGetOp)}
@@ -134,8 +135,7 @@ def _bind_written_params(call: func.CallOp, block: Block) -> None:
             continue
         outer = _caller_ref(arg)
         for ref in refs:
-            init = next(u.operation for u in ref.uses if isinstance(u.operation, LocalSetOp) and u.operation.value is param)
-            Rewriter.erase_op(init)
+            Rewriter.erase_op(ref.owner.next_op)  # the initialisation from `param`
             ref.replace_all_uses_with(outer)
             Rewriter.erase_op(ref.owner)
         for use in list(param.uses):

@@ -79,3 +79,44 @@ func.func @nested_entry() attributes {pl.kind = #pl.kind<orchestration>} {
   }
   func.return
 }
+
+// -----
+
+// A helper writing into its tensor parameter writes the caller's tensor (one buffer on the device): the
+// helper's variable becomes the caller's (declared here, as the caller never assigns %y), so the task
+// scope around the call threads the write out (outs + yield) instead of dropping it as a dead value.
+// CHECK-LABEL: func.func @writes_entry
+// CHECK-NEXT:    %[[Y:.*]] = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+// CHECK-NEXT:    pl.local.set %[[Y]], %y
+// CHECK:         pl.spmd
+// CHECK-NOT:       pl.local.decl
+// CHECK:           %old = pl.local.get %[[Y]]
+// CHECK-NEXT:      %new = pl.assemble %t into %old
+// CHECK-NEXT:      pl.local.set %[[Y]], %new
+// CHECK:         %[[R:.*]] = pl.local.get %[[Y]]
+// CHECK-NEXT:    func.return %[[R]]
+
+// SSA-LABEL: func.func @writes_entry
+// SSA:         %[[OUT:.*]] = pl.spmd (%{{.*}}) in %{{.*}} outs(%[[YB:.*]] = %y : !pl.tensor<16x64xf32>)
+// SSA:           %[[W:.*]] = pl.assemble %{{.*}} into %[[YB]]
+// SSA-NEXT:      pl.yield %[[W]]
+// SSA:         func.return %[[OUT]]
+func.func @write_rows(%b: index, %x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32>) attributes {pl.kind = #pl.kind<inline>} {
+  %yy = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+  pl.local.set %yy, %y : !pl.tensor<16x64xf32>
+  %c8 = arith.constant 8 : index
+  %c0 = arith.constant 0 : index
+  %r = arith.muli %b, %c8 : index
+  %t = pl.slice %x[%r, %c0] : !pl.tensor<16x64xf32> -> !pl.tile<8x64xf32, vec>
+  %old = pl.local.get %yy : !pl.tensor<16x64xf32>
+  %new = pl.assemble %t into %old[%r, %c0] : !pl.tile<8x64xf32, vec> into !pl.tensor<16x64xf32> -> !pl.tensor<16x64xf32>
+  pl.local.set %yy, %new : !pl.tensor<16x64xf32>
+  func.return
+}
+func.func @writes_entry(%x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<16x64xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c2 = arith.constant 2 : index
+  pl.spmd (%i) in %c2 attributes {name = "k"} {
+    func.call @write_rows(%i, %x, %y) : (index, !pl.tensor<16x64xf32>, !pl.tensor<16x64xf32>) -> ()
+  }
+  func.return %y : !pl.tensor<16x64xf32>
+}
