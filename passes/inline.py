@@ -87,8 +87,7 @@ def _written_refs(param: BlockArgument) -> list[SSAValue]:
     refs = []
     for use in list(param.uses):
         init = use.operation
-        if not (isinstance(init, LocalSetOp) and init.value is param and init.prev_op is init.ref.owner
-                and isinstance(init.ref.owner, LocalDeclOp)):
+        if not (isinstance(init, LocalSetOp) and init.value is param and _first_access(init.ref) is init):
             continue  # not the variable's initialisation (`y = x` rebinds `y`, it does not start from `x`)
         ref = init.ref
         sets = [u.operation for u in ref.uses if isinstance(u.operation, LocalSetOp) and u.operation is not init]
@@ -101,6 +100,20 @@ def _written_refs(param: BlockArgument) -> list[SSAValue]:
         if writes:
             refs.append(ref)
     return refs
+
+
+def _first_access(ref: SSAValue) -> Operation | None:
+    """The first op after `ref`'s declaration (in its block) that reads or sets it, itself or in a region.
+
+    (The frontend declares a function's variables together, so other declarations and initialisations may
+    sit between a variable's declaration and its own initialisation.)"""
+    decl = ref.owner
+    if not isinstance(decl, LocalDeclOp):
+        return None
+    op = decl.next_op
+    while op is not None and not any(ref in inner.operands for inner in op.walk()):
+        op = op.next_op
+    return op
 
 
 def _caller_ref(value: SSAValue) -> SSAValue:
@@ -135,7 +148,7 @@ def _bind_written_params(call: func.CallOp, block: Block) -> None:
             continue
         outer = _caller_ref(arg)
         for ref in refs:
-            Rewriter.erase_op(ref.owner.next_op)  # the initialisation from `param`
+            Rewriter.erase_op(_first_access(ref))  # the initialisation from `param`
             ref.replace_all_uses_with(outer)
             Rewriter.erase_op(ref.owner)
         for use in list(param.uses):
