@@ -5,8 +5,9 @@ spliced too), and inline functions that nothing references any more are removed.
 (`y[...] = t`, `pl.store(t, off, y)`) is a write into the caller's tensor, as on the device where every
 version of a tensor is one buffer: the helper's variable for that parameter becomes the caller's variable
 (one is declared for an argument the caller never assigns), so a task scope around the call threads the
-write out instead of dropping it.  A parameter both written and rebound to another value is refused.  The callee's ops keep
-their own source locations, so later diagnostics point into the helper's source.  A direction on an inline
+write out instead of dropping it; rebinding another parameter does not disturb this.  A parameter both
+written and rebound to another value is refused.  The callee's ops keep their own source locations, so
+later diagnostics point into the helper's source.  A direction on an inline
 function's parameter has no meaning (the parameter is the caller's value) and is dropped with a warning;
 an inline function that (transitively) calls itself, or whose body is not a single block, is an error.
 """

@@ -69,3 +69,39 @@ def test_pypto_style_helpers_writing_their_output_pass(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("[RUN]   'y' PASS") == 2
+
+
+PLACED = """
+from ppc import pl
+
+@pl.jit.inline
+def write(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Tensor[[16, 64], pl.FP32], r: pl.Scalar[pl.INDEX]):
+    x = pl.reshape(x, [16, 64])  # rebinding the other parameter must not lose the write into `y`
+    y[r : r + 8, :] = pl.exp(x[r : r + 8, :])
+
+@pl.jit.inline
+def task(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Tensor[[16, 64], pl.FP32], r: pl.Scalar[pl.INDEX]):
+    x = pl.reshape(x, [16, 64])
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y[r : r + 8, :] = pl.exp(x[r : r + 8, :])
+
+@pl.jit
+def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]]):
+    CALLS
+    return y
+"""
+
+
+@pytest.mark.parametrize("calls", [
+    "task(x, y, 0)\ntask(x, y, 8)",  # outside any task: the helper opens one
+    "with pl.at(level=pl.Level.CORE_GROUP):\n    write(x, y, 0)\n    write(x, y, 8)",
+    "for b in pl.spmd(2):\n    write(x, y, b * 8)",
+    "for i in pl.range(2):\n    task(x, y, i * 8)",
+    "with pl.at(level=pl.Level.CORE_GROUP):\n    for i in pl.range(2):\n        write(x, y, i * 8)",
+], ids=["orchestration", "at", "spmd", "loop", "loop-in-task"])
+def test_a_helper_write_reaches_the_caller_wherever_it_is_called(load_kernel, calls):
+    ns = load_kernel(PLACED.replace("CALLS", calls.replace("\n", "\n    ")))
+    x = np.arange(16 * 64, dtype=np.float32).reshape(16, 64) / 1000
+    y = np.zeros_like(x)
+    ns["main"](x, y)
+    np.testing.assert_allclose(y, np.exp(x), rtol=1e-6)

@@ -1,6 +1,7 @@
 """A pypto-lib style file whose inline helpers write their output parameter without returning it, called
-inside a `pl.spmd` body: an aligned-tile helper (slice write) and a ragged-tile helper (`pl.store` of a
-valid_shape tile), picked per block by an `if`. The writes must reach the caller's `y`."""
+inside a `pl.spmd` body: an aligned-tile helper (slice write, after rebinding its input parameter) and a
+ragged-tile helper (`pl.store` of a valid_shape tile), picked per block by an `if`. The writes must reach
+the caller's `y`."""
 
 import pypto.language as pl
 
@@ -12,6 +13,7 @@ T_TILE = 8
 
 @pl.jit.inline
 def _full_tile(x: pl.Tensor[[T_DYN, COLS], pl.FP32], y: pl.Tensor[[T_DYN, COLS], pl.FP32]):
+    x = pl.reshape(x, [pl.tensor.dim(x, 0), COLS])  # rebinding another parameter leaves the write to `y` intact
     r0 = pl.tile.get_block_idx() * T_TILE
     y[r0 : r0 + T_TILE, :] = pl.mul(x[r0 : r0 + T_TILE, :], 2.0)
 
