@@ -80,7 +80,7 @@ def _check_acyclic(inline: dict[str, func.FuncOp]) -> None:
         visit(name, [])
 
 
-def _written_refs(param: BlockArgument) -> list[SSAValue]:
+def _written_refs(param: BlockArgument, callee: str) -> list[SSAValue]:
     """The helper's variables that start as `param` and are only ever set to versions of it (writes into it).
 
     A variable also set to an unrelated value (`y = pl.create_tensor(...)`) is a rebinding, which the caller
@@ -96,8 +96,8 @@ def _written_refs(param: BlockArgument) -> list[SSAValue]:
         writes = [s for s in sets if roots(s.value) <= own]
         if writes and len(writes) < len(sets):
             rebind = next(s for s in sets if s not in writes)
-            raise PlDiagnostic(rebind, f"parameter '{ref.owner.var_name.data}' of an inline function is both written "
-                               "in place and rebound to another value; write into it or rebind it, not both")
+            raise PlDiagnostic(rebind, f"parameter '{ref.owner.var_name.data}' of inline function '{callee}' is both "
+                               "written in place and rebound to another value; write into it or rebind it, not both")
         if writes:
             refs.append(ref)
     return refs
@@ -144,7 +144,7 @@ def _read_into(user: Operation, index: int, ref: SSAValue) -> None:
 def _bind_written_params(call: func.CallOp, block: Block) -> None:
     """Make each parameter the helper writes into its caller's variable (see the module docstring)."""
     for param, arg in zip(block.args, call.arguments, strict=True):
-        refs = _written_refs(param)
+        refs = _written_refs(param, call.callee.root_reference.data)
         if not refs:
             continue
         outer = _caller_ref(arg)

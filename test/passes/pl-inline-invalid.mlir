@@ -35,7 +35,7 @@ func.func @write_then_rebind(%y: !pl.tensor<8x8xf32>, %t: !pl.tile<8x8xf32, vec>
   %old = pl.local.get %yy : !pl.tensor<8x8xf32>
   %new = pl.assemble %t into %old[%c0, %c0] : !pl.tile<8x8xf32, vec> into !pl.tensor<8x8xf32> -> !pl.tensor<8x8xf32>
   pl.local.set %yy, %new : !pl.tensor<8x8xf32>
-  pl.local.set %yy, %fresh : !pl.tensor<8x8xf32> // expected-error {{parameter 'y' of an inline function is both written in place and rebound to another value}}
+  pl.local.set %yy, %fresh : !pl.tensor<8x8xf32> // expected-error {{parameter 'y' of inline function 'write_then_rebind' is both written in place and rebound to another value}}
   func.return
 }
 func.func @rebind_entry(%y: !pl.tensor<8x8xf32>, %t: !pl.tile<8x8xf32, vec>, %f: !pl.tensor<8x8xf32>) {

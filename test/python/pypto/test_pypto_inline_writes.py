@@ -58,7 +58,7 @@ def test_two_helpers_writing_the_same_tensor_both_land(load_kernel):
 
 
 def test_a_parameter_written_and_rebound_is_refused(load_kernel):
-    with pytest.raises(PlDiagnostic, match=r"kernel\.py:8:5: .*parameter 'y' of an inline function is both "
+    with pytest.raises(PlDiagnostic, match=r"kernel\.py:8:5: .*parameter 'y' of inline function 'double' is both "
                        "written in place and rebound"):
         run(load_kernel, "y[r : r + 8, :] = pl.mul(x[r : r + 8, :], 2.0)\ny = x")
 
