@@ -282,8 +282,6 @@ class FunctionBuilder(ExpressionBuilder):
         for name, value in consts.items():
             self.store_name(name, value, self.tree)
         self.statements(self.tree.body, top_level=True)
-        if self.fn.kind == FuncKind.INLINE and self.task_context:
-            self._check_written_params(params, block)
         self.emit(func.ReturnOp(*self.results), self.return_node)
         arg_attrs = None
         if any(_arg_attributes(p.spec) for p in params):
@@ -293,38 +291,6 @@ class FunctionBuilder(ExpressionBuilder):
         op.attributes["pl.kind"] = KindAttr(self.fn.kind)
         op.location = self.loc(self.tree)
         return op
-
-    def _check_written_params(self, params: list[Param], block: Block) -> None:
-        """PyPTO inlines a helper, so inside a task its writes to a tensor parameter reach the caller's tensor
-        even unreturned; ppc passes it by value, so a written parameter must come back as a result."""
-        written = self._written_names()
-        for p, arg in zip(params, block.args):
-            binding = self.scopes[0].bindings.get(p.name)
-            if not isinstance(p.spec.type, TensorType) or p.name not in written or binding is arg:
-                continue
-            returned = any(
-                r is binding or (isinstance(binding, Var) and isinstance(r.owner, LocalGetOp) and r.owner.ref is binding.ref)
-                for r in self.results
-            )
-            if not returned:
-                raise self.error(
-                    self.return_node, f"'{self.fn.__name__}' writes its parameter '{p.name}' inside a task but does "
-                    f"not return it, which ppc does not support (helpers take tensors by value): end it with "
-                    f"'return {p.name}' and call it as '{p.name} = {self.fn.__name__}(...)'"
-                )
-
-    def _written_names(self) -> set[str]:
-        """Names this function writes into (not merely rebinds): `t[...] = v` and in-place ops (`pl.assemble(t,
-        ...)`, `pl.store(..., t)`: stub.updated_name) on them."""
-        written = set()
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
-                written.add(node.value.id)
-            elif isinstance(node, ast.Call):
-                name = updated_name(_static_callee(node.func, self.env), node)
-                if name is not None:
-                    written.add(name)
-        return written
 
     # ------------------------------------------------------------------------------------- names
     def store_name(self, name: str, value: Any, node: ast.AST) -> None:
@@ -467,11 +433,6 @@ class FunctionBuilder(ExpressionBuilder):
             return
         callee = self.expr(value.func)
         result = self.call(callee, value)
-        if isinstance(callee, JitFunction) and self.task_context and isinstance(result, SSAValue | tuple):
-            raise self.error(  # what an inline helper returns in a task is what it wrote (_check_written_params)
-                value, f"the result of '{callee.__name__}' is discarded, so the tensors it writes are lost "
-                f"(ppc passes tensors to helpers by value): assign it, e.g. 'y = {callee.__name__}(...)'"
-            )
         updated = updated_name(callee, value)
         if updated is not None:
             self.store_name(updated, result, node)  # `pl.assemble(y, t, offs)` updates y
@@ -865,14 +826,6 @@ class FunctionBuilder(ExpressionBuilder):
             self.task_depth -= 1
             self.task_key = None
             self.scopes.pop()
-
-def _static_callee(func_expr: ast.expr, env: dict[str, Any]) -> Any:
-    """What a call's `name` / `a.b.c` names in `env` (None for anything else)."""
-    if isinstance(func_expr, ast.Name):
-        return env.get(func_expr.id)
-    if isinstance(func_expr, ast.Attribute):
-        return getattr(_static_callee(func_expr.value, env), func_expr.attr, None)
-    return None
 
 
 def _arg_attributes(spec: ParamSpec) -> dict[str, Attribute]:

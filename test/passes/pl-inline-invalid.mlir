@@ -24,3 +24,21 @@ func.func @entry(%a: index) -> index {
   %r = func.call @ping(%a) : (index) -> index
   func.return %r : index
 }
+
+// -----
+
+// A parameter written in place and also rebound: which tensor the caller sees is ambiguous, so it is refused.
+func.func @write_then_rebind(%y: !pl.tensor<8x8xf32>, %t: !pl.tile<8x8xf32, vec>, %fresh: !pl.tensor<8x8xf32>) attributes {pl.kind = #pl.kind<inline>} {
+  %yy = pl.local.decl "y" : !pl.ref<!pl.tensor<8x8xf32>>
+  pl.local.set %yy, %y : !pl.tensor<8x8xf32>
+  %c0 = arith.constant 0 : index
+  %old = pl.local.get %yy : !pl.tensor<8x8xf32>
+  %new = pl.assemble %t into %old[%c0, %c0] : !pl.tile<8x8xf32, vec> into !pl.tensor<8x8xf32> -> !pl.tensor<8x8xf32>
+  pl.local.set %yy, %new : !pl.tensor<8x8xf32>
+  pl.local.set %yy, %fresh : !pl.tensor<8x8xf32> // expected-error {{parameter 'y' of inline function 'write_then_rebind' is both written in place and rebound to another value}}
+  func.return
+}
+func.func @rebind_entry(%y: !pl.tensor<8x8xf32>, %t: !pl.tile<8x8xf32, vec>, %f: !pl.tensor<8x8xf32>) {
+  func.call @write_then_rebind(%y, %t, %f) : (!pl.tensor<8x8xf32>, !pl.tile<8x8xf32, vec>, !pl.tensor<8x8xf32>) -> ()
+  func.return
+}

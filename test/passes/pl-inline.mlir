@@ -79,3 +79,92 @@ func.func @nested_entry() attributes {pl.kind = #pl.kind<orchestration>} {
   }
   func.return
 }
+
+// -----
+
+// A helper writing into its tensor parameter writes the caller's tensor (one buffer on the device): the
+// helper's variable becomes the caller's (declared here, as the caller never assigns %y), so the task
+// scope around the call threads the write out (outs + yield) instead of dropping it as a dead value.
+// CHECK-LABEL: func.func @writes_entry
+// CHECK-NEXT:    %[[Y:.*]] = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+// CHECK-NEXT:    pl.local.set %[[Y]], %y
+// CHECK:         pl.spmd
+// CHECK-NOT:       pl.local.decl
+// CHECK:           %old = pl.local.get %[[Y]]
+// CHECK-NEXT:      %new = pl.assemble %t into %old
+// CHECK-NEXT:      pl.local.set %[[Y]], %new
+// CHECK:         %[[R:.*]] = pl.local.get %[[Y]]
+// CHECK-NEXT:    func.return %[[R]]
+
+// SSA-LABEL: func.func @writes_entry
+// SSA:         %[[OUT:.*]] = pl.spmd (%{{.*}}) in %{{.*}} outs(%[[YB:.*]] = %y : !pl.tensor<16x64xf32>)
+// SSA:           %[[W:.*]] = pl.assemble %{{.*}} into %[[YB]]
+// SSA-NEXT:      pl.yield %[[W]]
+// SSA:         func.return %[[OUT]]
+func.func @write_rows(%b: index, %x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32>) attributes {pl.kind = #pl.kind<inline>} {
+  %yy = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+  pl.local.set %yy, %y : !pl.tensor<16x64xf32>
+  %c8 = arith.constant 8 : index
+  %c0 = arith.constant 0 : index
+  %r = arith.muli %b, %c8 : index
+  %t = pl.slice %x[%r, %c0] : !pl.tensor<16x64xf32> -> !pl.tile<8x64xf32, vec>
+  %old = pl.local.get %yy : !pl.tensor<16x64xf32>
+  %new = pl.assemble %t into %old[%r, %c0] : !pl.tile<8x64xf32, vec> into !pl.tensor<16x64xf32> -> !pl.tensor<16x64xf32>
+  pl.local.set %yy, %new : !pl.tensor<16x64xf32>
+  func.return
+}
+func.func @writes_entry(%x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<16x64xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  %c2 = arith.constant 2 : index
+  pl.spmd (%i) in %c2 attributes {name = "k"} {
+    func.call @write_rows(%i, %x, %y) : (index, !pl.tensor<16x64xf32>, !pl.tensor<16x64xf32>) -> ()
+  }
+  func.return %y : !pl.tensor<16x64xf32>
+}
+
+// -----
+
+// The frontend declares all of a helper's variables before initialising them, so a written parameter's
+// initialisation need not follow its declaration: `y` is still the caller's while `x` is rebound, and `x`'s
+// own initialisation is kept.
+// CHECK-LABEL: func.func @grouped_entry
+// CHECK-NEXT:    %[[Y:.*]] = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+// CHECK-NEXT:    pl.local.set %[[Y]], %y
+// CHECK:         pl.at
+// CHECK:           %[[X:.*]] = pl.local.decl "x"
+// CHECK-NOT:       pl.local.decl
+// CHECK:           pl.local.set %[[X]], %x
+// CHECK:           pl.local.set %[[X]], %{{.*}}
+// CHECK:           %old = pl.local.get %[[Y]]
+// CHECK-NEXT:      %new = pl.assemble %{{.*}} into %old
+// CHECK-NEXT:      pl.local.set %[[Y]], %new
+// CHECK:         %[[R:.*]] = pl.local.get %[[Y]]
+// CHECK-NEXT:    func.return %[[R]]
+
+// SSA-LABEL: func.func @grouped_entry
+// SSA:         %[[OUT:.*]] = pl.at {{.*}}outs(%[[YB:.*]] = %y : !pl.tensor<16x64xf32>)
+// SSA:           %[[W:.*]] = pl.assemble %{{.*}} into %[[YB]]
+// SSA-NEXT:      pl.yield %[[W]]
+// SSA:         func.return %[[OUT]]
+func.func @rebind_and_write(%x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32>) attributes {pl.kind = #pl.kind<inline>} {
+  %xx = pl.local.decl "x" : !pl.ref<!pl.tensor<16x64xf32>>
+  %yy = pl.local.decl "y" : !pl.ref<!pl.tensor<16x64xf32>>
+  pl.local.set %xx, %x : !pl.tensor<16x64xf32>
+  pl.local.set %yy, %y : !pl.tensor<16x64xf32>
+  %x0 = pl.local.get %xx : !pl.tensor<16x64xf32>
+  %x1 = pl.reshape %x0 : !pl.tensor<16x64xf32> -> !pl.tensor<16x64xf32>
+  pl.local.set %xx, %x1 : !pl.tensor<16x64xf32>
+  %x2 = pl.local.get %xx : !pl.tensor<16x64xf32>
+  %c0 = arith.constant 0 : index
+  %t = pl.slice %x2[%c0, %c0] : !pl.tensor<16x64xf32> -> !pl.tile<16x64xf32, vec>
+  %e = pl.exp %t : !pl.tile<16x64xf32, vec>
+  %old = pl.local.get %yy : !pl.tensor<16x64xf32>
+  %new = pl.assemble %e into %old[%c0, %c0] : !pl.tile<16x64xf32, vec> into !pl.tensor<16x64xf32> -> !pl.tensor<16x64xf32>
+  pl.local.set %yy, %new : !pl.tensor<16x64xf32>
+  func.return
+}
+func.func @grouped_entry(%x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<16x64xf32> attributes {pl.kind = #pl.kind<orchestration>} {
+  pl.at attributes {level = #pl.level<core_group>} {
+    func.call @rebind_and_write(%x, %y) : (!pl.tensor<16x64xf32>, !pl.tensor<16x64xf32>) -> ()
+  }
+  func.return %y : !pl.tensor<16x64xf32>
+}

@@ -170,19 +170,14 @@ def main(x: pl.Tensor[[16, 64], pl.FP32], y: pl.Out[pl.Tensor[[16, 64], pl.FP32]
 """
 
 
-@pytest.mark.parametrize(("ret", "call", "where", "message"), [
-    ("", "y = write(x, y)", "5:1", "'write' writes its parameter 'y' inside a task but does not return it"),
-    ("    return y\n", "write(x, y)", "13:9", "the result of 'write' is discarded, so the tensors it writes are lost"),
+@pytest.mark.parametrize(("ret", "call"), [
+    ("", "write(x, y)"),  # unreturned: the helper's `y` is the caller's (PyPTO inlines it)
+    ("    return y\n", "write(x, y)"),  # returned but discarded: the write happened all the same
+    ("    return y\n", "y = write(x, y)"),
 ])
-def test_a_write_inside_a_task_helper_is_never_lost(tmp_path, load_kernel, ret, call, where, message):
+def test_a_write_inside_a_task_helper_reaches_the_caller(load_kernel, ret, call):
+    """Also while the helper rebinds another parameter (`x = pl.reshape(x, ...)`)."""
     ns = load_kernel(WRITER.format(ret=ret, call=call))
-    with pytest.raises(PlDiagnostic) as err:
-        ns["main"].lower(X, X.copy())
-    assert str(err.value).startswith(f"{tmp_path / 'kernel.py'}:{where}: error: {message}")
-
-
-def test_a_returned_write_inside_a_task_helper_reaches_the_caller(load_kernel):
-    ns = load_kernel(WRITER.format(ret="    return y\n", call="y = write(x, y)"))
     y = np.zeros_like(X)
     ns["main"](X, y)
     np.testing.assert_allclose(y, np.exp(X), rtol=1e-6)
