@@ -7,7 +7,9 @@ reaches a call of `run_jit` or `run` imported from `golden` (pypto-lib's harness
 module it imports from its own directory or the checkout, imports `pypto.language.distributed` or
 `pypto.ir.distributed_compiled_program`. Each file runs as `ppc-run --pypto FILE -p a2a3sim` (or the nearest
 platform its `-p` choices offer) in its own process, in a fresh temporary directory, with a timeout; nothing else
-is passed, so a file runs at its `__main__` sizes.
+is passed, so a file runs at its `__main__` sizes -- except that a file listed in a `--reduced` map whose full-size
+run exceeds the timeout runs once more with the smaller size its own CLI offers, given in the map (a file too slow
+for the executor at full size is judged at a size its author also runs); the table says which ran reduced, and how.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Row:
     seconds: float = 0.0
     total_us: list[float] = field(default_factory=list)
     first_failure: str = ""
+    reduced_args: list[str] = field(default_factory=list)  # the smaller size it ran at after a full-size timeout
 
     @property
     def runs(self) -> bool:
@@ -195,27 +198,37 @@ def discover(root: Path, models: str) -> list[Row]:
 
 
 # ------------------------------------------------------------------------------------------- run
-def run_row(row: Row, root: Path, timeout: float, out_staging: str) -> Row:
-    """Run one file through `ppc-run --pypto FILE -p PLATFORM` in a fresh directory; fill in the outcome."""
+def run_row(row: Row, root: Path, timeout: float, out_staging: str, reduced: list[str] | None = None) -> Row:
+    """Run one file through `ppc-run --pypto FILE -p PLATFORM` in a fresh directory; fill in the outcome. A file
+    that times out at full size and has `reduced` arguments runs again with them."""
     command = [sys.executable, "-m", "ppc.tools.run", "--out-staging", out_staging, "--pypto",
                str(root / row.file), "-p", row.platform]
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="ppc-corpus-") as cwd:
-        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                start_new_session=True)
-        try:
-            out, err = proc.communicate(timeout=timeout)
-            row.exit_code = proc.returncode
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
+    row.exit_code, out, err = _run(command, timeout)
+    if row.exit_code is None and reduced:
+        row.reduced_args = list(reduced)
+        row.exit_code, out, err = _run(command + row.reduced_args, timeout)
     row.seconds = round(time.monotonic() - start, 1)
     verdicts = [m.group(1) for line in out.splitlines() if (m := _GOLDEN.match(line))]
     row.golden_pass, row.golden_fail = verdicts.count("PASS"), verdicts.count("FAIL")
     row.total_us = [float(v) for v in _TOTAL.findall(out)]
     row.first_failure = _first_failure(row, out, err, timeout, root)
     return row
+
+
+def _run(command: list[str], timeout: float) -> tuple[int | None, str, str]:
+    """(exit code or None on timeout, stdout, stderr) of `command` run in a fresh temporary directory."""
+    with tempfile.TemporaryDirectory(prefix="ppc-corpus-") as cwd:
+        proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+            return proc.returncode, out, err
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            return None, out, err
 
 
 def _first_failure(row: Row, out: str, err: str, timeout: float, root: Path) -> str:
@@ -249,7 +262,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(rows: list[Row]) -> str:
+def markdown(rows: list[Row], timeout: float = 300) -> str:
     """The per-file table, sorted by path, then the summary line and the count of each first failure."""
     lines = ["| file | kind | golden run | -p | runs? | golden? | wall s | modelled us | size flags | first failure |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -261,11 +274,18 @@ def markdown(rows: list[Row]) -> str:
             if r.total_us else "-"
         failure = f"`{_cell(r.first_failure)}`" if r.first_failure else ""
         lines.append(f"| {r.file} | {r.kind} | {'yes' if r.golden_run else 'no'} | {r.platform} | {runs} | {golden} | "
-                     f"{r.seconds:.1f} | {total} | {' '.join(r.size_flags)} | {failure} |")
+                     f"{r.seconds:.1f} | {total} | {_size_cell(r, timeout)} | {failure} |")
     causes = Counter(_cause(r.first_failure) for r in rows if r.first_failure)
     lines += ["", f"**{summary_line(rows)}**", "", "| first failure (message, specifics left out) | files |", "|---|---|"]
     lines += [f"| `{_cell(c)}` | {n} |" for c, n in sorted(causes.items(), key=lambda kv: (-kv[1], kv[0]))]
     return "\n".join(lines) + "\n"
+
+
+def _size_cell(row: Row, timeout: float) -> str:
+    flags = " ".join(row.size_flags)
+    if not row.reduced_args:
+        return flags
+    return f"{flags}; **ran with `{' '.join(row.reduced_args)}`** (full size: timeout after {timeout:g} s)"
 
 
 def _cause(failure: str) -> str:
@@ -277,6 +297,18 @@ def _cause(failure: str) -> str:
     return re.sub(r" \([^()]*\)", "", re.split(r"; |, got \[", text)[0])
 
 
+def _reduced_sizes(path: Path) -> dict[str, list[str]]:
+    """The --reduced map, checked: file paths to lists of argument strings."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise ValueError(str(e)) from None
+    if not isinstance(data, dict) or not all(
+            isinstance(v, list) and all(isinstance(a, str) for a in v) for v in data.values()):
+        raise ValueError("expected a JSON object mapping each file to a list of argument strings")
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ppc-pypto-corpus", description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, help="a pypto-lib checkout (holding models/ and golden/)")
@@ -285,6 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="files run at once (default 2)")
     parser.add_argument("--out-staging", default="undefined", choices=("undefined", "zeroed", "copied", "poison"),
                         help="passed to ppc-run (see ppc-run --help)")
+    parser.add_argument("--reduced", type=Path, metavar="SIZES.json",
+                        help="a JSON object {file relative to PATH: [smaller-size arguments of the file's own CLI]}; "
+                             "a listed file that times out at full size runs again with them")
     parser.add_argument("--markdown", type=Path, metavar="OUT.md", help="write the table here")
     parser.add_argument("--json", type=Path, metavar="OUT.json", help="write the rows and summary here")
     args = parser.parse_args(argv)
@@ -292,13 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / args.models).is_dir():
         print(f"ppc-pypto-corpus: error: no folder {root / args.models}", file=sys.stderr)
         return 1
+    try:
+        reduced = _reduced_sizes(args.reduced) if args.reduced else {}
+    except ValueError as e:
+        print(f"ppc-pypto-corpus: error: {args.reduced}: {e}", file=sys.stderr)
+        return 1
     rows = discover(root, args.models)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        done = pool.map(lambda r: run_row(r, root, args.timeout, args.out_staging), rows)
+        done = pool.map(lambda r: run_row(r, root, args.timeout, args.out_staging, reduced.get(r.file)), rows)
         for row in done:
             print(f"{row.file}: {'PASS' if row.passes else row.first_failure or 'no golden'} ({row.seconds:.1f}s)",
                   file=sys.stderr, flush=True)
-    table = markdown(rows)
+    table = markdown(rows, args.timeout)
     if args.markdown:
         args.markdown.write_text(table)
     if args.json:

@@ -59,6 +59,10 @@ FILES = {
     "models/demo/allreduce.py": "import pypto.language as pl\n\nfrom comm import pld\n\n"
                                 "if __name__ == '__main__':\n    from golden import run_jit\n    run_jit(pl, [])\n",
     "models/slow/spin.py": "if __name__ == '__main__':\n    while True:\n        pass\n",  # no golden run
+    # spins at its full size, finishes at --num-tokens 8
+    "models/sized/big.py": "import argparse\n\nif __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+                           "    parser.add_argument('-p')\n    parser.add_argument('--num-tokens', type=int, default=64)\n"
+                           "    while parser.parse_args().num_tokens > 8:\n        pass\n",
 }
 
 
@@ -104,6 +108,28 @@ def test_a_file_past_its_timeout_is_killed(checkout, capsys):
     (spin,) = [cells(line) for line in capsys.readouterr().out.splitlines() if line.startswith("| models/")]
     assert spin[:6] == ["models/slow/spin.py", "single-chip", "no", "a2a3sim", "timeout", "-"]
     assert 3 <= float(spin[6]) < 10 and spin[9] == "`timeout after 3 s`"
+
+
+def test_a_file_too_slow_at_full_size_runs_at_its_reduced_size(checkout, tmp_path, capsys):
+    sizes, js = tmp_path / "sizes.json", tmp_path / "table.json"
+    sizes.write_text(json.dumps({"models/sized/big.py": ["--num-tokens", "8"]}))
+    assert main([str(checkout), "--models", "models/sized", "--timeout", "8", "--reduced", str(sizes),
+                 "--json", str(js)]) == 0
+    (big,) = [cells(line) for line in capsys.readouterr().out.splitlines() if line.startswith("| models/")]
+    assert big[4] == "yes" and big[8] == "--num-tokens; **ran with `--num-tokens 8`** (full size: timeout after 8 s)"
+    (row,) = json.loads(js.read_text())["rows"]
+    assert row["reduced_args"] == ["--num-tokens", "8"] and row["exit_code"] == 0 and row["seconds"] >= 8
+    # without the map the same file is a timeout
+    assert main([str(checkout), "--models", "models/sized", "--timeout", "3"]) == 0
+    assert "timeout after 3 s" in capsys.readouterr().out
+
+
+def test_a_malformed_reduced_map_is_one_error(checkout, tmp_path, capsys):
+    sizes = tmp_path / "sizes.json"
+    sizes.write_text(json.dumps({"models/sized/big.py": "--num-tokens 8"}))
+    assert main([str(checkout), "--reduced", str(sizes)]) == 1
+    assert capsys.readouterr().err == (f"ppc-pypto-corpus: error: {sizes}: expected a JSON object mapping each file "
+                                       "to a list of argument strings\n")
 
 
 def test_missing_models_folder_is_one_error(tmp_path, capsys):
