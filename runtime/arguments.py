@@ -73,7 +73,7 @@ def is_torch_tensor(value: object) -> bool:
     return type(value).__module__.split(".")[0] == "torch" and hasattr(value, "dtype") and hasattr(value, "shape")
 
 
-def _torch_as_numpy(tensor) -> np.ndarray:
+def torch_as_numpy(tensor) -> np.ndarray:
     """A numpy array sharing memory with a CPU torch tensor (bf16 through an int16 view)."""
     torch = sys.modules["torch"]
     t = tensor.detach()
@@ -122,7 +122,7 @@ class BoundArguments:
         arrays = []
         for param, arg in zip(params, args):
             self.values.append(self._bind(where, param, arg))
-            arrays.append(None if not param.is_tensor else _torch_as_numpy(arg) if is_torch_tensor(arg) else arg)
+            arrays.append(None if not param.is_tensor else torch_as_numpy(arg) if is_torch_tensor(arg) else arg)
         _refuse_aliasing(where, params, arrays, function)
 
     def _bind(self, where: str, param: Param, arg: object) -> object:
@@ -130,7 +130,7 @@ class BoundArguments:
         if not param.is_tensor:
             return _scalar(prefix, param, arg, self._function)
         if is_torch_tensor(arg):
-            array = _torch_as_numpy(arg)
+            array = torch_as_numpy(arg)
         elif isinstance(arg, np.ndarray):
             array = arg
         else:

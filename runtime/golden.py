@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arguments import is_torch_tensor
+from .arguments import is_torch_tensor, torch_as_numpy
 from .dtypes import BF16
 
 _NAMED_DTYPES = {
@@ -275,7 +275,8 @@ def execute(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]]
     returned = golden_fn(golden_tensors)
     if isinstance(returned, Mapping):
         golden_tensors.update(returned)
-    golden = {n: to_numpy(v) if is_torch_tensor(v) else v for n, v in golden_tensors.items()}
+    # the golden's tensors are the harness's own copies: numpy views of them, not another copy
+    golden = {n: torch_as_numpy(v) if is_torch_tensor(v) else v for n, v in golden_tensors.items()}
     return Execution(result, inputs, golden)
 
 

@@ -152,16 +152,20 @@ def _significand_bits(dtype: np.dtype) -> int:
     return int(ml_dtypes.finfo(dtype).nmant) + 1
 
 
-def _lowest_bit_exponents(x: Array, bits: int) -> Array:
-    """Per row r of f32 `x` (values of a type with `bits`-bit significands): every x[r, k] is a multiple of
-    2^e[r].  A value in [2^E, 2^(E+1)) is a multiple of 2^(E - bits + 1); subnormals count as E = -126."""
-    biased = ((x.view(np.uint32) >> 23) & 0xFF).astype(np.int32)
-    return np.where(x == 0, 2048, np.maximum(biased, 1) - 126 - bits).min(axis=1)
+def _lowest_bit_exponents(x: Array, bits: int, axis: int) -> Array:
+    """Along `axis` of f32 `x` (values of a type with `bits`-bit significands): every element is a multiple of
+    2^e.  A value in [2^E, 2^(E+1)) is a multiple of 2^(E - bits + 1); subnormals count as E = -126; an
+    all-zero line gives 2048.  The smallest non-zero magnitude has the smallest exponent, so one masked min
+    of the magnitude bits finds it."""
+    magnitude = x.view(np.uint32) & np.uint32(0x7FFFFFFF)
+    smallest = magnitude.min(axis=axis, initial=0xFFFFFFFF, where=magnitude != 0)
+    exponent = np.maximum((smallest >> 23).astype(np.int32), 1) - 126 - bits
+    return np.where(smallest == 0xFFFFFFFF, 2048, exponent)
 
 
-def _as_f64(x: Array) -> Array:
-    """Exact widening; bf16/f16 go through f32 (ml_dtypes' direct cast to f64 is ~20x slower)."""
-    return (x.astype(F32) if x.dtype in LOW_PRECISION else x).astype(np.float64)
+def _widened(x: Array) -> Array:
+    """bf16/f16 exactly widened to f32 (ml_dtypes' direct cast to f64 is ~20x slower); wider types as they are."""
+    return x.astype(F32) if x.dtype in LOW_PRECISION else x
 
 
 def _float_matmul(a: Array, b: Array) -> Array:
@@ -179,8 +183,8 @@ def _float_matmul(a: Array, b: Array) -> Array:
     operands and are the same inf/NaN in any order; a zero result is +0 (an all-zero sum's sign would
     depend on the kernel)."""
     bits_a, bits_b = _significand_bits(a.dtype), _significand_bits(b.dtype)
-    narrow_a, narrow_b = a, b
-    a, b = _as_f64(a), _as_f64(b)
+    wide_a, wide_b = _widened(a), _widened(b)
+    a, b = wide_a.astype(np.float64), wide_b.astype(np.float64)
     k = a.shape[1]
     gamma = k * 2.0**-53 / (1 - k * 2.0**-53)
     s = _gemm(a, b)
@@ -191,8 +195,8 @@ def _float_matmul(a: Array, b: Array) -> Array:
     with np.errstate(invalid="ignore", over="ignore"):
         unsure = np.isfinite(s) & ((s - margin).astype(F32) != (s + margin).astype(F32))
         if bits_a + bits_b <= 53 and unsure.any():
-            lowest = _lowest_bit_exponents(narrow_a.astype(F32), bits_a)[:, None]
-            lowest = lowest + _lowest_bit_exponents(narrow_b.T.astype(F32), bits_b)[None, :]
+            lowest = _lowest_bit_exponents(wide_a.astype(F32, copy=False), bits_a, 1)[:, None]
+            lowest = lowest + _lowest_bit_exponents(wide_b.astype(F32, copy=False), bits_b, 0)[None, :]
             unsure &= magnitude >= np.ldexp(1.0, np.minimum(lowest + 53, 1100))
     rows, cols = np.nonzero(unsure)
     if len(rows):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import golden as ppc_golden
 
 
@@ -409,25 +411,30 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
                platform=chip)
     if compile_only:
         return RunResult(True, execution_time=time.time() - start)
-    tensors = {s.name: s.create_tensor() for s in specs if isinstance(s, TensorSpec)}
-    ppc_specs = [ppc_golden.ScalarSpec(s.name, s.dtype, s.to_python()) if isinstance(s, ScalarSpec)
-                 else ppc_golden.TensorSpec(s.name, list(s.shape), s.dtype, tensors[s.name], s.is_output)
-                 for s in specs]
-    done = ppc_golden.execute(fn, ppc_specs, golden_fn, chip, out_staging=SESSION.out_staging)
-    report = done.run.report
-    print(report.to_text(), flush=True)
+    tensors = _device_tensors(specs)
+    # As pypto-lib: the golden works on clones taken before the run; the kernel runs on the tensors themselves
+    # (In through read-only views, Out/InOut written back in place), which are then the outputs and the inputs
+    # the comparators see. One copy per tensor, none per numpy/torch conversion.
+    scratch = None if golden_fn is None else {
+        s.name: tensors[s.name].clone() if isinstance(s, TensorSpec) else s.to_python() for s in specs}
+    args = [s.to_python() if isinstance(s, ScalarSpec) else tensors[s.name] for s in specs]
+    done = fn.compile(*args, platform=chip).run(*args, out_staging=SESSION.out_staging)
+    if scratch is not None:
+        returned = golden_fn(scratch)
+        if isinstance(returned, Mapping):
+            scratch.update(returned)
+    print(done.report.to_text(), flush=True)
     if swimlane:
         path = SESSION.next_path(getattr(fn, "__name__", "kernel"))
-        done.run.write_trace(str(path))
+        done.write_trace(str(path))
         print(f"[RUN] swimlane written to {path}", flush=True)
-    result = RunResult(True, execution_time=time.time() - start, report=report)
-    if done.golden is None:
+    result = RunResult(True, execution_time=time.time() - start, report=done.report)
+    if scratch is None:
         print(f"[RUN] PASS ({result.execution_time:.2f}s, validation skipped: no golden_fn)", flush=True)
         return result
-    outputs = {s.name: ppc_golden.to_torch(done.inputs[s.name]) for s in specs
-               if isinstance(s, TensorSpec) and s.is_output}
-    golden = {name: ppc_golden.to_torch(done.golden[name]) for name in outputs}
-    inputs = {s.name: ppc_golden.to_torch(done.inputs[s.name]) if isinstance(s, TensorSpec) else s.value
+    outputs = {s.name: tensors[s.name] for s in specs if isinstance(s, TensorSpec) and s.is_output}
+    golden = {name: _as_torch(scratch[name]) for name in outputs}
+    inputs = {s.name: tensors[s.name] if isinstance(s, TensorSpec) else s.value
               for s in specs if not getattr(s, "is_output", False)}
     try:
         validate_golden(outputs, golden, rtol, atol, compare_fn, inputs)
@@ -437,6 +444,26 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     if result.passed:
         print(f"[RUN] PASS ({result.execution_time:.2f}s)", flush=True)
     return result
+
+
+def _device_tensors(specs: list[TensorSpec | ScalarSpec]) -> dict[str, Any]:
+    """The tensors the kernel runs on, built from the specs: contiguous, and each its own memory (a tensor
+    passed for two specs is two buffers on the device, so the second one is a copy)."""
+    tensors, seen = {}, set()
+    for s in specs:
+        if isinstance(s, ScalarSpec):
+            continue
+        ppc_golden.as_numpy_dtype(s.dtype)  # a dtype ppc has no numpy type for is refused here, by name
+        tensor = s.create_tensor().contiguous()
+        storage = tensor.untyped_storage().data_ptr()
+        tensors[s.name] = tensor.clone() if storage in seen else tensor
+        seen.add(storage)
+    return tensors
+
+
+def _as_torch(value: Any) -> Any:
+    """A golden value as torch (a golden_fn may return numpy arrays)."""
+    return ppc_golden.to_torch(value) if isinstance(value, np.ndarray) else value
 
 
 def run(program: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable | None = None,

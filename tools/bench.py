@@ -10,7 +10,9 @@ matmul     - one tile matmul of the executor (int8 and bf16 operands, order-exac
 tensormap  - task dependencies of a dispatch stream tiling one [128, 28672] tensor the way a large projection
              does (16 producers writing 8-row bands of 128-column tiles, 448 consumers each reading a
              16-row strip of all of them), CPU time of the TensorMap submits;
-simulation - the Level-B simulation of a 10,000-dispatch synthetic program (target <= 2 s).
+simulation - the Level-B simulation of a 10,000-dispatch synthetic program (target <= 2 s);
+harness    - the pypto golden harness around a one-tile kernel over a 512 MiB bf16 input: run_jit end to end
+             against building that input alone (the rest is the golden's one clone and bookkeeping).
 Machines are shared and noisy: compare figures from the same run, not across runs.
 """
 
@@ -22,7 +24,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-SECTIONS = ("frontend", "passes", "executor", "matmul", "tensormap", "simulation")
+SECTIONS = ("frontend", "passes", "executor", "matmul", "tensormap", "simulation", "harness")
 
 
 def _compressor_entries():
@@ -126,6 +128,14 @@ def bench_simulation() -> None:
           f"report {figures['report_s']:.3f} s, trace {figures['trace_s']:.3f} s")
 
 
+def bench_harness() -> None:
+    from ppc.runtime.bench_harness import run
+
+    figures = run(16384)
+    print(f"harness   run_jit over a {figures['mib']:.0f} MiB bf16 input: {figures['run_jit_s']:.2f} s end to end, "
+          f"{figures['run_jit_s'] / figures['build_s']:.1f}x building the input alone ({figures['build_s']:.2f} s)")
+
+
 BENCHES: dict[str, Callable[[], None]] = {
     "frontend": bench_frontend,
     "passes": bench_passes,
@@ -133,6 +143,7 @@ BENCHES: dict[str, Callable[[], None]] = {
     "matmul": bench_matmul,
     "tensormap": bench_tensormap,
     "simulation": bench_simulation,
+    "harness": bench_harness,
 }
 
 

@@ -155,6 +155,51 @@ def test_harness_compiles_first_and_runs_that_program(load_kernel):
     assert result.passed and built and len(ns["twice"]._compiled) == 1
 
 
+TWICE = """
+    from ppc import pl
+
+    @pl.jit
+    def twice(x: pl.Tensor[[16, 64], pl.BF16], y: pl.Out[pl.Tensor[[16, 64], pl.BF16]]):
+        with pl.at(level=pl.Level.CORE_GROUP):
+            y[0:16, :] = pl.add(x[0:16, :], x[0:16, :])
+        return y
+"""
+
+
+def test_harness_runs_the_kernel_on_the_spec_tensors_and_the_golden_on_clones(load_kernel, monkeypatch):
+    """As pypto-lib, with no numpy/torch conversion copies: the kernel's results land in the spec tensors,
+    the golden gets clones taken before the run (its in-place edits reach neither the comparators' inputs
+    nor the outputs), and one tensor given for two specs is two buffers."""
+    torch = pytest.importorskip("torch")
+    from ppc.runtime import golden as ppc_golden
+    from ppc.runtime import pypto_golden as golden
+
+    def no_copies(*_):
+        raise AssertionError("a numpy/torch conversion copy")
+
+    monkeypatch.setattr(ppc_golden, "to_numpy", no_copies)
+    monkeypatch.setattr(ppc_golden, "to_torch", no_copies)
+    x = torch.randn(16, 64).to(torch.bfloat16)
+    original = x.clone()
+    specs = [golden.TensorSpec("x", [16, 64], torch.bfloat16, init_value=x),
+             golden.TensorSpec("y", [16, 64], torch.bfloat16, init_value=x, is_output=True)]
+    seen = {}
+
+    def golden_fn(t):
+        seen["y before"] = t["y"].clone()
+        t["y"].copy_(t["x"] * 2)
+        t["x"].zero_()
+
+    def check(actual, expected, *, inputs, **_):
+        seen["inputs x"], seen["actual"] = inputs["x"].clone(), actual
+        return torch.equal(actual, expected), ""
+
+    result = golden.run_jit(load_kernel(TWICE)["twice"], specs, golden_fn, compare_fn={"y": check})
+    assert result.passed
+    assert torch.equal(seen["y before"], original) and torch.equal(seen["inputs x"], original)
+    assert torch.equal(x, original) and torch.equal(seen["actual"], original * 2)
+
+
 def test_tools_run_numpys_blas_on_one_thread_unless_told_otherwise():
     probe = "import os; import ppc.tools; print(os.environ['OPENBLAS_NUM_THREADS'])"
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}

@@ -149,3 +149,19 @@ def test_golden_matmul_agrees_bit_for_bit_with_the_executor():
     golden = matmul_f32(torch.from_numpy(a.astype(F32)), torch.from_numpy(b.astype(F32))).numpy()
     got = numerics.matmul(a, b, False, False, np.dtype(F32))
     assert np.array_equal(golden.view(np.uint32), got.view(np.uint32))
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_lowest_bit_exponents_match_a_per_element_reading(axis):
+    """The masked-min exponent scan against the definition, element by element: zeros skipped (an all-zero
+    line gives 2048), subnormals count as exponent -126, inf/NaN as their all-ones exponent field."""
+    x = (RNG.standard_normal((9, 40)) * 2.0 ** RNG.integers(-140, 60, (9, 40))).astype(F32)
+    x[RNG.random(x.shape) < 0.3] = 0.0
+    x[0] = -0.0
+    x[1, :3] = [np.inf, np.nan, np.float32(1e-45)]
+    x[2] = np.float32(2.0**-149)
+    for bits in (8, 11, 24):
+        lines = x.T if axis == 0 else x
+        want = [min((max(int(v.view(np.uint32)) >> 23 & 0xFF, 1) - 126 - bits for v in line if v != 0), default=2048)
+                for line in lines]
+        assert numerics._lowest_bit_exponents(x, bits, axis).tolist() == want
