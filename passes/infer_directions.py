@@ -120,6 +120,22 @@ def _warn_unwritten(func: FuncOp, effects: TensorEffects, declared: dict[BlockAr
         )
 
 
+def _warn_unknown_reads(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction]) -> None:
+    """Warn, at the read, about a declared Out whose old contents may be read at a region that depends on
+    values loaded at run time: no write is proven to cover it, none to miss it.  The program stays as
+    PyPTO runs it: an element never written reads as fresh device memory (see --out-staging)."""
+    for param in effects.params:
+        read = effects.effects[param].first_unknown_read
+        if declared.get(param) != Direction.OUT or read is None:
+            continue
+        emit(
+            read,
+            f"'{param_name(param)}' is declared Out{_declared_at(func)} and the region of it read here depends "
+            "on run-time values, so no earlier write is proven to cover it; an element never written reads as "
+            "fresh device memory (zeros, see --out-staging); mark it pl.InOut if it must hold the caller's data",
+        )
+
+
 def _origin(value: SSAValue) -> SSAValue:
     """The first version of a tensor: follow writes, task/dispatch results and loop results backwards."""
     while isinstance(value, OpResult):
@@ -160,7 +176,7 @@ def infer_function(module: ModuleOp, func: FuncOp) -> None:
         found = effects.effects[param]
         if found.first_write is None:
             direction = Direction.IN
-        elif found.first_old_read is not None or (entry and not effects.fully_written(param)):
+        elif found.first_old_read or found.first_unknown_read or (entry and not effects.fully_written(param)):
             direction = Direction.INOUT
         else:
             direction = Direction.OUT
@@ -184,6 +200,7 @@ class CheckDirectionsPass(ModulePass):
             effects, declared, _ = _declarations(op, func)
             _check(func, effects, declared)
             _warn_unwritten(func, effects, declared)
+            _warn_unknown_reads(func, effects, declared)
 
 
 @dataclass(frozen=True)

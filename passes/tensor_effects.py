@@ -31,9 +31,10 @@ from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
 from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
-from ppc.dialects.data_ops import AssembleOp, DimOp, ReadOp, ReshapeOp, SliceOp, WriteOp
+from ppc.dialects.data_ops import AssembleOp, DimOp, FillPadOp, ReadOp, ReshapeOp, SetValidShapeOp, SliceOp, WriteOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, SyncallOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
+from ppc.passes.guarded_regions import Cond, Context, Guarded, condition, guard, holds, over_blocks
 from ppc.passes.index_regions import (
     ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Span, Symbol, covers, decide, evaluate, expand, hull, minima,
     reshape_box, sweep, uncovered, within,
@@ -43,18 +44,21 @@ from ppc.passes.index_regions import (
 # () for the parameter's own versions, None where the mapping is lost (e.g. through an opaque call).
 Views = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] | None
 Lineage = frozenset[tuple[BlockArgument, Views]]
-Covered = dict[BlockArgument, list[Box | Span]]
+Covered = dict[BlockArgument, list[Box | Span | Guarded]]
 
 
 @dataclass
 class ParamEffects:
     """`first_old_read` is the first read of a region not certainly written before it on its path (it may
-    see the caller's contents); `may_write` holds boxes whose union contains every write, with loop and
+    see the caller's contents) at a region known at compile time; `first_unknown_read` the first such read
+    whose region depends on values loaded at run time (a gathered row), which no write is proven to cover
+    and none is proven to miss; `may_write` holds boxes whose union contains every write, with loop and
     block symbols spread over their ranges on leaving the loop or launch (None: anywhere, e.g. a write
     through a view that does not map back)."""
 
     first_write: Operation | None = None
     first_old_read: Operation | None = None
+    first_unknown_read: Operation | None = None
     may_write: list[Box] | None = field(default_factory=list)
 
 
@@ -86,11 +90,13 @@ def _bounds(t: TensorType) -> tuple[int, ...]:
 
 
 def _union(
-    boxes: Sequence[Box | Span], symbol: Symbol, values: range | None, swept: tuple[Affine, Affine] | None = None
-) -> list[Box | Span]:
+    boxes: Sequence[Box | Span | Guarded], symbol: Symbol, values: range | None,
+    swept: tuple[Affine, Affine] | None = None,
+) -> list[Box | Span | Guarded]:
     """The union of boxes over `symbol in values` (or, when those are not constant, over the symbolic range
     `swept`, step 1), as far as it stays small; boxes that cannot be united (too many pieces, or not one
-    region) are dropped, which only under-approximates what is certainly written."""
+    region, and guarded regions that depend on `symbol`) are dropped, which only under-approximates what is
+    certainly written."""
     fixed = [b for b in boxes if symbol not in b.symbols()]
     moving = [b for b in boxes if symbol in b.symbols() and isinstance(b, Box)]
     if values is None:
@@ -101,12 +107,17 @@ def _union(
 
 
 def _all_blocks(
-    boxes: Sequence[Box | Span], block_index: Affine, blocks: range | None, last: Affine | None = None
-) -> list[Box | Span]:
+    boxes: Sequence[Box | Span | Guarded], block_index: Affine, blocks: range | None, last: Affine | None = None
+) -> list[Box | Span | Guarded]:
     """What every block of a launch wrote: `boxes` (of one block) united over the block index's values (the
-    constant `blocks`, else the symbolic range 0..`last`)."""
+    constant `blocks`, else the symbolic range 0..`last`); a guarded region keeps the index as its parameter."""
     for symbol in block_index.symbols():
-        boxes = _union(boxes, symbol, blocks, (Affine(0), last) if last is not None else None)
+        moving = [g for g in boxes if isinstance(g, Guarded) and symbol in g.symbols()]
+        final = Affine(blocks[-1]) if blocks else last
+        families = [over_blocks(g, symbol, final) for g in moving] if final is not None else []
+        rest = [b for b in boxes if not (isinstance(b, Guarded) and symbol in b.symbols())]
+        boxes = _union(rest, symbol, blocks, (Affine(0), last) if last is not None else None)
+        boxes += [f for f in families if f is not None]
     return list(boxes)
 
 
@@ -130,6 +141,7 @@ class TensorEffects:
         self._ranges: dict[Symbol, Bounds] = {}
         self._limits: dict[Symbol, tuple[Affine | None, Affine | None]] = {}
         self._facts: list[Affine] = []  # forms >= 0 on the path walked: `n - 1` in a launch or loop of n steps
+        self._conds: list[Cond] = []  # the conditions of the undecided branch arms around the op walked
         if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
             self._block_index.append(Affine.symbol(func.body.block.args[-1]))
         self.covered: Covered = {p: [] for p in self.params}
@@ -182,7 +194,12 @@ class TensorEffects:
                 continue
             if box is not None and views == () and self._in_span(box, extents, covered[param]):
                 continue
-            if effects.first_old_read is None:
+            if self._in_guarded(target, extents if views == () else None, covered[param]):
+                continue
+            if box is not None and _loaded([*box.offsets, *(f for forms in extents or () for f in forms)]):
+                if effects.first_unknown_read is None:
+                    effects.first_unknown_read = op
+            elif effects.first_old_read is None:
                 effects.first_old_read = op
 
     def _in_span(self, box: Box, extents: Sequence[Sequence[Affine]] | None, covered: list[Box | Span]) -> bool:
@@ -193,7 +210,45 @@ class TensorEffects:
             for s in covered
         )
 
-    def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
+    def _in_guarded(
+        self, box: Box, extents: Sequence[Sequence[Affine]] | None, covered: list[Box | Span | Guarded]
+    ) -> bool:
+        """Whether a region written under conditions holds the read `box` (of `extents`, if given) here."""
+        sizes = extents or [[Affine(n)] for n in box.sizes]
+        at = Context(self._conds, self._ranges, self._limits, self._facts)
+        return any(isinstance(g, Guarded) and holds(g, box.offsets, sizes, at) for g in covered)
+
+    def _window(self, op: SliceOp) -> tuple[Box | None, list[list[Affine]] | None]:
+        """The region a slice reads: its window, narrowed by its valid shape and by a `pl.set_validshape` whose
+        only use is a `pl.fillpad` (which replaces all outside it); per axis the forms whose minimum is the
+        extent, and the box of the smallest constant ones."""
+        shape = op.result.type.get_shape()
+        narrowing = [op.valid_shape] if op.valid_shape else []
+        padded = _padded(op)
+        if padded is not None:
+            narrowing.append(padded.valid_shape)
+        if not narrowing:
+            return self._box(op.offsets, shape), None
+        extents = [[Affine(n)] for n in shape]
+        for valid in narrowing:
+            for forms, v in zip(extents, valid):
+                forms += minima(evaluate(v, self._bound))
+        sizes = tuple(max(0, min(f.const for f in forms if f.is_const)) for forms in extents)
+        return self._box(op.offsets, sizes), extents
+
+    def _self_copy(self, op: AssembleOp) -> bool:
+        """`t[r] = t[r]`: the region is stored back unchanged, so it neither reads the old contents (their value
+        does not matter) nor certainly writes the region."""
+        source = op.source.owner
+        return (
+            isinstance(source, SliceOp) and source.source == op.dest and not source.valid_shape
+            and op.atomic_add is None and len(list(source.result.uses)) == 1
+            and [evaluate(o, self._bound) for o in source.offsets] == [evaluate(o, self._bound) for o in op.offsets]
+        )  # fmt: skip
+
+    def _write(
+        self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered, certain: bool = True
+    ) -> None:
         lineage = self.lineage(dest)
         for param, views in lineage:
             effects = self.effects[param]
@@ -204,7 +259,7 @@ class TensorEffects:
                 effects.may_write = None
             elif effects.may_write is not None:
                 effects.may_write.append(written)
-            if len(lineage) == 1 and written is not None:
+            if certain and len(lineage) == 1 and written is not None:
                 covered[param].append(written)
 
     # ------------------------------------------------------------------------------------ walking
@@ -218,17 +273,16 @@ class TensorEffects:
             box = self._box(op.offsets, _extent(op.source.type))
             if op.atomic_add is not None:  # adds into what the region held
                 self._read(op.dest, box, op, covered)
-            self._write(op.dest, box, op, covered)
+            self._write(op.dest, box, op, covered, certain=not self._self_copy(op))
             self._lineage[op.result] = self.lineage(op.dest)
         elif isinstance(op, WriteOp):
             self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)
             self._lineage[op.result] = self.lineage(op.dest)
-        elif isinstance(op, SliceOp):  # the static window, and the valid part it holds
-            shape = op.result.type.get_shape()
-            extents = [
-                [Affine(n), *minima(evaluate(v, self._bound))] for n, v in zip(shape, op.valid_shape)
-            ] if op.valid_shape else None  # fmt: skip
-            self._read(op.source, self._box(op.offsets, shape), op, covered, extents)
+        elif isinstance(op, SliceOp):
+            uses = list(op.result.uses)
+            if not (len(uses) == 1 and isinstance(uses[0].operation, AssembleOp) and self._self_copy(uses[0].operation)):
+                box, extents = self._window(op)
+                self._read(op.source, box, op, covered, extents)
         elif isinstance(op, ReadOp):
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
@@ -355,24 +409,34 @@ class TensorEffects:
         """Walk the arms the condition allows; afterwards only what every walked arm wrote is certain."""
         taken = self._decide(op.cond)
         arms: list[Covered] = []
+        conds: list[Cond | None] = []
         for region, when in ((op.true_region, True), (op.false_region, False)):
             if taken is not None and taken != when:
                 continue
             arm = _copy(covered)
+            cond = condition(op.cond, self._bound, when) if taken is None else None
             if region.blocks:
+                if cond is not None:
+                    self._conds.append(cond)
                 self._block(region.block, arm)
+                if cond is not None:
+                    self._conds.pop()
                 yielded = region.block.last_op
                 if isinstance(yielded, scf.YieldOp):
                     for result, value in zip(op.results, yielded.operands):
                         self._lineage[result] = self.lineage(result) | self.lineage(value)
             arms.append(arm)
+            conds.append(cond)
         for p in self.params:
-            kept: list[Box] = []
+            kept: list[Box | Span | Guarded] = []
             for arm in arms:
                 kept += [
                     b for b in arm[p]
                     if b not in kept and all(b in other[p] or isinstance(b, Box) and covers(other[p], b) for other in arms)
                 ]  # fmt: skip
+            for arm, cond in zip(arms, conds):  # what one arm alone wrote: written where its condition held
+                guarded = [guard(b, cond) for b in arm[p][len(covered[p]) :] if b not in kept] if cond else []
+                kept += [g for g in guarded if g is not None and g not in kept]
             covered[p][:] = kept
 
     def _launch(
@@ -489,6 +553,34 @@ class TensorEffects:
         assert returned is not None
         for result, value in zip(op.results, returned.operands):
             self._lineage[result] = self.lineage(value)
+
+
+def _padded(op: SliceOp) -> SetValidShapeOp | None:
+    """The `pl.set_validshape` that is the slice's only use, when a `pl.fillpad` is that op's only use."""
+    uses = list(op.result.uses)
+    if len(uses) != 1 or not isinstance(narrowed := uses[0].operation, SetValidShapeOp):
+        return None
+    after = list(narrowed.result.uses)
+    return narrowed if len(after) == 1 and isinstance(after[0].operation, FillPadOp) else None
+
+
+def _loaded(forms: Sequence[Affine]) -> bool:
+    """Whether an index form depends on a value loaded from a tensor at run time (`pl.read`, a gathered row)."""
+    return any(
+        isinstance(s, SSAValue) and not isinstance(s.type, TensorType) and _loads(s)  # a tensor: inside `pl.dim`
+        for form in forms for s in form.symbols()
+    )  # fmt: skip
+
+
+def _loads(value: SSAValue) -> bool:
+    """Whether computing `value` reads tensor contents (parameters, loop and block indices, sizes do not)."""
+    op = value.owner
+    if not isinstance(op, Operation) or isinstance(op, DimOp):
+        return False
+    if any(isinstance(o.type, TensorType | TileType) or _loads(o) for o in op.operands):
+        return True
+    yielded = [b.last_op for r in op.regions for b in r.blocks]  # an `scf.if` / `scf.for` result
+    return any(y is not None and value.index < len(y.operands) and _loads(y.operands[value.index]) for y in yielded)
 
 
 def _identity(op: ReshapeOp) -> bool:
