@@ -3,12 +3,15 @@
 `pl-check-directions` runs right after `pl-ssa`, before any cleanup could delete a write that breaks a
 declaration (canonicalize drops a `y[3, 3] = 8.0` whose new version of `y` is never used).  It raises the
 declaration errors below and warns, at the function, about a declared Out with a region no write can
-reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there.
+reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there;
+and, at the read, about a declared Out read at a region that depends on values loaded at run time and
+that no write is proven to cover (not an error: which elements it reads is only known at run time, and
+ppc runs it as PyPTO does).
 `pl-infer-directions` (after outlining) checks again and completes the directions.
 
 Guarantee: afterwards every tensor parameter of an orchestration (entry) or incore function carries
 `pl.dir`, derived from the IR's own reads and writes (`tensor_effects`): never written -> in; written and
-its old contents possibly read -> inout; otherwise out — except that an entry parameter must also be fully
+its old contents possibly read (at a known or a run-time region) -> inout; otherwise out — except that an entry parameter must also be fully
 overwritten on every path to be out (a partially written entry tensor, e.g. one cache row, is inout, so
 the caller's other elements survive the copy-back).  A kernel parameter that is partially written without
 reading old contents stays out: kernels write their blocks' tiles in place.

@@ -14,7 +14,12 @@ arguments; a call of an `@pl.jit.incore` function is walked through its callee's
 launch whose block count is only known at run time (`t // 8` blocks of 8 rows) adds a symbolic `Span`
 ([0, 8 * (t // 8))); a read lies in one when `index_regions.within` proves it from the symbolic bounds of
 the loop variables and block indices around it (`i <= n - 1`), the fact that a walked loop or launch has a
-step, and the read's valid shape (`min(16, t - t0)` rows read at most `t - t0`).
+step, and the read's valid shape (`min(16, t - t0)` rows read at most `t - t0`; a slice whose only use is
+a `pl.set_validshape` feeding a `pl.fillpad` reads only that valid part).  What one arm of an undecided
+branch alone wrote is kept as written under the arm's condition (`guarded_regions`), and a read on a path
+with that condition lies in it.  A self-copy `t[r] = t[r]` neither reads old contents nor certainly writes.
+A read not proven covered is recorded as of old contents, or, when its region depends on values loaded at
+run time (a gathered row), as an unknown read.
 Results are recorded in `ParamEffects` (first write, first read of old contents, may-write hulls) and
 `covered`.
 """
@@ -27,7 +32,7 @@ from dataclasses import dataclass, field
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import CallOp, FuncOp, ReturnOp
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
@@ -574,13 +579,24 @@ def _loaded(forms: Sequence[Affine]) -> bool:
 
 def _loads(value: SSAValue) -> bool:
     """Whether computing `value` reads tensor contents (parameters, loop and block indices, sizes do not)."""
-    op = value.owner
-    if not isinstance(op, Operation) or isinstance(op, DimOp):
-        return False
-    if any(isinstance(o.type, TensorType | TileType) or _loads(o) for o in op.operands):
-        return True
-    yielded = [b.last_op for r in op.regions for b in r.blocks]  # an `scf.if` / `scf.for` result
-    return any(y is not None and value.index < len(y.operands) and _loads(y.operands[value.index]) for y in yielded)
+    pending, seen = [value], {value}
+    while pending:
+        current = pending.pop()
+        op = current.owner
+        if not isinstance(op, Operation) or isinstance(op, DimOp):
+            continue
+        if op.regions:  # an `scf.if` / `scf.for` result: what its arms yield for it, and a loop's initial value
+            assert isinstance(current, OpResult)
+            ends = [b.last_op for r in op.regions for b in r.blocks]
+            inputs = [e.operands[current.index] for e in ends if e is not None and current.index < len(e.operands)]
+            inputs += [op.iter_args[current.index]] if isinstance(op, scf.ForOp) else []
+        elif any(isinstance(o.type, TensorType | TileType) for o in op.operands):
+            return True
+        else:
+            inputs = list(op.operands)
+        pending += [v for v in inputs if v not in seen]
+        seen.update(inputs)
+    return False
 
 
 def _identity(op: ReshapeOp) -> bool:
