@@ -112,12 +112,14 @@ def _union(
 
 
 def _all_blocks(
-    boxes: Sequence[Box | Span | Guarded], block_index: Affine, blocks: range | None, last: Affine | None = None
+    boxes: Sequence[Box | Span | Guarded], body: Block, block_index: Affine, blocks: range | None,
+    last: Affine | None = None,
 ) -> list[Box | Span | Guarded]:
     """What every block of a launch wrote: `boxes` (of one block) united over the block index's values (the
-    constant `blocks`, else the symbolic range 0..`last`); a guarded region keeps the index as its parameter."""
+    constant `blocks`, else the symbolic range 0..`last`); a guarded region keeps the index as its parameter,
+    unless it names a value computed in the `body` (another block's value differs)."""
     for symbol in block_index.symbols():
-        moving = [g for g in boxes if isinstance(g, Guarded) and symbol in g.symbols()]
+        moving = [g for g in boxes if isinstance(g, Guarded) and symbol in g.symbols() and not _local(g, body)]
         final = Affine(blocks[-1]) if blocks else last
         families = [over_blocks(g, symbol, final) for g in moving] if final is not None else []
         rest = [b for b in boxes if not (isinstance(b, Guarded) and symbol in b.symbols())]
@@ -141,7 +143,7 @@ class TensorEffects:
         self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, ())}) for p in self.params}
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
-        self._launches: list[tuple[Affine, range | None, Affine | None, dict[BlockArgument, int]]] = []  # index, blocks, last, marks
+        self._launches: list[tuple[Block, Affine, range | None, Affine | None, dict[BlockArgument, int]]] = []
         self._active: set[FuncOp] = {func}
         self._ranges: dict[Symbol, Bounds] = {}
         self._limits: dict[Symbol, tuple[Affine | None, Affine | None]] = {}
@@ -338,6 +340,7 @@ class TensorEffects:
         later = values[1:] if values is not None else None
         bounds: Bounds = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
         first = inner = covered
+        start = {p: len(covered[p]) for p in covered}
         marks = self._may_marks()
         while True:
             if peel:
@@ -348,7 +351,10 @@ class TensorEffects:
                 self._facts.pop()
                 del self._bound[iv]
             if not peel or later is None or later:
-                inner = _copy(first)
+                inner = {
+                    p: first[p][: len(covered[p])] + _outer(first[p][len(covered[p]) :], op.body.block) for p in first
+                }
+                start = {p: len(inner[p]) for p in inner}
                 self._ranges[iv] = bounds
                 if st.is_const and st.const > 0:  # lb (+ step after the first) <= iv <= ub - 1
                     self._limits[iv] = (lo + st if peel else lo, hi - Affine(1))
@@ -365,7 +371,7 @@ class TensorEffects:
         if values:
             for p in self.params:
                 firsts = first[p][len(covered[p]) :]
-                covered[p].extend(firsts + _union(inner[p][len(first[p]) :], iv, later) if later else firsts)
+                covered[p].extend(firsts + _union(inner[p][start[p] :], iv, later) if later else firsts)
 
     def _may_marks(self) -> dict[BlockArgument, int]:
         """How many may-write boxes each parameter has before a loop or launch is walked."""
@@ -455,7 +461,7 @@ class TensorEffects:
         marks = self._may_marks()
         self._block_index.append(block_index)
         self._facts.append(last if last is not None else Affine(0))  # a block is walked: there is one
-        self._launches.append((block_index, blocks, last, {p: len(covered[p]) for p in self.params}))
+        self._launches.append((body, block_index, blocks, last, {p: len(covered[p]) for p in self.params}))
         self._block(body, inner)
         self._launches.pop()
         self._facts.pop()
@@ -463,7 +469,7 @@ class TensorEffects:
         for symbol in block_index.symbols():
             self._spread(marks, symbol, blocks)
         for p in self.params:
-            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], block_index, blocks, last))
+            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], body, block_index, blocks, last))
         terminator = body.last_op
         assert terminator is not None
         for out, value in zip(outs, terminator.operands):
@@ -474,9 +480,9 @@ class TensorEffects:
         wrote since the launch began is written for all of them (a block may read what another wrote)."""
         if not self._launches:
             return
-        block_index, blocks, last, marks = self._launches[-1]
+        body, block_index, blocks, last, marks = self._launches[-1]
         for p in self.params:
-            covered[p].extend(_all_blocks(covered[p][marks[p] :], block_index, blocks, last))
+            covered[p].extend(_all_blocks(covered[p][marks[p] :], body, block_index, blocks, last))
 
     def _check_threaded(self, out: SSAValue, value: SSAValue, terminator: Operation) -> None:
         """The value a task returns for an out must be a version of that out, not a rebinding."""
@@ -558,6 +564,26 @@ class TensorEffects:
         assert returned is not None
         for result, value in zip(op.results, returned.operands):
             self._lineage[result] = self.lineage(value)
+
+
+def _local(region: Box | Span | Guarded, body: Block) -> bool:
+    """Whether `region` names a value computed in `body`: one value per iteration or block, so in another
+    iteration or block the same name means another value."""
+    for s in region.symbols():
+        if not isinstance(s, SSAValue):
+            continue
+        block = s.owner if isinstance(s.owner, Block) else s.owner.parent_block()
+        while block is not None and block is not body:
+            parent = block.parent_op()
+            block = parent.parent_block() if parent is not None else None
+        if block is body:
+            return True
+    return False
+
+
+def _outer(regions: Sequence[Box | Span | Guarded], body: Block) -> list[Box | Span | Guarded]:
+    """What an earlier iteration of a loop with this `body` wrote, as later iterations can use it."""
+    return [r for r in regions if not _local(r, body)]
 
 
 def _padded(op: SliceOp) -> SetValidShapeOp | None:

@@ -143,6 +143,18 @@ def gathered_in_kernel(x: T, y: pl.Out[T], pick: IDX):
     return y
 
 
+@pl.jit
+def earlier_iteration(x: T, y: pl.Out[T], m: IDX):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="rows"):
+        for k in pl.range(4):
+            v = pl.cast(pl.read(m, [k]), pl.INDEX)
+            if k == 0:
+                y[v : v + 1, :] = x[0:1, :]
+            else:
+                y[k : k + 1, :] = y[v : v + 1, :]  # <- here
+    return y
+
+
 def _marked_line(fn) -> int:
     lines, first = inspect.getsourcelines(fn.fn)
     return first + next(i for i, line in enumerate(lines) if "# <- here" in line)
@@ -214,3 +226,10 @@ def test_holds_finds_the_block_that_wrote_the_row() -> None:
     assert not holds(family, read, [[Affine(1)], [Affine(64)]], Context((), {}, limits, ()))
     assert not holds(family, read, [[Affine(1)], [Affine(64)]], Context((on_path,), {}, {}, ()))
     assert not holds(family, read, [[Affine(2)], [Affine(64)]], Context((on_path,), {}, limits, ()))
+
+
+def test_a_row_named_by_a_value_of_an_earlier_iteration_is_not_proven_written() -> None:
+    """Iteration 0 writes row `v` (its own `v`); a later iteration reads row `v` (another value): not covered."""
+    with capture_diagnostics() as found:
+        earlier_iteration.lower(T, T, IDX)
+    assert [d.loc.line for d in found if "read here" in d.message] == [_marked_line(earlier_iteration)]
