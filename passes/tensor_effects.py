@@ -286,8 +286,8 @@ class TensorEffects:
             self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)
             self._lineage[op.result] = self.lineage(op.dest)
         elif isinstance(op, SliceOp):
-            uses = list(op.result.uses)
-            if not (len(uses) == 1 and isinstance(uses[0].operation, AssembleOp) and self._self_copy(uses[0].operation)):
+            users = [use.operation for use in op.result.uses]
+            if not (len(users) == 1 and isinstance(users[0], AssembleOp) and self._self_copy(users[0])):
                 box, extents = self._window(op)
                 self._read(op.source, box, op, covered, extents)
         elif isinstance(op, ReadOp):
