@@ -3,12 +3,15 @@
 `pl-check-directions` runs right after `pl-ssa`, before any cleanup could delete a write that breaks a
 declaration (canonicalize drops a `y[3, 3] = 8.0` whose new version of `y` is never used).  It raises the
 declaration errors below and warns, at the function, about a declared Out with a region no write can
-reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there.
+reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there;
+and, at the read, about a declared Out read at a region that depends on values loaded at run time and
+that no write is proven to cover (not an error: which elements it reads is only known at run time, and
+ppc runs it as PyPTO does).
 `pl-infer-directions` (after outlining) checks again and completes the directions.
 
 Guarantee: afterwards every tensor parameter of an orchestration (entry) or incore function carries
 `pl.dir`, derived from the IR's own reads and writes (`tensor_effects`): never written -> in; written and
-its old contents possibly read -> inout; otherwise out — except that an entry parameter must also be fully
+its old contents possibly read (at a known or a run-time region) -> inout; otherwise out — except that an entry parameter must also be fully
 overwritten on every path to be out (a partially written entry tensor, e.g. one cache row, is inout, so
 the caller's other elements survive the copy-back).  A kernel parameter that is partially written without
 reading old contents stays out: kernels write their blocks' tiles in place.
@@ -120,6 +123,22 @@ def _warn_unwritten(func: FuncOp, effects: TensorEffects, declared: dict[BlockAr
         )
 
 
+def _warn_unknown_reads(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction]) -> None:
+    """Warn, at the read, about a declared Out whose old contents may be read at a region that depends on
+    values loaded at run time: no write is proven to cover it, none to miss it.  The program stays as
+    PyPTO runs it: an element never written reads as fresh device memory (see --out-staging)."""
+    for param in effects.params:
+        read = effects.effects[param].first_unknown_read
+        if declared.get(param) != Direction.OUT or read is None:
+            continue
+        emit(
+            read,
+            f"'{param_name(param)}' is declared Out{_declared_at(func)} and the region of it read here depends "
+            "on run-time values, so no earlier write is proven to cover it; an element never written reads as "
+            "fresh device memory (zeros, see --out-staging); mark it pl.InOut if it must hold the caller's data",
+        )
+
+
 def _origin(value: SSAValue) -> SSAValue:
     """The first version of a tensor: follow writes, task/dispatch results and loop results backwards."""
     while isinstance(value, OpResult):
@@ -160,7 +179,7 @@ def infer_function(module: ModuleOp, func: FuncOp) -> None:
         found = effects.effects[param]
         if found.first_write is None:
             direction = Direction.IN
-        elif found.first_old_read is not None or (entry and not effects.fully_written(param)):
+        elif found.first_old_read or found.first_unknown_read or (entry and not effects.fully_written(param)):
             direction = Direction.INOUT
         else:
             direction = Direction.OUT
@@ -184,6 +203,7 @@ class CheckDirectionsPass(ModulePass):
             effects, declared, _ = _declarations(op, func)
             _check(func, effects, declared)
             _warn_unwritten(func, effects, declared)
+            _warn_unknown_reads(func, effects, declared)
 
 
 @dataclass(frozen=True)

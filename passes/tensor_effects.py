@@ -14,7 +14,12 @@ arguments; a call of an `@pl.jit.incore` function is walked through its callee's
 launch whose block count is only known at run time (`t // 8` blocks of 8 rows) adds a symbolic `Span`
 ([0, 8 * (t // 8))); a read lies in one when `index_regions.within` proves it from the symbolic bounds of
 the loop variables and block indices around it (`i <= n - 1`), the fact that a walked loop or launch has a
-step, and the read's valid shape (`min(16, t - t0)` rows read at most `t - t0`).
+step, and the read's valid shape (`min(16, t - t0)` rows read at most `t - t0`; a slice whose only use is
+a `pl.set_validshape` feeding a `pl.fillpad` reads only that valid part).  What one arm of an undecided
+branch alone wrote is kept as written under the arm's condition (`guarded_regions`), and a read on a path
+with that condition lies in it.  A self-copy `t[r] = t[r]` neither reads old contents nor certainly writes.
+A read not proven covered is recorded as of old contents, or, when its region depends on values loaded at
+run time (a gathered row), as an unknown read.
 Results are recorded in `ParamEffects` (first write, first read of old contents, may-write hulls) and
 `covered`.
 """
@@ -27,13 +32,14 @@ from dataclasses import dataclass, field
 from xdsl.dialects import arith, scf
 from xdsl.dialects.builtin import DYNAMIC_INDEX, IndexType, IntegerAttr, ModuleOp
 from xdsl.dialects.func import CallOp, FuncOp, ReturnOp
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, SSAValue
 from xdsl.traits import SymbolTable
 
 from ppc.dialects.attributes import FuncKind, KindAttr
-from ppc.dialects.data_ops import AssembleOp, DimOp, ReadOp, ReshapeOp, SliceOp, WriteOp
+from ppc.dialects.data_ops import AssembleOp, DimOp, FillPadOp, ReadOp, ReshapeOp, SetValidShapeOp, SliceOp, WriteOp
 from ppc.dialects.task_ops import BlockIdxOp, DispatchOp, SpmdOp, SyncallOp, TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType, TileType
+from ppc.passes.guarded_regions import Cond, Context, Guarded, condition, guard, holds, over_blocks
 from ppc.passes.index_regions import (
     ENUMERATION_LIMIT, Affine, BlockSymbol, Bounds, Box, Span, Symbol, covers, decide, evaluate, expand, hull, minima,
     reshape_box, sweep, uncovered, within,
@@ -43,18 +49,21 @@ from ppc.passes.index_regions import (
 # () for the parameter's own versions, None where the mapping is lost (e.g. through an opaque call).
 Views = tuple[tuple[tuple[int, ...], tuple[int, ...]], ...] | None
 Lineage = frozenset[tuple[BlockArgument, Views]]
-Covered = dict[BlockArgument, list[Box | Span]]
+Covered = dict[BlockArgument, list[Box | Span | Guarded]]
 
 
 @dataclass
 class ParamEffects:
     """`first_old_read` is the first read of a region not certainly written before it on its path (it may
-    see the caller's contents); `may_write` holds boxes whose union contains every write, with loop and
+    see the caller's contents) at a region known at compile time; `first_unknown_read` the first such read
+    whose region depends on values loaded at run time (a gathered row), which no write is proven to cover
+    and none is proven to miss; `may_write` holds boxes whose union contains every write, with loop and
     block symbols spread over their ranges on leaving the loop or launch (None: anywhere, e.g. a write
     through a view that does not map back)."""
 
     first_write: Operation | None = None
     first_old_read: Operation | None = None
+    first_unknown_read: Operation | None = None
     may_write: list[Box] | None = field(default_factory=list)
 
 
@@ -86,11 +95,13 @@ def _bounds(t: TensorType) -> tuple[int, ...]:
 
 
 def _union(
-    boxes: Sequence[Box | Span], symbol: Symbol, values: range | None, swept: tuple[Affine, Affine] | None = None
-) -> list[Box | Span]:
+    boxes: Sequence[Box | Span | Guarded], symbol: Symbol, values: range | None,
+    swept: tuple[Affine, Affine] | None = None,
+) -> list[Box | Span | Guarded]:
     """The union of boxes over `symbol in values` (or, when those are not constant, over the symbolic range
     `swept`, step 1), as far as it stays small; boxes that cannot be united (too many pieces, or not one
-    region) are dropped, which only under-approximates what is certainly written."""
+    region, and guarded regions that depend on `symbol`) are dropped, which only under-approximates what is
+    certainly written."""
     fixed = [b for b in boxes if symbol not in b.symbols()]
     moving = [b for b in boxes if symbol in b.symbols() and isinstance(b, Box)]
     if values is None:
@@ -101,12 +112,19 @@ def _union(
 
 
 def _all_blocks(
-    boxes: Sequence[Box | Span], block_index: Affine, blocks: range | None, last: Affine | None = None
-) -> list[Box | Span]:
+    boxes: Sequence[Box | Span | Guarded], body: Block, block_index: Affine, blocks: range | None,
+    last: Affine | None = None,
+) -> list[Box | Span | Guarded]:
     """What every block of a launch wrote: `boxes` (of one block) united over the block index's values (the
-    constant `blocks`, else the symbolic range 0..`last`)."""
+    constant `blocks`, else the symbolic range 0..`last`); a guarded region keeps the index as its parameter,
+    unless it names a value computed in the `body` (another block's value differs)."""
     for symbol in block_index.symbols():
-        boxes = _union(boxes, symbol, blocks, (Affine(0), last) if last is not None else None)
+        moving = [g for g in boxes if isinstance(g, Guarded) and symbol in g.symbols() and not _local(g, body)]
+        final = Affine(blocks[-1]) if blocks else last
+        families = [over_blocks(g, symbol, final) for g in moving] if final is not None else []
+        rest = [b for b in boxes if not (isinstance(b, Guarded) and symbol in b.symbols())]
+        boxes = _union(rest, symbol, blocks, (Affine(0), last) if last is not None else None)
+        boxes += [f for f in families if f is not None]
     return list(boxes)
 
 
@@ -125,11 +143,12 @@ class TensorEffects:
         self._lineage: dict[SSAValue, Lineage] = {p: frozenset({(p, ())}) for p in self.params}
         self._bound: dict[SSAValue, Affine] = {}
         self._block_index: list[Affine] = []
-        self._launches: list[tuple[Affine, range | None, Affine | None, dict[BlockArgument, int]]] = []  # index, blocks, last, marks
+        self._launches: list[tuple[Block, Affine, range | None, Affine | None, dict[BlockArgument, int]]] = []
         self._active: set[FuncOp] = {func}
         self._ranges: dict[Symbol, Bounds] = {}
         self._limits: dict[Symbol, tuple[Affine | None, Affine | None]] = {}
         self._facts: list[Affine] = []  # forms >= 0 on the path walked: `n - 1` in a launch or loop of n steps
+        self._conds: list[Cond] = []  # the conditions of the undecided branch arms around the op walked
         if _is_incore(func) and func.body.block.args and isinstance(func.body.block.args[-1].type, IndexType):
             self._block_index.append(Affine.symbol(func.body.block.args[-1]))
         self.covered: Covered = {p: [] for p in self.params}
@@ -182,7 +201,12 @@ class TensorEffects:
                 continue
             if box is not None and views == () and self._in_span(box, extents, covered[param]):
                 continue
-            if effects.first_old_read is None:
+            if self._in_guarded(target, extents if views == () else None, covered[param]):
+                continue
+            if box is not None and _loaded([*box.offsets, *(f for forms in extents or () for f in forms)]):
+                if effects.first_unknown_read is None:
+                    effects.first_unknown_read = op
+            elif effects.first_old_read is None:
                 effects.first_old_read = op
 
     def _in_span(self, box: Box, extents: Sequence[Sequence[Affine]] | None, covered: list[Box | Span]) -> bool:
@@ -193,7 +217,45 @@ class TensorEffects:
             for s in covered
         )
 
-    def _write(self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered) -> None:
+    def _in_guarded(
+        self, box: Box, extents: Sequence[Sequence[Affine]] | None, covered: list[Box | Span | Guarded]
+    ) -> bool:
+        """Whether a region written under conditions holds the read `box` (of `extents`, if given) here."""
+        sizes = extents or [[Affine(n)] for n in box.sizes]
+        at = Context(self._conds, self._ranges, self._limits, self._facts)
+        return any(isinstance(g, Guarded) and holds(g, box.offsets, sizes, at) for g in covered)
+
+    def _window(self, op: SliceOp) -> tuple[Box | None, list[list[Affine]] | None]:
+        """The region a slice reads: its window, narrowed by its valid shape and by a `pl.set_validshape` whose
+        only use is a `pl.fillpad` (which replaces all outside it); per axis the forms whose minimum is the
+        extent, and the box of the smallest constant ones."""
+        shape = op.result.type.get_shape()
+        narrowing = [op.valid_shape] if op.valid_shape else []
+        padded = _padded(op)
+        if padded is not None:
+            narrowing.append(padded.valid_shape)
+        if not narrowing:
+            return self._box(op.offsets, shape), None
+        extents = [[Affine(n)] for n in shape]
+        for valid in narrowing:
+            for forms, v in zip(extents, valid):
+                forms += minima(evaluate(v, self._bound))
+        sizes = tuple(max(0, min(f.const for f in forms if f.is_const)) for forms in extents)
+        return self._box(op.offsets, sizes), extents
+
+    def _self_copy(self, op: AssembleOp) -> bool:
+        """`t[r] = t[r]`: the region is stored back unchanged, so it neither reads the old contents (their value
+        does not matter) nor certainly writes the region."""
+        source = op.source.owner
+        return (
+            isinstance(source, SliceOp) and source.source == op.dest and not source.valid_shape
+            and op.atomic_add is None and len(list(source.result.uses)) == 1
+            and [evaluate(o, self._bound) for o in source.offsets] == [evaluate(o, self._bound) for o in op.offsets]
+        )  # fmt: skip
+
+    def _write(
+        self, dest: SSAValue, box: Box | None, op: Operation, covered: Covered, certain: bool = True
+    ) -> None:
         lineage = self.lineage(dest)
         for param, views in lineage:
             effects = self.effects[param]
@@ -204,7 +266,7 @@ class TensorEffects:
                 effects.may_write = None
             elif effects.may_write is not None:
                 effects.may_write.append(written)
-            if len(lineage) == 1 and written is not None:
+            if certain and len(lineage) == 1 and written is not None:
                 covered[param].append(written)
 
     # ------------------------------------------------------------------------------------ walking
@@ -218,17 +280,16 @@ class TensorEffects:
             box = self._box(op.offsets, _extent(op.source.type))
             if op.atomic_add is not None:  # adds into what the region held
                 self._read(op.dest, box, op, covered)
-            self._write(op.dest, box, op, covered)
+            self._write(op.dest, box, op, covered, certain=not self._self_copy(op))
             self._lineage[op.result] = self.lineage(op.dest)
         elif isinstance(op, WriteOp):
             self._write(op.dest, self._box(op.indices, (1,) * len(op.indices)), op, covered)
             self._lineage[op.result] = self.lineage(op.dest)
-        elif isinstance(op, SliceOp):  # the static window, and the valid part it holds
-            shape = op.result.type.get_shape()
-            extents = [
-                [Affine(n), *minima(evaluate(v, self._bound))] for n, v in zip(shape, op.valid_shape)
-            ] if op.valid_shape else None  # fmt: skip
-            self._read(op.source, self._box(op.offsets, shape), op, covered, extents)
+        elif isinstance(op, SliceOp):
+            users = [use.operation for use in op.result.uses]
+            if not (len(users) == 1 and isinstance(users[0], AssembleOp) and self._self_copy(users[0])):
+                box, extents = self._window(op)
+                self._read(op.source, box, op, covered, extents)
         elif isinstance(op, ReadOp):
             self._read(op.source, self._box(op.indices, (1,) * len(op.indices)), op, covered)
         elif isinstance(op, ReshapeOp):
@@ -279,6 +340,7 @@ class TensorEffects:
         later = values[1:] if values is not None else None
         bounds: Bounds = (lo.const + st.const, later[-1] if later else None) if peel else (None, None)
         first = inner = covered
+        start = {p: len(covered[p]) for p in covered}
         marks = self._may_marks()
         while True:
             if peel:
@@ -289,7 +351,10 @@ class TensorEffects:
                 self._facts.pop()
                 del self._bound[iv]
             if not peel or later is None or later:
-                inner = _copy(first)
+                inner = {
+                    p: first[p][: len(covered[p])] + _outer(first[p][len(covered[p]) :], op.body.block) for p in first
+                }
+                start = {p: len(inner[p]) for p in inner}
                 self._ranges[iv] = bounds
                 if st.is_const and st.const > 0:  # lb (+ step after the first) <= iv <= ub - 1
                     self._limits[iv] = (lo + st if peel else lo, hi - Affine(1))
@@ -306,7 +371,7 @@ class TensorEffects:
         if values:
             for p in self.params:
                 firsts = first[p][len(covered[p]) :]
-                covered[p].extend(firsts + _union(inner[p][len(first[p]) :], iv, later) if later else firsts)
+                covered[p].extend(firsts + _union(inner[p][start[p] :], iv, later) if later else firsts)
 
     def _may_marks(self) -> dict[BlockArgument, int]:
         """How many may-write boxes each parameter has before a loop or launch is walked."""
@@ -355,24 +420,34 @@ class TensorEffects:
         """Walk the arms the condition allows; afterwards only what every walked arm wrote is certain."""
         taken = self._decide(op.cond)
         arms: list[Covered] = []
+        conds: list[Cond | None] = []
         for region, when in ((op.true_region, True), (op.false_region, False)):
             if taken is not None and taken != when:
                 continue
             arm = _copy(covered)
+            cond = condition(op.cond, self._bound, when) if taken is None else None
             if region.blocks:
+                if cond is not None:
+                    self._conds.append(cond)
                 self._block(region.block, arm)
+                if cond is not None:
+                    self._conds.pop()
                 yielded = region.block.last_op
                 if isinstance(yielded, scf.YieldOp):
                     for result, value in zip(op.results, yielded.operands):
                         self._lineage[result] = self.lineage(result) | self.lineage(value)
             arms.append(arm)
+            conds.append(cond)
         for p in self.params:
-            kept: list[Box] = []
+            kept: list[Box | Span | Guarded] = []
             for arm in arms:
                 kept += [
                     b for b in arm[p]
                     if b not in kept and all(b in other[p] or isinstance(b, Box) and covers(other[p], b) for other in arms)
                 ]  # fmt: skip
+            for arm, cond in zip(arms, conds):  # what one arm alone wrote: written where its condition held
+                guarded = [guard(b, cond) for b in arm[p][len(covered[p]) :] if b not in kept] if cond else []
+                kept += [g for g in guarded if g is not None and g not in kept]
             covered[p][:] = kept
 
     def _launch(
@@ -386,7 +461,7 @@ class TensorEffects:
         marks = self._may_marks()
         self._block_index.append(block_index)
         self._facts.append(last if last is not None else Affine(0))  # a block is walked: there is one
-        self._launches.append((block_index, blocks, last, {p: len(covered[p]) for p in self.params}))
+        self._launches.append((body, block_index, blocks, last, {p: len(covered[p]) for p in self.params}))
         self._block(body, inner)
         self._launches.pop()
         self._facts.pop()
@@ -394,7 +469,7 @@ class TensorEffects:
         for symbol in block_index.symbols():
             self._spread(marks, symbol, blocks)
         for p in self.params:
-            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], block_index, blocks, last))
+            covered[p].extend(_all_blocks(inner[p][len(covered[p]) :], body, block_index, blocks, last))
         terminator = body.last_op
         assert terminator is not None
         for out, value in zip(outs, terminator.operands):
@@ -405,9 +480,9 @@ class TensorEffects:
         wrote since the launch began is written for all of them (a block may read what another wrote)."""
         if not self._launches:
             return
-        block_index, blocks, last, marks = self._launches[-1]
+        body, block_index, blocks, last, marks = self._launches[-1]
         for p in self.params:
-            covered[p].extend(_all_blocks(covered[p][marks[p] :], block_index, blocks, last))
+            covered[p].extend(_all_blocks(covered[p][marks[p] :], body, block_index, blocks, last))
 
     def _check_threaded(self, out: SSAValue, value: SSAValue, terminator: Operation) -> None:
         """The value a task returns for an out must be a version of that out, not a rebinding."""
@@ -489,6 +564,65 @@ class TensorEffects:
         assert returned is not None
         for result, value in zip(op.results, returned.operands):
             self._lineage[result] = self.lineage(value)
+
+
+def _local(region: Box | Span | Guarded, body: Block) -> bool:
+    """Whether `region` names a value computed in `body`: one value per iteration or block, so in another
+    iteration or block the same name means another value."""
+    for s in region.symbols():
+        if not isinstance(s, SSAValue):
+            continue
+        block = s.owner if isinstance(s.owner, Block) else s.owner.parent_block()
+        while block is not None and block is not body:
+            parent = block.parent_op()
+            block = parent.parent_block() if parent is not None else None
+        if block is body:
+            return True
+    return False
+
+
+def _outer(regions: Sequence[Box | Span | Guarded], body: Block) -> list[Box | Span | Guarded]:
+    """What an earlier iteration of a loop with this `body` wrote, as later iterations can use it."""
+    return [r for r in regions if not _local(r, body)]
+
+
+def _padded(op: SliceOp) -> SetValidShapeOp | None:
+    """The `pl.set_validshape` that is the slice's only use, when a `pl.fillpad` is that op's only use."""
+    uses = list(op.result.uses)
+    if len(uses) != 1 or not isinstance(narrowed := uses[0].operation, SetValidShapeOp):
+        return None
+    after = list(narrowed.result.uses)
+    return narrowed if len(after) == 1 and isinstance(after[0].operation, FillPadOp) else None
+
+
+def _loaded(forms: Sequence[Affine]) -> bool:
+    """Whether an index form depends on a value loaded from a tensor at run time (`pl.read`, a gathered row)."""
+    return any(
+        isinstance(s, SSAValue) and not isinstance(s.type, TensorType) and _loads(s)  # a tensor: inside `pl.dim`
+        for form in forms for s in form.symbols()
+    )  # fmt: skip
+
+
+def _loads(value: SSAValue) -> bool:
+    """Whether computing `value` reads tensor contents (parameters, loop and block indices, sizes do not)."""
+    pending, seen = [value], {value}
+    while pending:
+        current = pending.pop()
+        op = current.owner
+        if not isinstance(op, Operation) or isinstance(op, DimOp):
+            continue
+        if op.regions:  # an `scf.if` / `scf.for` result: what its arms yield for it, and a loop's initial value
+            assert isinstance(current, OpResult)
+            ends = [b.last_op for r in op.regions for b in r.blocks]
+            inputs = [e.operands[current.index] for e in ends if e is not None and current.index < len(e.operands)]
+            inputs += [op.iter_args[current.index]] if isinstance(op, scf.ForOp) else []
+        elif any(isinstance(o.type, TensorType | TileType) for o in op.operands):
+            return True
+        else:
+            inputs = list(op.operands)
+        pending += [v for v in inputs if v not in seen]
+        seen.update(inputs)
+    return False
 
 
 def _identity(op: ReshapeOp) -> bool:
