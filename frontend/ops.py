@@ -452,7 +452,31 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
             "store); here the destination or source is not one"
         )
     src = _drop_leading_units(b, node, src, _shape_type(dst).rank)
+    src = _lift_rank(b, node, src, dst)
     return b.build(node, lambda: D.AssembleOp(src, dst, offsets, atomic_add))
+
+
+def _lift_rank(b: FunctionBuilder, node: ast.AST, src: SSAValue, dst: SSAValue) -> SSAValue:
+    """PyPTO writes a lower-rank source into a tensor as a block of the destination's rank whose extra
+    leading axes are 1 (its store partition is `[1, .., 1, *source shape]`; an orchestration assemble becomes
+    a slice padded the same way): the offsets index every destination axis and the source covers the
+    trailing ones.  A tile destination has no such reading in PyPTO (tile.assemble needs one rank)."""
+    s, d = _shape_type(src), _shape_type(dst)
+    extra = d.rank - s.rank
+    if extra <= 0 or not s.is_static:
+        return src
+    if isinstance(d, TileType):
+        raise b.error(
+            node, f"pl.assemble writes a rank-{s.rank} source into a rank-{d.rank} tile; PyPTO lifts a "
+            "lower-rank source only into a tensor. Reshape the source to the tile's rank first"
+        )
+    shape = [1] * extra + list(s.get_shape())
+    if isinstance(s, TensorType):
+        lifted: TensorType | TileType = TensorType(shape, s.element_type)
+    else:
+        valid = s.get_valid_shape()
+        lifted = TileType(shape, s.element_type, s.memory_space, None if valid is None else [1] * extra + list(valid))
+    return b.build(node, lambda: D.ReshapeOp(src, lifted))
 
 
 def _drop_leading_units(b: FunctionBuilder, node: ast.AST, src: SSAValue, rank: int) -> SSAValue:

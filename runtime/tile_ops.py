@@ -109,7 +109,19 @@ def valid_getter(value: SSAValue, c: FunctionCompiler) -> ValidGetter:
     operands = getattr(owner, "operands", ())
     if operands and isinstance(operands[0].type, TileType) and operands[0].type.get_shape() == t.get_shape():
         return valid_getter(operands[0], c)
+    if isinstance(owner, D.ReshapeOp) and _lifted(operands[0].type, t):  # pl.assemble's lower-rank source
+        inner, units = valid_getter(operands[0], c), (1,) * (t.rank - operands[0].type.rank)
+        assert inner is not None  # the source's own `?` extent is what this one is
+        return lambda r: units + tuple(inner(r))
     raise PlRuntimeError(f"{c.label}: cannot tell the run-time valid shape of a value of type {t}", owner)
+
+
+def _lifted(source: object, result: TileType) -> bool:
+    """`result` is tile `source` with leading unit axes added (the same elements, the same valid part)."""
+    if not isinstance(source, TileType) or source.rank > result.rank:
+        return False
+    units = result.rank - source.rank
+    return result.get_shape() == (1,) * units + source.get_shape()
 
 
 def _oob(op, what: str, offsets, extent, bounds, kind: str) -> PlRuntimeError:
