@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from xdsl.context import Context
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
@@ -36,6 +36,7 @@ from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 
 from .first_iteration import Loop, first_iteration_guard
 from .lineage import roots
+from .task_views import check_writes_reach, thread_views
 from .variable_flow import LOCAL_OPS, Variable, VariableFlow, runs_at_least_once
 
 
@@ -283,6 +284,13 @@ class _FunctionRewriter:
             assert isinstance(entry, Value)
             inner[var] = replace(entry, value=arg)
         self._block(body, inner)
+        views = thread_views(op)
+        for view, _ in views:
+            arg = body.insert_arg(view.type, len(body.args))
+            arg.name_hint = view.name_hint
+            for use in list(view.uses):
+                if op.is_ancestor(use.operation):
+                    use.operation.operands[use.index] = arg
         for var in list(threaded):
             end = inner[var]
             if isinstance(end, Value) and args[var] not in roots(end.value):
@@ -303,14 +311,16 @@ class _FunctionRewriter:
                 escaping.append(var)
             else:
                 env[var] = end  # unset, or a value from outside the scope: nothing to pass out
-        if not threaded and not escaping:
+        if not threaded and not escaping and not views:
             return
-        new = _rebuild_task(op, [env[v].value for v in threaded], threaded, escaping)  # type: ignore[union-attr]
+        outs = [(v.type, v.name) for v in threaded] + [(view.type, view.name_hint) for view, _ in views]
+        new = _rebuild_task(op, [*(env[v].value for v in threaded), *(view for view, _ in views)],  # type: ignore[union-attr]
+                            outs, [(v.type, v.name) for v in escaping])
         term = new.body.block.last_op
         assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
-        n_outs = len(new.outs) - len(threaded)
-        values = [*term.values[:n_outs], *(inner[v].value for v in threaded), *term.values[n_outs:],  # type: ignore[union-attr]
-                  *(inner[v].value for v in escaping)]  # type: ignore[union-attr]
+        n_outs = len(new.outs) - len(outs)
+        values = [*term.values[:n_outs], *(inner[v].value for v in threaded), *(last for _, last in views),  # type: ignore[union-attr]
+                  *term.values[n_outs:], *(inner[v].value for v in escaping)]  # type: ignore[union-attr]
         Rewriter.replace_op(term, YieldOp(*values))
         for var in threaded:
             end = inner[var]
@@ -320,9 +330,9 @@ class _FunctionRewriter:
             env[var] = replace(inner[var], value=res)  # type: ignore[arg-type]
 
 
-def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[Variable],
-                  escaping: Sequence[Variable]) -> TaskScopeOp:
-    """`op` with outs `inits` (one per threaded variable) and escaping results added; replaces `op`.
+def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[tuple[Attribute, str | None]],
+                  escaping: Sequence[tuple[Attribute, str | None]]) -> TaskScopeOp:
+    """`op` with outs `inits` (one per (type, name) in `threaded`) and escaping results added; replaces `op`.
 
     Results stay ordered as the op requires: the outs' results (old, then new), then escaping values (old,
     then new)."""
@@ -330,15 +340,15 @@ def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence
     old_outs, old_escapes = list(op.results[:n_outs]), list(op.results[n_outs:])
     new = type(op).create(
         operands=[*op.operands, *inits],
-        result_types=[*(r.type for r in old_outs), *(v.type for v in threaded), *(r.type for r in old_escapes),
-                      *(v.type for v in escaping)],
+        result_types=[*(r.type for r in old_outs), *(t for t, _ in threaded), *(r.type for r in old_escapes),
+                      *(t for t, _ in escaping)],
         properties=dict(op.properties),
         attributes=dict(op.attributes),
         regions=[op.detach_region(op.body)],
     )
     new.location = op.location
-    names = [*(r.name_hint for r in old_outs), *(v.name for v in threaded), *(r.name_hint for r in old_escapes),
-             *(v.name for v in escaping)]
+    names = [*(r.name_hint for r in old_outs), *(n for _, n in threaded), *(r.name_hint for r in old_escapes),
+             *(n for _, n in escaping)]
     for res, name in zip(new.results, names):
         res.name_hint = name
     op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
@@ -409,8 +419,9 @@ class PlSsaPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for fn in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
-            if not any(isinstance(o, LOCAL_OPS) for o in fn.walk()):
-                continue
-            if len(fn.body.blocks) != 1:
-                raise PlDiagnostic(fn, f"'{fn.sym_name.data}': local variables need a single-block function body")
-            _FunctionRewriter(fn.body.block).run()
+            if any(isinstance(o, LOCAL_OPS) for o in fn.walk()):
+                if len(fn.body.blocks) != 1:
+                    raise PlDiagnostic(fn, f"'{fn.sym_name.data}': local variables need a single-block function body")
+                _FunctionRewriter(fn.body.block).run()
+            for scope in [o for o in fn.walk() if isinstance(o, TaskScopeOp)]:
+                check_writes_reach(scope)
