@@ -36,6 +36,7 @@ from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 
 from .first_iteration import Loop, first_iteration_guard
 from .lineage import roots
+from .region_results import extend_terminator, rebuild_with_results
 from .task_views import check_writes_reach, thread_views
 from .variable_flow import LOCAL_OPS, Variable, VariableFlow, runs_at_least_once
 
@@ -81,39 +82,6 @@ def _undef(var: Variable, loop: Operation) -> SSAValue:
     undef.result.name_hint = f"{var.name}_undef"
     loop.parent_block().insert_op_before(undef, loop)  # type: ignore[union-attr]
     return undef.result
-
-
-def _rebuild(op: Operation, extra_operands: Sequence[SSAValue], variables: Sequence[Variable]) -> Operation:
-    """`op` with operands and one result per variable appended (regions moved over); replaces `op` in place."""
-    extra_types = [v.type for v in variables]
-    new = type(op).create(
-        operands=[*op.operands, *extra_operands],
-        result_types=[*(r.type for r in op.results), *extra_types],
-        properties=dict(op.properties),
-        attributes=dict(op.attributes),
-        regions=[op.detach_region(r) for r in list(op.regions)],
-    )
-    new.location = op.location
-    for res, name in zip(new.results, [*(r.name_hint for r in op.results), *(v.name for v in variables)]):
-        res.name_hint = name
-    op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
-    for old, res in zip(op.results, new.results):
-        old.replace_all_uses_with(res)
-    Rewriter.erase_op(op)
-    return new
-
-
-def _extend_terminator(block: Block, values: Sequence[SSAValue], kind: type[Operation]) -> None:
-    """Append `values` to the block's terminator of class `kind` (added if the builder left it implicit)."""
-    term = block.last_op
-    if not isinstance(term, kind):
-        if values:
-            block.add_op(kind.create(operands=list(values)))
-        return
-    new = kind.create(operands=[*term.operands, *values], attributes=dict(term.attributes))
-    new.location = term.location
-    block.insert_op_before(new, term)
-    Rewriter.erase_op(term)
 
 
 def _ordered(vars_: Sequence[Variable] | set[Variable]) -> list[Variable]:
@@ -199,10 +167,10 @@ class _FunctionRewriter:
             results = _ordered(results)
             if arms[1] is None:
                 op.false_region.add_block(Block())
-            _extend_terminator(op.true_region.block, [then_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
-            _extend_terminator(op.false_region.block, [else_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
+            extend_terminator(op.true_region.block, [then_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
+            extend_terminator(op.false_region.block, [else_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
             n = len(op.results)
-            new = _rebuild(op, [], results)
+            new = rebuild_with_results(op, [], [(v.type, v.name) for v in results])
             for i, var in enumerate(results):
                 a, b = then_end[var], else_end[var]
                 assert isinstance(a, Value) and isinstance(b, Value)
@@ -245,9 +213,9 @@ class _FunctionRewriter:
         self._block(body, inner)
         self.loops.pop()
         end_values = [self._carried_value(inner[v], v, op) for v in carried]
-        _extend_terminator(body, end_values, scf.YieldOp)
+        extend_terminator(body, end_values, scf.YieldOp)
         n = len(op.results)
-        new = _rebuild(op, inits, carried) if carried else op
+        new = rebuild_with_results(op, inits, [(v.type, v.name) for v in carried]) if carried else op
         for var in [v for v in env if v in eff.writes]:
             entry, end = env[var], inner[var]
             if var not in carried:
@@ -285,12 +253,6 @@ class _FunctionRewriter:
             inner[var] = replace(entry, value=arg)
         self._block(body, inner)
         views = thread_views(op)
-        for view, _ in views:
-            arg = body.insert_arg(view.type, len(body.args))
-            arg.name_hint = view.name_hint
-            for use in list(view.uses):
-                if op.is_ancestor(use.operation):
-                    use.operation.operands[use.index] = arg
         for var in list(threaded):
             end = inner[var]
             if isinstance(end, Value) and args[var] not in roots(end.value):

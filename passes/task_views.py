@@ -14,7 +14,7 @@ version never reaches the scope's `pl.yield` is one located error, never a silen
 from __future__ import annotations
 
 from xdsl.dialects import scf
-from xdsl.ir import BlockArgument, Operation, SSAValue
+from xdsl.ir import Block, BlockArgument, Operation, SSAValue
 from xdsl.traits import Pure
 
 from ppc.dialects.data_ops import AssembleOp, ReshapeOp, SliceOp, WriteOp
@@ -24,6 +24,7 @@ from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 from ppc.dialects.types import TensorType
 
 from .lineage import roots
+from .region_results import extend_terminator, rebuild_with_results
 
 WRITES = (AssembleOp, WriteOp)
 
@@ -57,35 +58,53 @@ def _inside(value: SSAValue, scope: Operation) -> bool:
 
 
 def _hoistable(op: Operation, scope: TaskScopeOp, memo: dict[Operation, bool]) -> bool:
-    """A pure op at the scope's top level computed from values outside the scope."""
+    """A pure op computed from values outside the scope (or from such ops): the same value anywhere in it."""
     if op not in memo:
-        memo[op] = op.parent_op() is scope and not op.regions and op.has_trait(Pure) and all(
+        memo[op] = not op.regions and op.has_trait(Pure) and all(
             not _inside(v, scope) or (isinstance(v.owner, Operation) and _hoistable(v.owner, scope, memo))
             for v in op.operands
         )
     return memo[op]
 
 
-def _last_version(view: SSAValue, scope: TaskScopeOp) -> SSAValue | None:
-    """The last top-level value of the scope body that is a version of `view` (`view` itself excluded)."""
-    last = None
-    for op in scope.body.block.ops:
-        for res in op.results:
-            if res.type == view.type and view in roots(res):
-                last = res
-    return last
+def _uses_inside(value: SSAValue, op: Operation) -> bool:
+    return any(use.operation is not op and op.is_ancestor(use.operation) for use in value.uses)
+
+
+def _carry(block: Block, value: SSAValue, current: SSAValue) -> SSAValue:
+    """Chain the writes of `block` into `value` from `current` on: each use of `value` becomes the version at
+    that point, and loops and branches that write it carry it (a new iter_arg or result); returns the version
+    at the end of `block`."""
+    for op in list(block.ops):
+        if isinstance(op, scf.ForOp) and _uses_inside(value, op):
+            body = op.body.block
+            arg = body.insert_arg(value.type, len(body.args))
+            extend_terminator(body, [_carry(body, value, arg)], scf.YieldOp)
+            current = rebuild_with_results(op, [current], [(value.type, value.name_hint)]).results[-1]
+        elif isinstance(op, scf.IfOp) and _uses_inside(value, op):
+            if not op.false_region.blocks:
+                op.false_region.add_block(Block())
+            for region in op.regions:
+                extend_terminator(region.block, [_carry(region.block, value, current)], scf.YieldOp)
+            current = rebuild_with_results(op, [], [(value.type, value.name_hint)]).results[-1]
+        elif op.regions and _uses_inside(value, op):
+            raise PlDiagnostic(op, f"a write through a view cannot be carried through '{op.name}'")
+        else:
+            for i, operand in enumerate(op.operands):
+                if operand is value:
+                    op.operands[i] = current
+            current = next((r for r in op.results if current in roots(r)), current)
+    return current
 
 
 def thread_views(scope: TaskScopeOp) -> list[tuple[SSAValue, SSAValue]]:
-    """Hoist the written top-level views of outside tensors (and the pure ops they need) before `scope`.
+    """Hoist each written view of an outside tensor (and the pure ops it needs) before `scope` and chain its
+    writes from a new region argument, appended to the scope body's arguments.
 
-    Returns (hoisted view, its last version in the scope) for each that is written: the caller makes it an
-    out.  Uses inside the scope still name the hoisted value; the caller replaces them with the region arg."""
+    Returns (hoisted view, its last version in the scope) per such view: the caller makes each an out."""
     written = {r for w in scope.walk() if isinstance(w, WRITES) for r in view_roots(w.dest)}
     memo: dict[Operation, bool] = {}
-    views = [op for op in scope.body.block.ops if is_view(op) and op.result in written and _hoistable(op, scope, memo)]
-    if not views:
-        return []
+    views = [op for op in scope.walk() if is_view(op) and op.result in written and _hoistable(op, scope, memo)]
     needed: set[Operation] = set()
     todo: list[Operation] = list(views)
     while todo:
@@ -93,14 +112,15 @@ def thread_views(scope: TaskScopeOp) -> list[tuple[SSAValue, SSAValue]]:
         if op not in needed:
             needed.add(op)
             todo += [v.owner for v in op.operands if _inside(v, scope)]  # type: ignore[misc]
-    for op in [o for o in scope.body.block.ops if o in needed]:
+    for op in [o for o in scope.walk() if o in needed]:
         op.detach()
         scope.parent_block().insert_op_before(op, scope)  # type: ignore[union-attr]
     threaded = []
+    body = scope.body.block
     for op in views:
-        last = _last_version(op.result, scope)
-        if last is not None:
-            threaded.append((op.result, last))
+        arg = body.insert_arg(op.result.type, len(body.args))
+        arg.name_hint = op.result.name_hint
+        threaded.append((op.result, _carry(body, op.result, arg)))
     return threaded
 
 
@@ -134,11 +154,11 @@ def check_writes_reach(scope: TaskScopeOp) -> None:
             continue
         bases = [r for r in view_roots(write.dest) if r in outs or not _inside(r, scope)]
         if bases and not _reaches_yield(write.result, scope):
-            base = bases[0]
-            name = base.name_hint or "a tensor"
+            named = sorted((r for r in bases if r.name_hint), key=lambda r: is_view(r.owner))  # type: ignore[arg-type]
+            name = named[0].name_hint if named else "a tensor"
             raise PlDiagnostic(
                 write,
-                f"this write into '{name}' (through a view made inside the task scope at {source_loc(scope)}) would "
-                "be lost: make the view (pl.reshape / pl.slice) before the task scope, at its top level, or from "
-                "values defined before it",
+                f"this write into '{name}' through a view made inside the task scope at {source_loc(scope)} would be "
+                "lost: a view written inside a scope must be made from values defined before it, of a tensor the "
+                "scope does not also assign directly; make the view (pl.reshape / pl.slice) before the scope",
             )
