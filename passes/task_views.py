@@ -93,8 +93,13 @@ def _carry(block: Block, value: SSAValue, current: SSAValue) -> SSAValue:
             for i, operand in enumerate(op.operands):
                 if operand is value:
                     op.operands[i] = current
-            current = next((r for r in op.results if current in roots(r)), current)
+            current = _advance(op, current)
     return current
+
+
+def _advance(op: Operation, current: SSAValue) -> SSAValue:
+    """The version after `op`: its result that is a new version of `current`, if any."""
+    return next((r for r in op.results if current in roots(r)), current)
 
 
 def thread_views(scope: TaskScopeOp) -> list[tuple[SSAValue, SSAValue]]:
@@ -115,13 +120,19 @@ def thread_views(scope: TaskScopeOp) -> list[tuple[SSAValue, SSAValue]]:
     for op in [o for o in scope.walk() if o in needed]:
         op.detach()
         scope.parent_block().insert_op_before(op, scope)  # type: ignore[union-attr]
-    threaded = []
     body = scope.body.block
+    args = []
     for op in views:
-        arg = body.insert_arg(op.result.type, len(body.args))
-        arg.name_hint = op.result.name_hint
-        threaded.append((op.result, _carry(body, op.result, arg)))
-    return threaded
+        args.append(body.insert_arg(op.result.type, len(body.args)))
+        args[-1].name_hint = op.result.name_hint
+        _carry(body, op.result, args[-1])
+    # the last versions once all are carried (carrying one view rebuilds loops another's version may come from)
+    lasts = []
+    for arg in args:
+        for op in body.ops:
+            arg = _advance(op, arg)
+        lasts.append(arg)
+    return [(op.result, last) for op, last in zip(views, lasts)]
 
 
 def _reaches_yield(value: SSAValue, scope: TaskScopeOp) -> bool:
