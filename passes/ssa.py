@@ -7,6 +7,8 @@ end of the body (read by the next iteration or after the loop) becomes a new ite
 (`pl.at`, `pl.spmd`) captures outer values, threads every outer *tensor* variable it assigns through a new
 `outs(...)` region argument, `pl.yield` operand and result, and lets every other variable it assigns that is
 live after it leave as a further result (PyPTO semantics; `pl-outline-tasks` gives it a GM temporary).
+Then a view of an outer tensor made and written inside a task scope is hoisted and made an out of it, and a
+task write into an outer tensor whose new version the scope drops is a located error (`task_views`).
 New results, iter_args and outs are appended after existing ones, one per variable, in declaration order.
 A variable carried by a loop without a value before it starts from `pl.undef`; where its reads are guarded
 by a first-iteration test (`k0 = kb * K; if k0 == 0: acc = matmul(...) else: acc = matmul_acc(acc, ...)`,
@@ -252,7 +254,6 @@ class _FunctionRewriter:
             assert isinstance(entry, Value)
             inner[var] = replace(entry, value=arg)
         self._block(body, inner)
-        views = thread_views(op)
         for var in list(threaded):
             end = inner[var]
             if isinstance(end, Value) and args[var] not in roots(end.value):
@@ -273,16 +274,15 @@ class _FunctionRewriter:
                 escaping.append(var)
             else:
                 env[var] = end  # unset, or a value from outside the scope: nothing to pass out
-        if not threaded and not escaping and not views:
+        if not threaded and not escaping:
             return
-        outs = [(v.type, v.name) for v in threaded] + [(view.type, view.name_hint) for view, _ in views]
-        new = _rebuild_task(op, [*(env[v].value for v in threaded), *(view for view, _ in views)],  # type: ignore[union-attr]
-                            outs, [(v.type, v.name) for v in escaping])
+        new = _rebuild_task(op, [env[v].value for v in threaded], [(v.type, v.name) for v in threaded],  # type: ignore[union-attr]
+                            [(v.type, v.name) for v in escaping])
         term = new.body.block.last_op
         assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
-        n_outs = len(new.outs) - len(outs)
-        values = [*term.values[:n_outs], *(inner[v].value for v in threaded), *(last for _, last in views),  # type: ignore[union-attr]
-                  *term.values[n_outs:], *(inner[v].value for v in escaping)]  # type: ignore[union-attr]
+        n_outs = len(new.outs) - len(threaded)
+        values = [*term.values[:n_outs], *(inner[v].value for v in threaded), *term.values[n_outs:],  # type: ignore[union-attr]
+                  *(inner[v].value for v in escaping)]  # type: ignore[union-attr]
         Rewriter.replace_op(term, YieldOp(*values))
         for var in threaded:
             end = inner[var]
@@ -318,6 +318,19 @@ def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence
     for old, res in zip([*old_outs, *old_escapes], kept):
         old.replace_all_uses_with(res)
     Rewriter.erase_op(op)
+    return new
+
+
+def _view_outs(op: TaskScopeOp) -> TaskScopeOp:
+    """`op` with each written view of an outside tensor made inside it hoisted and made an out (`task_views`)."""
+    views = thread_views(op)
+    if not views:
+        return op
+    new = _rebuild_task(op, [view for view, _ in views], [(view.type, view.name_hint) for view, _ in views], [])
+    term = new.body.block.last_op
+    assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
+    n_outs = len(new.outs) - len(views)
+    Rewriter.replace_op(term, YieldOp(*term.values[:n_outs], *(last for _, last in views), *term.values[n_outs:]))
     return new
 
 
@@ -386,4 +399,4 @@ class PlSsaPass(ModulePass):
                     raise PlDiagnostic(fn, f"'{fn.sym_name.data}': local variables need a single-block function body")
                 _FunctionRewriter(fn.body.block).run()
             for scope in [o for o in fn.walk() if isinstance(o, TaskScopeOp)]:
-                check_writes_reach(scope)
+                check_writes_reach(_view_outs(scope))

@@ -159,11 +159,12 @@ def _reaches_yield(value: SSAValue, scope: TaskScopeOp) -> bool:
 
 def check_writes_reach(scope: TaskScopeOp) -> None:
     """Raise at the first write into a tensor that outlives `scope` whose new version the scope drops."""
-    outs = set(scope.out_args)
+    outs = list(scope.out_args)
     for write in scope.walk():
         if not isinstance(write, WRITES) or not isinstance(write.dest.type, TensorType):
             continue
-        bases = [r for r in view_roots(write.dest) if r in outs or not _inside(r, scope)]
+        bases = [scope.outs[outs.index(r)] if r in outs else r for r in view_roots(write.dest)
+                 if r in outs or not _inside(r, scope)]
         if bases and not _reaches_yield(write.result, scope):
             named = sorted((r for r in bases if r.name_hint), key=lambda r: is_view(r.owner))  # type: ignore[arg-type]
             name = named[0].name_hint if named else "a tensor"
