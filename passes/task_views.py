@@ -4,9 +4,11 @@ In PyPTO a `pl.reshape` of a tensor (and a tensor `pl.slice`) is a view sharing 
 write into it writes the base.  The IR's writes are functional: a view made *before* a scope and written
 inside it is one of the scope's `outs`, and the dispatch writes the shared buffer.  A view made *inside* the
 scope would leave its new version unused, and the cleanups would delete the write.  `thread_views` gives such
-a view the same form as one made before the scope: a view at the scope's top level whose operands come from
-outside (or from pure ops that do) is hoisted before the scope and becomes a new out, its last version
-yielded.  `check_writes_reach` is the safety net run on every scope afterwards: a write into a tensor that
+a view the same form as one made before the scope: a written view of a tensor from outside, made anywhere in
+the scope (in a loop or branch too) from values defined outside it (or by pure ops from them), is hoisted
+before the scope; its writes are chained from a new out (loops and branches carry it as an iter_arg or
+result) and its last version yielded.  One made from values of the scope (a block index, a loop variable),
+or of an out the scope also assigns directly, stays and is caught by the check below.  `check_writes_reach` is the safety net run on every scope afterwards: a write into a tensor that
 outlives the scope (its lineage, through views, starts outside the scope or at one of its outs) whose new
 version never reaches the scope's `pl.yield` is one located error, never a silently dropped write.
 """
@@ -109,7 +111,8 @@ def thread_views(scope: TaskScopeOp) -> list[tuple[SSAValue, SSAValue]]:
     Returns (hoisted view, its last version in the scope) per such view: the caller makes each an out."""
     written = {r for w in scope.walk() if isinstance(w, WRITES) for r in view_roots(w.dest)}
     memo: dict[Operation, bool] = {}
-    views = [op for op in scope.walk() if is_view(op) and op.result in written and _hoistable(op, scope, memo)]
+    views = [op for op in scope.walk() if is_view(op) and op.result in written and _hoistable(op, scope, memo)
+             and any(not _inside(r, scope) for r in view_roots(op.source))]  # a tensor from outside, not a local one
     needed: set[Operation] = set()
     todo: list[Operation] = list(views)
     while todo:
