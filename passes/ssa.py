@@ -7,6 +7,8 @@ end of the body (read by the next iteration or after the loop) becomes a new ite
 (`pl.at`, `pl.spmd`) captures outer values, threads every outer *tensor* variable it assigns through a new
 `outs(...)` region argument, `pl.yield` operand and result, and lets every other variable it assigns that is
 live after it leave as a further result (PyPTO semantics; `pl-outline-tasks` gives it a GM temporary).
+Then a view of an outer tensor made and written inside a task scope is hoisted and made an out of it, and a
+task write into an outer tensor whose new version the scope drops is a located error (`task_views`).
 New results, iter_args and outs are appended after existing ones, one per variable, in declaration order.
 A variable carried by a loop without a value before it starts from `pl.undef`; where its reads are guarded
 by a first-iteration test (`k0 = kb * K; if k0 == 0: acc = matmul(...) else: acc = matmul_acc(acc, ...)`,
@@ -24,7 +26,7 @@ from dataclasses import dataclass, replace
 from xdsl.context import Context
 from xdsl.dialects import func, scf
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Block, BlockArgument, Operation, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
@@ -36,6 +38,8 @@ from ppc.dialects.task_ops import TaskScopeOp, YieldOp
 
 from .first_iteration import Loop, first_iteration_guard
 from .lineage import roots
+from .region_results import extend_terminator, rebuild_with_results
+from .task_views import check_writes_reach, thread_views
 from .variable_flow import LOCAL_OPS, Variable, VariableFlow, runs_at_least_once
 
 
@@ -80,39 +84,6 @@ def _undef(var: Variable, loop: Operation) -> SSAValue:
     undef.result.name_hint = f"{var.name}_undef"
     loop.parent_block().insert_op_before(undef, loop)  # type: ignore[union-attr]
     return undef.result
-
-
-def _rebuild(op: Operation, extra_operands: Sequence[SSAValue], variables: Sequence[Variable]) -> Operation:
-    """`op` with operands and one result per variable appended (regions moved over); replaces `op` in place."""
-    extra_types = [v.type for v in variables]
-    new = type(op).create(
-        operands=[*op.operands, *extra_operands],
-        result_types=[*(r.type for r in op.results), *extra_types],
-        properties=dict(op.properties),
-        attributes=dict(op.attributes),
-        regions=[op.detach_region(r) for r in list(op.regions)],
-    )
-    new.location = op.location
-    for res, name in zip(new.results, [*(r.name_hint for r in op.results), *(v.name for v in variables)]):
-        res.name_hint = name
-    op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
-    for old, res in zip(op.results, new.results):
-        old.replace_all_uses_with(res)
-    Rewriter.erase_op(op)
-    return new
-
-
-def _extend_terminator(block: Block, values: Sequence[SSAValue], kind: type[Operation]) -> None:
-    """Append `values` to the block's terminator of class `kind` (added if the builder left it implicit)."""
-    term = block.last_op
-    if not isinstance(term, kind):
-        if values:
-            block.add_op(kind.create(operands=list(values)))
-        return
-    new = kind.create(operands=[*term.operands, *values], attributes=dict(term.attributes))
-    new.location = term.location
-    block.insert_op_before(new, term)
-    Rewriter.erase_op(term)
 
 
 def _ordered(vars_: Sequence[Variable] | set[Variable]) -> list[Variable]:
@@ -198,10 +169,10 @@ class _FunctionRewriter:
             results = _ordered(results)
             if arms[1] is None:
                 op.false_region.add_block(Block())
-            _extend_terminator(op.true_region.block, [then_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
-            _extend_terminator(op.false_region.block, [else_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
+            extend_terminator(op.true_region.block, [then_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
+            extend_terminator(op.false_region.block, [else_end[v].value for v in results], scf.YieldOp)  # type: ignore[union-attr]
             n = len(op.results)
-            new = _rebuild(op, [], results)
+            new = rebuild_with_results(op, [], [(v.type, v.name) for v in results])
             for i, var in enumerate(results):
                 a, b = then_end[var], else_end[var]
                 assert isinstance(a, Value) and isinstance(b, Value)
@@ -244,9 +215,9 @@ class _FunctionRewriter:
         self._block(body, inner)
         self.loops.pop()
         end_values = [self._carried_value(inner[v], v, op) for v in carried]
-        _extend_terminator(body, end_values, scf.YieldOp)
+        extend_terminator(body, end_values, scf.YieldOp)
         n = len(op.results)
-        new = _rebuild(op, inits, carried) if carried else op
+        new = rebuild_with_results(op, inits, [(v.type, v.name) for v in carried]) if carried else op
         for var in [v for v in env if v in eff.writes]:
             entry, end = env[var], inner[var]
             if var not in carried:
@@ -305,7 +276,8 @@ class _FunctionRewriter:
                 env[var] = end  # unset, or a value from outside the scope: nothing to pass out
         if not threaded and not escaping:
             return
-        new = _rebuild_task(op, [env[v].value for v in threaded], threaded, escaping)  # type: ignore[union-attr]
+        new = _rebuild_task(op, [env[v].value for v in threaded], [(v.type, v.name) for v in threaded],  # type: ignore[union-attr]
+                            [(v.type, v.name) for v in escaping])
         term = new.body.block.last_op
         assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
         n_outs = len(new.outs) - len(threaded)
@@ -320,9 +292,9 @@ class _FunctionRewriter:
             env[var] = replace(inner[var], value=res)  # type: ignore[arg-type]
 
 
-def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[Variable],
-                  escaping: Sequence[Variable]) -> TaskScopeOp:
-    """`op` with outs `inits` (one per threaded variable) and escaping results added; replaces `op`.
+def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence[tuple[Attribute, str | None]],
+                  escaping: Sequence[tuple[Attribute, str | None]]) -> TaskScopeOp:
+    """`op` with outs `inits` (one per (type, name) in `threaded`) and escaping results added; replaces `op`.
 
     Results stay ordered as the op requires: the outs' results (old, then new), then escaping values (old,
     then new)."""
@@ -330,15 +302,15 @@ def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence
     old_outs, old_escapes = list(op.results[:n_outs]), list(op.results[n_outs:])
     new = type(op).create(
         operands=[*op.operands, *inits],
-        result_types=[*(r.type for r in old_outs), *(v.type for v in threaded), *(r.type for r in old_escapes),
-                      *(v.type for v in escaping)],
+        result_types=[*(r.type for r in old_outs), *(t for t, _ in threaded), *(r.type for r in old_escapes),
+                      *(t for t, _ in escaping)],
         properties=dict(op.properties),
         attributes=dict(op.attributes),
         regions=[op.detach_region(op.body)],
     )
     new.location = op.location
-    names = [*(r.name_hint for r in old_outs), *(v.name for v in threaded), *(r.name_hint for r in old_escapes),
-             *(v.name for v in escaping)]
+    names = [*(r.name_hint for r in old_outs), *(n for _, n in threaded), *(r.name_hint for r in old_escapes),
+             *(n for _, n in escaping)]
     for res, name in zip(new.results, names):
         res.name_hint = name
     op.parent_block().insert_op_before(new, op)  # type: ignore[union-attr]
@@ -346,6 +318,19 @@ def _rebuild_task(op: TaskScopeOp, inits: Sequence[SSAValue], threaded: Sequence
     for old, res in zip([*old_outs, *old_escapes], kept):
         old.replace_all_uses_with(res)
     Rewriter.erase_op(op)
+    return new
+
+
+def _view_outs(op: TaskScopeOp) -> TaskScopeOp:
+    """`op` with each written view of an outside tensor made inside it hoisted and made an out (`task_views`)."""
+    views = thread_views(op)
+    if not views:
+        return op
+    new = _rebuild_task(op, [view for view, _ in views], [(view.type, view.name_hint) for view, _ in views], [])
+    term = new.body.block.last_op
+    assert isinstance(term, YieldOp), "verified task scopes end with pl.yield"
+    n_outs = len(new.outs) - len(views)
+    Rewriter.replace_op(term, YieldOp(*term.values[:n_outs], *(last for _, last in views), *term.values[n_outs:]))
     return new
 
 
@@ -409,8 +394,9 @@ class PlSsaPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for fn in [f for f in op.walk() if isinstance(f, func.FuncOp)]:
-            if not any(isinstance(o, LOCAL_OPS) for o in fn.walk()):
-                continue
-            if len(fn.body.blocks) != 1:
-                raise PlDiagnostic(fn, f"'{fn.sym_name.data}': local variables need a single-block function body")
-            _FunctionRewriter(fn.body.block).run()
+            if any(isinstance(o, LOCAL_OPS) for o in fn.walk()):
+                if len(fn.body.blocks) != 1:
+                    raise PlDiagnostic(fn, f"'{fn.sym_name.data}': local variables need a single-block function body")
+                _FunctionRewriter(fn.body.block).run()
+            for scope in [o for o in fn.walk() if isinstance(o, TaskScopeOp)]:
+                check_writes_reach(_view_outs(scope))

@@ -98,3 +98,29 @@ func.func @inside_while(%a: i32) {
   }
   func.return
 }
+
+// -----
+
+// The safety net: a task's write into a tensor from outside it (here through a view of an out the scope also
+// writes) whose new version never reaches the scope's pl.yield is an error, not a dropped write.
+func.func @view_of_written_out(%y: !pl.tensor<16x64xf32>, %t: !pl.tile<1x32xf32, vec>) -> !pl.tensor<16x64xf32> {
+  %c0 = arith.constant 0 : index
+  %r = pl.at outs(%o = %y : !pl.tensor<16x64xf32>) attributes {name = "t"} {
+    %v = pl.reshape %o : !pl.tensor<16x64xf32> -> !pl.tensor<32x32xf32>
+    %w = pl.assemble %t into %v[%c0, %c0] : !pl.tile<1x32xf32, vec> into !pl.tensor<32x32xf32> -> !pl.tensor<32x32xf32> // expected-error {{this write into 'y' through a view made inside the task scope at}}
+    pl.yield %o : !pl.tensor<16x64xf32>
+  }
+  func.return %r : !pl.tensor<16x64xf32>
+}
+
+// -----
+
+// A write straight into a captured tensor whose new version is dropped is reported as well.
+func.func @dropped_capture_write(%y: !pl.tensor<16x64xf32>, %t: !pl.tile<1x32xf32, vec>) -> !pl.tensor<16x64xf32> {
+  %c0 = arith.constant 0 : index
+  pl.at attributes {name = "t"} {
+    %w = pl.assemble %t into %y[%c0, %c0] : !pl.tile<1x32xf32, vec> into !pl.tensor<16x64xf32> -> !pl.tensor<16x64xf32> // expected-error {{this write into 'y'}}
+    pl.yield
+  }
+  func.return %y : !pl.tensor<16x64xf32>
+}

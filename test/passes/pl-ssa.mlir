@@ -509,3 +509,35 @@ func.func @escape_in_if_and_loop(%x: !pl.tensor<8x16xf32>, %c: i1) -> !pl.tensor
   %r = pl.local.get %tv : !pl.tensor<8x16xf32>
   func.return %r : !pl.tensor<8x16xf32>
 }
+
+// -----
+
+// A view of an outer tensor made inside a task scope and written there (in a loop) is hoisted before the
+// scope and becomes an out, carried by the loop and yielded: the write reaches %y, as a PyPTO reshape view
+// shares its base's memory.  A view that is only read stays inside.
+// CHECK-LABEL: func.func @view_made_inside_task
+// CHECK:         %[[V:.*]] = pl.reshape %y : !pl.tensor<16x64xf32> -> !pl.tensor<32x32xf32>
+// CHECK-NEXT:    %{{.*}} = pl.at outs(%[[A:.*]] = %[[V]] : !pl.tensor<32x32xf32>) attributes {name = "t"} {
+// CHECK-NEXT:      %[[R:.*]] = pl.reshape %x
+// CHECK:           %[[L:.*]] = scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[C:.*]] = %[[A]]) -> (!pl.tensor<32x32xf32>) {
+// CHECK-NEXT:        %[[T:.*]] = pl.slice %[[R]]
+// CHECK-NEXT:        %[[W:.*]] = pl.assemble %[[T]] into %[[C]][%[[I]], %{{.*}}]
+// CHECK-NEXT:        scf.yield %[[W]] : !pl.tensor<32x32xf32>
+// CHECK-NEXT:      }
+// CHECK-NEXT:      pl.yield %[[L]] : !pl.tensor<32x32xf32>
+func.func @view_made_inside_task(%x: !pl.tensor<16x64xf32>, %y: !pl.tensor<16x64xf32>) -> !pl.tensor<16x64xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  pl.at attributes {name = "t"} {
+    %xv = pl.reshape %x : !pl.tensor<16x64xf32> -> !pl.tensor<32x32xf32>
+    scf.for %i = %c0 to %c4 step %c1 {
+      %v = pl.reshape %y : !pl.tensor<16x64xf32> -> !pl.tensor<32x32xf32>
+      %t = pl.slice %xv[%i, %c0] : !pl.tensor<32x32xf32> -> !pl.tile<1x32xf32, vec>
+      %w = pl.assemble %t into %v[%i, %c0] : !pl.tile<1x32xf32, vec> into !pl.tensor<32x32xf32> -> !pl.tensor<32x32xf32>
+      scf.yield
+    }
+    pl.yield
+  }
+  func.return %y : !pl.tensor<16x64xf32>
+}
