@@ -280,13 +280,18 @@ def gather(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     if a["output_dtype"] is not None:
         raise b.error(node, "output_dtype is only valid for the mask form of pl.gather")
     index = b.shaped(a["index"], "the index of pl.gather", node)
-    (dim,) = b.ints(b.constant(a["dim"], "'dim'", node), "'dim' of pl.gather", node)
-    rank = _shape_type(x).rank
-    if not -rank <= dim < rank:
-        raise b.error(node, f"'dim' of pl.gather must be in [{-rank}, {rank}), got {dim}")
-    props = {"dim": IntegerAttr(dim % rank, i64)}
+    props = {"dim": _dim_prop(b, node, x, a["dim"], "pl.gather")}
     return _inferred(b, node, C.GatherIndexOp, [x, index], lambda: C.GatherIndexOp.infer(x.type, index.type, **props),
                      props)
+
+
+def _dim_prop(b: FunctionBuilder, node: ast.AST, x: SSAValue, dim: Any, what: str) -> IntegerAttr:
+    """A compile-time axis of `x` (negative counts from the end), as the non-negative `dim` property."""
+    (axis,) = b.ints(b.constant(dim, "'dim'", node), f"'dim' of {what}", node)
+    rank = _shape_type(x).rank
+    if not -rank <= axis < rank:
+        raise b.error(node, f"'dim' of {what} must be in [{-rank}, {rank}), got {axis}")
+    return IntegerAttr(axis % rank, i64)
 
 
 @emitter("scatter")
@@ -312,11 +317,7 @@ def scatter(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
         raise b.error(node, "the index form of pl.scatter needs dim, index and src")
     index = b.shaped(a["index"], "the index of pl.scatter", node)
     src = b.shaped(a["src"], "the src of pl.scatter", node)
-    (dim,) = b.ints(b.constant(a["dim"], "'dim'", node), "'dim' of pl.scatter", node)
-    rank = _shape_type(x).rank
-    if not -rank <= dim < rank:
-        raise b.error(node, f"'dim' of pl.scatter must be in [{-rank}, {rank}), got {dim}")
-    props = {"dim": IntegerAttr(dim % rank, i64)}
+    props = {"dim": _dim_prop(b, node, x, a["dim"], "pl.scatter")}
     return _inferred(b, node, C.ScatterIndexOp, [x, index, src],
                      lambda: C.ScatterIndexOp.infer(x.type, index.type, src.type, **props), props)
 
