@@ -233,7 +233,7 @@ class TensorEffects:
         extent, and the box of the smallest constant ones."""
         shape = op.result.type.get_shape()
         narrowing = [op.valid_shape] if op.valid_shape else []
-        padded = _padded(op)
+        padded = padded_by(op)
         if padded is not None:
             narrowing.append(padded.valid_shape)
         if not narrowing:
@@ -588,7 +588,7 @@ def _outer(regions: Sequence[Box | Span | Guarded], body: Block) -> list[Box | S
     return [r for r in regions if not _local(r, body)]
 
 
-def _padded(op: SliceOp) -> SetValidShapeOp | None:
+def padded_by(op: SliceOp) -> SetValidShapeOp | None:
     """The `pl.set_validshape` that is the slice's only use, when a `pl.fillpad` is that op's only use."""
     uses = list(op.result.uses)
     if len(uses) != 1 or not isinstance(narrowed := uses[0].operation, SetValidShapeOp):

@@ -92,6 +92,7 @@ class FunctionCompiler:
         self.constants: dict[int, object] = {}
         self.stages = 1  # buffer slots of loads in the enclosing pipeline loop
         self.maybe_undefined: set[SSAValue] = maybe_undefined(function)
+        self.after: dict[Operation, Closure] = {}  # run right after the op's own closure (runtime/out_reads.py)
 
     def slot(self, value: SSAValue) -> int:
         if self.aliases and value in self.aliases:
@@ -124,6 +125,8 @@ class FunctionCompiler:
                 fn = guard_out_reads(op, fn, self)
             if fn is not None:
                 fns.append(guard_undefined(op, fn, self, self.maybe_undefined) if self.maybe_undefined else fn)
+            if op in self.after:
+                fns.append(self.after.pop(op))
         return tuple(fns)
 
     def register_template(self) -> list:
