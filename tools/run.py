@@ -272,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
     _add_out_staging(parser)
     parser.add_argument("--pypto", metavar="FILE.py", help="run a pypto-lib kernel file with its own arguments "
-                        "(the last ppc option: ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py -p a2a3sim ...)")
+                        "(the last ppc option: ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py "
+                        "-p a2a3sim ...)")
     return parser
 
 

@@ -14,6 +14,7 @@ import pytest
 from ppc import pl
 from ppc.dialects.diagnostics import capture_diagnostics
 from ppc.runtime.errors import PlRuntimeError
+from ppc.runtime.out_reads import checked_outs
 
 T = pl.Tensor[[64, 64], pl.FP32]
 IDX = pl.Tensor[[64], pl.INT32]
@@ -90,9 +91,10 @@ def test_a_gather_of_unwritten_rows_warns_once_at_the_read_and_reads_zeros() -> 
     y, z = _outs()
     pick = np.arange(64, dtype=np.int32)[::-1].copy()
     (warning,) = _run(gather_rows, X, y, z, pick)
-    assert warning.startswith(f"{_line(gather_rows)}: read of never-written elements of Out 'y': kernel 'gather' block 0 "
-                              "reads y[63:64, 0:64] (64 of the 64 elements it uses), never written in this run; "
-                              "they read as zeros")
+    assert warning.startswith(
+        f"{_line(gather_rows)}: read of never-written elements of Out 'y': kernel 'gather' block 0 reads "
+        "y[63:64, 0:64] (64 of the 64 elements it uses), never written in this run; they read as zeros"
+    )
     np.testing.assert_array_equal(z[:32], 0)
     np.testing.assert_array_equal(z[32:], X[pick[32:]])
 
@@ -110,7 +112,9 @@ def test_strict_out_reads_is_a_located_error() -> None:
     with pytest.raises(PlRuntimeError) as info:
         program.run(X, y, z, np.full(64, 40, np.int32), strict_out_reads=True)
     assert info.value.loc.line == _line(gather_rows) and info.value.context == "kernel 'gather' block 0"
-    assert str(info.value).startswith("kernel 'gather' block 0: read of never-written elements of Out 'y': y[40:41, 0:64]")
+    assert str(info.value).startswith(
+        "kernel 'gather' block 0: read of never-written elements of Out 'y': y[40:41, 0:64]"
+    )
     np.testing.assert_array_equal(y, 7)  # nothing written back
 
 
@@ -134,4 +138,11 @@ def test_a_padded_slice_is_checked_on_the_part_it_keeps() -> None:
     pick = np.arange(64, dtype=np.int32)
     assert _run(padded, X, y, z, pick, 32) == []
     (warning,) = _run(padded, X, y, z, pick, 40)
-    assert warning.startswith(f"{_line(padded)}: ") and "reads y[0:1, 32:40] (8 of the 40 elements it uses)" in warning
+    assert warning.startswith(f"{_line(padded)}: ")
+    assert "reads y[0:1, 32:40] (8 of the 40 elements it uses)" in warning
+
+
+def test_only_an_out_with_a_checked_read_gets_a_mask() -> None:
+    y, z = _outs()
+    program = gather_rows.compile(X, y, z, np.zeros(64, np.int32))
+    assert checked_outs(program.module) == {"y"}  # z is written only: no mask, no cost
