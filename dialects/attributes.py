@@ -98,3 +98,8 @@ class CastModeAttr(_AngleBracketEnum, EnumAttribute[CastMode]):
 @irdl_attr_definition
 class PadAttr(_AngleBracketEnum, EnumAttribute[PadValue]):
     name = "pl.pad"
+
+
+CHECKED_READ = "pl.checked_out_read"
+"""On a read the executor checks (runtime/out_reads.py): the name of the declared Out whose old contents it
+may read at a region that depends on run-time values (set by `pl-check-directions`)."""

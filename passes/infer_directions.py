@@ -4,9 +4,9 @@
 declaration (canonicalize drops a `y[3, 3] = 8.0` whose new version of `y` is never used).  It raises the
 declaration errors below and warns, at the function, about a declared Out with a region no write can
 reach: an Out starts undefined on the device (runtime/arguments.py), so the caller gets garbage there;
-and, at the read, about a declared Out read at a region that depends on values loaded at run time and
-that no write is proven to cover (not an error: which elements it reads is only known at run time, and
-ppc runs it as PyPTO does).
+and it marks each read of a declared Out at a region that depends on values loaded at run time and that
+no write is proven to cover (which elements it reads is only known at run time): the executor checks those
+reads (runtime/out_reads.py), so the compile-time message is a note.
 `pl-infer-directions` (after outlining) checks again and completes the directions.
 
 Guarantee: afterwards every tensor parameter of an orchestration (entry) or incore function carries
@@ -29,12 +29,12 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import scf
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, StringAttr
 from xdsl.dialects.func import FuncOp, ReturnOp
 from xdsl.ir import Attribute, BlockArgument, OpResult, Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from ppc.dialects.attributes import Direction, DirAttr, FuncKind, KindAttr
+from ppc.dialects.attributes import CHECKED_READ, Direction, DirAttr, FuncKind, KindAttr
 from ppc.dialects.data_ops import AssembleOp, WriteOp
 from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, emit, source_loc
 from ppc.dialects.task_ops import DispatchOp, TaskScopeOp
@@ -124,18 +124,21 @@ def _warn_unwritten(func: FuncOp, effects: TensorEffects, declared: dict[BlockAr
 
 
 def _warn_unknown_reads(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction]) -> None:
-    """Warn, at the read, about a declared Out whose old contents may be read at a region that depends on
-    values loaded at run time: no write is proven to cover it, none to miss it.  The program stays as
-    PyPTO runs it: an element never written reads as fresh device memory (see --out-staging)."""
+    """Mark every read of a declared Out at a region that depends on values loaded at run time (no write is
+    proven to cover it, none to miss it) with `CHECKED_READ` = the Out's name, so the executor checks at the
+    read that each element was written earlier in the run (runtime/out_reads.py), and note the first one."""
     for param in effects.params:
-        read = effects.effects[param].first_unknown_read
-        if declared.get(param) != Direction.OUT or read is None:
+        reads = effects.effects[param].unknown_reads
+        if declared.get(param) != Direction.OUT or not reads:
             continue
+        for read in reads:
+            read.attributes[CHECKED_READ] = StringAttr(param_name(param))
         emit(
-            read,
+            effects.effects[param].first_unknown_read,
             f"'{param_name(param)}' is declared Out{_declared_at(func)} and the region of it read here depends "
-            "on run-time values, so no earlier write is proven to cover it; an element never written reads as "
-            "fresh device memory (zeros, see --out-staging); mark it pl.InOut if it must hold the caller's data",
+            "on run-time values, so it is checked at run time: a read of an element no earlier write covered "
+            "warns there (an error under --strict-out-reads) and sees fresh device memory (see --out-staging)",
+            "note",
         )
 
 

@@ -57,13 +57,14 @@ class ParamEffects:
     """`first_old_read` is the first read of a region not certainly written before it on its path (it may
     see the caller's contents) at a region known at compile time; `first_unknown_read` the first such read
     whose region depends on values loaded at run time (a gathered row), which no write is proven to cover
-    and none is proven to miss; `may_write` holds boxes whose union contains every write, with loop and
+    and none is proven to miss, and `unknown_reads` every such read (the executor checks them); `may_write` holds boxes whose union contains every write, with loop and
     block symbols spread over their ranges on leaving the loop or launch (None: anywhere, e.g. a write
     through a view that does not map back)."""
 
     first_write: Operation | None = None
     first_old_read: Operation | None = None
     first_unknown_read: Operation | None = None
+    unknown_reads: dict[Operation, None] = field(default_factory=dict)
     may_write: list[Box] | None = field(default_factory=list)
 
 
@@ -206,6 +207,7 @@ class TensorEffects:
             if box is not None and _loaded([*box.offsets, *(f for forms in extents or () for f in forms)]):
                 if effects.first_unknown_read is None:
                     effects.first_unknown_read = op
+                effects.unknown_reads[op] = None
             elif effects.first_old_read is None:
                 effects.first_old_read = op
 
@@ -231,7 +233,7 @@ class TensorEffects:
         extent, and the box of the smallest constant ones."""
         shape = op.result.type.get_shape()
         narrowing = [op.valid_shape] if op.valid_shape else []
-        padded = _padded(op)
+        padded = padded_by(op)
         if padded is not None:
             narrowing.append(padded.valid_shape)
         if not narrowing:
@@ -586,7 +588,7 @@ def _outer(regions: Sequence[Box | Span | Guarded], body: Block) -> list[Box | S
     return [r for r in regions if not _local(r, body)]
 
 
-def _padded(op: SliceOp) -> SetValidShapeOp | None:
+def padded_by(op: SliceOp) -> SetValidShapeOp | None:
     """The `pl.set_validshape` that is the slice's only use, when a `pl.fillpad` is that op's only use."""
     uses = list(op.result.uses)
     if len(uses) != 1 or not isinstance(narrowed := uses[0].operation, SetValidShapeOp):

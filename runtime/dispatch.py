@@ -21,6 +21,7 @@ from .barrier import PhasedRun, check_occupancy
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, PreparedFunction, Recorder, handles
+from .out_reads import note_write
 from .npu import BlockWork, ChipConfig, SimTask, TensorMap, time_ops_with_deps
 from .npu.phases import phased_works
 from .pricing import Pricer, core_type_of
@@ -75,7 +76,9 @@ class PreparedKernel:
             )
         rec.reads.extend(result.whole_regions())
         out.array[...] = result.array
-        rec.writes.extend(out.whole_regions())
+        written = out.whole_regions()
+        rec.writes.extend(written)
+        note_write(out, written)
         eb = out.array.dtype.itemsize
         rows, row = result.transfer_shape(result.shape)
         load = self.pricer.load(self.return_op, rows, row * eb, 1)

@@ -22,9 +22,10 @@ _ids = count()
 class GmTensor:
     """A view `array` of root buffer `root_id` (shape `root_shape`): view index i is root element
     `offset + sum(i * strides)` in row-major order; `origin` is the view's corner in root coordinates when
-    the view is a plain box of the root (its boxes are then boxes of the root), else None."""
+    the view is a plain box of the root (its boxes are then boxes of the root), else None. `written` is the
+    root's written-elements mask when its reads are checked (runtime/out_reads.py), shared by every view."""
 
-    __slots__ = ("array", "root_id", "root_shape", "offset", "strides", "origin")
+    __slots__ = ("array", "root_id", "root_shape", "offset", "strides", "origin", "written")
 
     def __init__(self, array: np.ndarray):
         """A new root buffer."""
@@ -34,11 +35,12 @@ class GmTensor:
         self.offset = 0
         self.strides = row_major_strides(array.shape)
         self.origin: tuple[int, ...] | None = (0,) * array.ndim
+        self.written = None
 
     def _derived(self, array: np.ndarray, offset: int, strides: tuple[int, ...], origin) -> GmTensor:
         t = GmTensor.__new__(GmTensor)
         t.array, t.root_id, t.root_shape = array, self.root_id, self.root_shape
-        t.offset, t.strides, t.origin = offset, strides, origin
+        t.offset, t.strides, t.origin, t.written = offset, strides, origin, self.written
         return t
 
     @property

@@ -263,13 +263,14 @@ class Execution:
 
 
 def execute(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]], Any] | None,
-            platform: str = "a2a3", seed: int = 0, out_staging: str = "undefined") -> Execution:
+            platform: str = "a2a3", seed: int = 0, out_staging: str = "undefined",
+            strict_out_reads: bool = False) -> Execution:
     """Compile `fn` (`fn.compile(*args, platform=)`) for the specs, run it, and run `golden_fn` on torch copies of
-    the same inputs (taken before the run). `out_staging`: see `CompiledProgram.run`."""
+    the same inputs (taken before the run). `out_staging`, `strict_out_reads`: see `CompiledProgram.run`."""
     inputs = make_inputs(specs, seed)
     golden_tensors = {n: to_torch(v) if isinstance(v, np.ndarray) else v for n, v in inputs.items()}
     args = [inputs[s.name] for s in specs]
-    result = fn.compile(*args, platform=platform).run(*args, out_staging=out_staging)
+    result = fn.compile(*args, platform=platform).run(*args, out_staging=out_staging, strict_out_reads=strict_out_reads)
     if golden_fn is None:
         return Execution(result, inputs, None)
     returned = golden_fn(golden_tensors)
@@ -282,13 +283,14 @@ def execute(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]]
 
 def run_jit(fn: Any, specs: Sequence[Spec], golden_fn: Callable[[dict[str, Any]], Any], platform: str = "a2a3",
             compare: Mapping[str, Comparator] | None = None, seed: int = 0,
-            default: Comparator | None = None, out_staging: str = "undefined") -> GoldenResult:
+            default: Comparator | None = None, out_staging: str = "undefined",
+            strict_out_reads: bool = False) -> GoldenResult:
     """`execute` the entry and its golden, then compare every output.
 
     Outputs are the specs with `is_output=True`; each is compared with `compare[name]` or `default`
     (ratio_allclose() unless given).
     """
-    done = execute(fn, specs, golden_fn, platform, seed, out_staging)
+    done = execute(fn, specs, golden_fn, platform, seed, out_staging, strict_out_reads)
     inputs, golden = done.inputs, done.golden
     outputs = {s.name: inputs[s.name] for s in specs if isinstance(s, TensorSpec) and s.is_output}
     context = {**inputs, **golden}

@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from xdsl.dialects import func, scf
 from xdsl.ir import Block, Operation, SSAValue
 
+from ..dialects.attributes import CHECKED_READ
 from ..dialects.data_ops import UndefOp
 from ..dialects.task_ops import YieldOp as PlYieldOp
 from .errors import PlRuntimeError
 from .npu import Region, TileOp
+from .out_reads import guard_out_reads
 from .undef import guard_undefined, maybe_undefined, prepare_undef
 
 Closure = Callable[["Frame"], None]
@@ -90,6 +92,7 @@ class FunctionCompiler:
         self.constants: dict[int, object] = {}
         self.stages = 1  # buffer slots of loads in the enclosing pipeline loop
         self.maybe_undefined: set[SSAValue] = maybe_undefined(function)
+        self.after: dict[Operation, Closure] = {}  # run right after the op's own closure (runtime/out_reads.py)
 
     def slot(self, value: SSAValue) -> int:
         if self.aliases and value in self.aliases:
@@ -118,8 +121,12 @@ class FunctionCompiler:
             if handler is None:
                 raise PlRuntimeError(f"{self.label}: op '{op.name}' is not supported by the executor", op)
             fn = handler(op, self)
+            if fn is not None and CHECKED_READ in op.attributes:
+                fn = guard_out_reads(op, fn, self)
             if fn is not None:
                 fns.append(guard_undefined(op, fn, self, self.maybe_undefined) if self.maybe_undefined else fn)
+            if op in self.after:
+                fns.append(self.after.pop(op))
         return tuple(fns)
 
     def register_template(self) -> list:

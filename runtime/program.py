@@ -14,13 +14,14 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
-from ..dialects.attributes import FuncKind
+from ..dialects.attributes import Direction, FuncKind
 from . import gather_row, scalar_ops, task_arrays, tile_ops  # noqa: F401  (registers the op handlers)
 from .arguments import BoundArguments, Param, signature
 from .dispatch import PreparedKernel, RunState, function_kind
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import PreparedFunction
+from .out_reads import OutReadCheck, checked_outs
 from .npu import RunReport, SimTask, Timeline, build_report, get_config, simulate, write_trace
 from .pricing import Pricer
 
@@ -58,6 +59,7 @@ class CompiledProgram:
         entry_func = self._entry_function = _entry_function(functions, entry)
         self.entry_name = entry_func.sym_name.data
         self.params: tuple[Param, ...] = signature(entry_func)
+        self._checked_outs = checked_outs(module)  # Outs some read is checked against (runtime/out_reads.py)
         self._orchestration = PreparedFunction.prepare(
             entry_func, f"orchestration '{self.entry_name}'", Pricer(self.config, "AIV"), program=self
         )
@@ -69,11 +71,18 @@ class CompiledProgram:
             raise KeyError(f"no IR recorded after pass {pass_name!r} (recorded: {known})")
         return str(self._ir_after[pass_name])
 
-    def run(self, *args: object, out_staging: str = "undefined") -> RunResult:
+    def run(self, *args: object, out_staging: str = "undefined", strict_out_reads: bool = False) -> RunResult:
         """Execute on the given tensors/scalars; Out/InOut tensors are written back in place on success.
 
-        `out_staging` says what an Out holds before the kernels write it (see `arguments.OUT_STAGINGS`)."""
+        `out_staging` says what an Out holds before the kernels write it (see `arguments.OUT_STAGINGS`); a read
+        of an Out element never written, at a region only known at run time, warns, or with `strict_out_reads`
+        fails (runtime/out_reads.py)."""
         bound = BoundArguments(self._entry_function, self.params, args, out_staging)
+        if self._checked_outs:
+            check = OutReadCheck(out_staging, strict_out_reads)
+            for param, value in zip(self.params, bound.values):
+                if param.name in self._checked_outs and param.direction == Direction.OUT:
+                    check.track(value, param.name)
         state = RunState()
         with np.errstate(all="ignore"):  # inf/nan follow IEEE like torch does, without warnings
             try:

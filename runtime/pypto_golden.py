@@ -360,13 +360,14 @@ class RunResult:
 class _Session:
     """What `ppc-run --pypto` sets for the runs of one kernel file: where the swimlanes go
     (`<stem>.swimlane.json` in the current directory, numbered from the second run on) and how an Out is
-    staged (`ppc.runtime.arguments.OUT_STAGINGS`)."""
+    staged (`ppc.runtime.arguments.OUT_STAGINGS`), and whether a read of a never-written Out element is an
+    error (`strict_out_reads`, runtime/out_reads.py)."""
 
     def __init__(self) -> None:
         self.start(None)
 
-    def start(self, stem: str | None, out_staging: str = "undefined") -> None:
-        self.stem, self.count, self.out_staging = stem, 0, out_staging
+    def start(self, stem: str | None, out_staging: str = "undefined", strict_out_reads: bool = False) -> None:
+        self.stem, self.count, self.out_staging, self.strict_out_reads = stem, 0, out_staging, strict_out_reads
 
     def next_path(self, default_stem: str) -> Path:
         self.count += 1
@@ -418,7 +419,8 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     scratch = None if golden_fn is None else {
         s.name: tensors[s.name].clone() if isinstance(s, TensorSpec) else s.to_python() for s in specs}
     args = [s.to_python() if isinstance(s, ScalarSpec) else tensors[s.name] for s in specs]
-    done = fn.compile(*args, platform=chip).run(*args, out_staging=SESSION.out_staging)
+    done = fn.compile(*args, platform=chip).run(*args, out_staging=SESSION.out_staging,
+                                                  strict_out_reads=SESSION.strict_out_reads)
     if scratch is not None:
         returned = golden_fn(scratch)
         if isinstance(returned, Mapping):

@@ -24,6 +24,7 @@ from .dtypes import dtype_name, numpy_dtype, scalar_of
 from .errors import PlRuntimeError
 from .gm import GmTensor
 from .interp import Frame, FunctionCompiler, handles, record
+from .out_reads import note_write
 from .pricing import Pricer
 
 ValidGetter = Callable[[list], tuple[int, ...]] | None
@@ -315,7 +316,9 @@ def _assemble(op: D.AssembleOp, c: FunctionCompiler):
             target[index] += data
         else:
             target[index] = data
-        f.rec.writes.extend(dest.regions(offsets, extent))
+        written = dest.regions(offsets, extent)
+        f.rec.writes.extend(written)
+        note_write(dest, written)
         rows, row = dest.transfer_shape(extent)
         record(f, pricer.store(rows, row * eb, eb), deps)
         r[o] = dest
@@ -417,7 +420,9 @@ def _write(op: D.WriteOp, c: FunctionCompiler):
             if not array.flags.writeable:
                 raise _read_only(op)
             array[index] = r[v]
-            f.rec.writes.extend(dest.regions(index, one))
+            written = dest.regions(index, one)
+            f.rec.writes.extend(written)
+            note_write(dest, written)
             record(f, price, ())
             r[o] = dest
         else:

@@ -122,7 +122,7 @@ def _located(err: BaseException, roots: list[Path]) -> str:
     return f"{where}error: {text}"
 
 
-def run_file(file: str, args: list[str], out_staging: str = "undefined") -> int:
+def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_out_reads: bool = False) -> int:
     """Run a pypto-lib kernel file as `__main__`; its exit status."""
     path = Path(file).resolve()
     if not path.is_file():
@@ -133,7 +133,7 @@ def run_file(file: str, args: list[str], out_staging: str = "undefined") -> int:
     saved_path, saved_argv = list(sys.path), list(sys.argv)
     sys.path[:0] = extra
     sys.argv = [str(path), *args]
-    pypto_golden.SESSION.start(path.stem, out_staging)
+    pypto_golden.SESSION.start(path.stem, out_staging, strict_out_reads)
     pypto_backend.reset_for_testing()
     finder = PyptoFinder()
     finder.install()

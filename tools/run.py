@@ -4,7 +4,7 @@
             [--set name=value ...] [--compare path/other.py::entry2] [--check]
     ppc-run lowered.mlir [--entry name] [...same options]
     ppc-run MODEL [--size full|reduced] [--platform ...] [--trace swimlane.json] [--json] [--seed N]
-    ppc-run [--out-staging MODE] --pypto FILE.py [the file's own arguments, e.g. -p a2a3sim --enable-chip-swimlane]
+    ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py [the file's own arguments, e.g. -p a2a3sim --enable-chip-swimlane]
 
 A named MODEL (compressor_r128, compressor_r4, indexer_compressor, lightning_indexer, sparse_attention) runs all its
 variants on the same inputs, checks each against its torch golden, prints every report and the
@@ -33,7 +33,9 @@ report and one PASS/FAIL line per output; the exit status is the file's (see ppc
 it: `undefined` (default; today's simpler gives an Out fresh device memory, which reads as zeros), `zeroed`
 (simpler from mid-June to mid-July 2026), `copied` (earlier simpler: the caller's data, as for an InOut;
 pypto-lib files of that era rely on it), or `poison` (ppc's check: NaN / the int minimum, so an element never
-written shows up).
+written shows up). When a read of a `pl.Out` takes a region that depends on run-time values (a gathered row),
+the run checks that every element it reads was written earlier in the run; one that was not is a located
+warning per read site (it reads as the staging says), or, with `--strict-out-reads`, a located error.
 """
 
 from __future__ import annotations
@@ -206,12 +208,12 @@ def run_target(text: str, args: argparse.Namespace) -> Outcome:
         if target.golden is None:
             raise UsageError(f"--check needs a GOLDEN function for {text} (see ppc-run --help)")
         checked = run_jit(target.fn, target.specs, target.golden, args.platform, target.compare, args.seed,
-                          out_staging=args.out_staging)
+                          out_staging=args.out_staging, strict_out_reads=args.strict_out_reads)
         return Outcome(text, checked.run, checked.outputs, checked)
     inputs = make_inputs(target.specs, args.seed)
     values = [inputs[s.name] for s in target.specs]
     program = target.program or target.fn.compile(*values, platform=args.platform)
-    result = program.run(*values, out_staging=args.out_staging)
+    result = program.run(*values, out_staging=args.out_staging, strict_out_reads=args.strict_out_reads)
     outputs = {s.name: inputs[s.name] for s in target.specs if isinstance(s, TensorSpec) and _is_written(s, program)}
     return Outcome(text, result, outputs)
 
@@ -270,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
     _add_out_staging(parser)
     parser.add_argument("--pypto", metavar="FILE.py", help="run a pypto-lib kernel file with its own arguments "
-                        "(the last ppc option: ppc-run [--out-staging MODE] --pypto FILE.py -p a2a3sim ...)")
+                        "(the last ppc option: ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py "
+                        "-p a2a3sim ...)")
     return parser
 
 
@@ -278,10 +281,12 @@ def _add_out_staging(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out-staging", choices=list(OUT_STAGINGS), default="undefined",
                         help="what a pl.Out holds before it is written: " + "; ".join(
                             f"{k}: {v}" for k, v in OUT_STAGINGS.items()))
+    parser.add_argument("--strict-out-reads", action="store_true",
+                        help="a read of a pl.Out element never written in the run is an error, not a warning")
 
 
 def _main_pypto(argv: list[str], at: int) -> int:
-    """`ppc-run [--out-staging MODE] --pypto FILE.py ARGS...`: ARGS belong to the file."""
+    """`ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py ARGS...`: ARGS belong to the file."""
     if at + 1 >= len(argv):
         build_parser().error("--pypto needs a kernel file: ppc-run --pypto FILE.py [its arguments]")
     ours = argparse.ArgumentParser(prog="ppc-run", description="options before --pypto")
@@ -289,7 +294,7 @@ def _main_pypto(argv: list[str], at: int) -> int:
     head = ours.parse_args(argv[:at])
     from .pypto_compat import run_file
 
-    return run_file(argv[at + 1], argv[at + 2 :], head.out_staging)
+    return run_file(argv[at + 1], argv[at + 2 :], head.out_staging, head.strict_out_reads)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from ppc import pl
-from ppc.dialects.attributes import Direction
+from ppc.dialects.attributes import CHECKED_READ, Direction
 from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics
 from ppc.passes.guarded_regions import Context, Guarded, holds
 from ppc.passes.index_regions import Affine, BlockSymbol, Box
@@ -194,13 +194,15 @@ def test_reads_of_unwritten_contents_are_still_errors(fn, args) -> None:
     assert info.value.loc.line == _marked_line(fn)
 
 
-def test_a_read_at_a_loaded_index_is_a_located_warning() -> None:
+def test_a_read_at_a_loaded_index_is_a_located_note_and_is_marked_for_the_run_time_check() -> None:
     with capture_diagnostics() as found:
         module = gathered.lower(T, T, T, IDX)
-    (warning,) = [d for d in found if "read here" in d.message]
-    assert warning.loc.line == _marked_line(gathered)
-    assert warning.message.startswith("'y' is declared Out (by 'gathered' at ")
-    assert "depends on run-time values" in warning.message and "zeros, see --out-staging" in warning.message
+    (note,) = [d for d in found if "read here" in d.message]
+    assert note.severity == "note" and note.loc.line == _marked_line(gathered)
+    assert note.message.startswith("'y' is declared Out (by 'gathered' at ")
+    assert "depends on run-time values, so it is checked at run time" in note.message
+    marked = [op for op in module.walk() if CHECKED_READ in op.attributes]
+    assert [op.attributes[CHECKED_READ].data for op in marked] == ["y"]
     assert _directions(module, "gathered")["y"] == Direction.OUT
 
 

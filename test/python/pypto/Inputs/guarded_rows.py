@@ -2,7 +2,7 @@
 the DeepSeek-V4 indexers): one SPMD task initialises the rows its guard keeps, a second writes the first
 `visible` columns of each row under `if visible > c0`, and a third reads the row under the same guard,
 keeping the visible columns through set_validshape + fillpad; it also gathers rows of `score` at indices
-loaded at run time (a region ppc cannot prove written: a warning, and fresh memory, as under PyPTO)."""
+loaded at run time (a region ppc cannot prove written at compile time: checked at run time)."""
 
 import pypto.language as pl
 
