@@ -158,7 +158,7 @@ def main(args: list[str] | None = None) -> None:
     except Exception as err:  # a compiler bug: still one line, naming where it happened
         frame = traceback.extract_tb(err.__traceback__)[-1]
         print(
-            f"ppc-opt: internal error: {type(err).__name__}: {err} (at {frame.filename}:{frame.lineno})",
+            f"ppc-opt: error: internal error (a ppc bug) at {frame.filename}:{frame.lineno}: {type(err).__name__}: {err}",
             file=sys.stderr,
         )
         sys.exit(1)
