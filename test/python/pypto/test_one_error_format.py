@@ -54,7 +54,8 @@ CASES = [
      f"{INPUTS / 'read_out.py'}:14:"),
     ("frontend error, a script importing ppc", {"script.py": SCRIPT}, ["script"], "{tmp}/script.py:7:"),
     ("verifier error, ppc-opt", {"bad.mlir": BAD_SHAPES}, ["ppc.tools.opt", "{tmp}/bad.mlir"], "{tmp}/bad.mlir:2:3:"),
-    ("parse error, ppc-run", {"bad.mlir": "func.func @f(\n"}, ["ppc.tools.run", "{tmp}/bad.mlir"], "{tmp}/bad.mlir:2:1:"),
+    ("parse error, ppc-run", {"bad.mlir": "func.func @f(\n"}, ["ppc.tools.run", "{tmp}/bad.mlir"],
+     "{tmp}/bad.mlir:2:1:"),
     ("run-time out-of-bounds slice, ppc-run --pypto", {},
      ["ppc.tools.run", "--pypto", str(INPUTS / "rows_past_the_end.py"), "-p", "a2a3sim"],
      f"{INPUTS / 'rows_past_the_end.py'}:15:49:"),
@@ -92,3 +93,18 @@ def test_the_corpus_sweep_takes_a_run_time_error_as_the_first_failure():
     line = "models/x.py:15:49: error: kernel 'k' block 4: pl.slice offsets [64, 0] out of bounds"
     assert _ERROR.match(line) and ONE_ERROR.match(line)
     assert not _ERROR.match("[RUN]   'y' FAIL  shape=(32, 64)")
+
+
+def test_a_ppc_opt_bug_is_one_line_of_the_tool(monkeypatch, capsys):
+    from ppc.tools import opt
+
+    def broken(self):
+        raise KeyError("lost")
+
+    monkeypatch.setattr(opt.PpcOptMain, "run", broken)
+    with pytest.raises(SystemExit) as done:
+        opt.main(["input.mlir"])
+    assert done.value.code == 1
+    (line,) = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(r"ppc-opt: error: internal error \(a ppc bug\) at \S+test_one_error_format\.py:\d+: "
+                        r"KeyError: 'lost'", line), line
