@@ -1,4 +1,7 @@
-"""Located diagnostics: every user-facing error, warning and remark is `file:line:col: severity: message`.
+"""Located diagnostics: every user-facing error, warning and remark is one line, `file:line:col: severity: message`
+(`diagnostic_line`), location first as MLIR and C compilers print it; `severity: message` where no location is
+known. Compile-time and run-time errors, ppc-opt, ppc-run, ppc-run --pypto and `import ppc`'s excepthook all
+print that line. A tool's own failures (a bad command line, a missing file) are `TOOL: error: message`.
 
 Verification walks ops one at a time (instead of xDSL's `module.verify()`, which re-prints the whole
 module) so a failure is reported at the failing op's own source location.  Warnings and remarks go to
@@ -25,10 +28,16 @@ class SourceLoc:
     col: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        """`file:line:col`, or `file:line` when the column is unknown (0; columns count from 1)."""
+        return f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
 
 
 UNKNOWN = SourceLoc("<unknown>", 0, 0)
+
+
+def diagnostic_line(loc: SourceLoc, severity: str, message: str) -> str:
+    """The one format of user-facing diagnostics: `file:line:col: severity: message`, or `severity: message`."""
+    return f"{severity}: {message}" if loc == UNKNOWN else f"{loc}: {severity}: {message}"
 
 
 def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
@@ -46,7 +55,18 @@ def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
 
 
 class PlError(Exception):
-    """Base of every user-facing ppc error: its `str()` is the whole, one-line message (no traceback needed)."""
+    """Base of every user-facing ppc error: its `str()` is the whole `diagnostic_line` (no traceback needed).
+    `detail` is the message alone; a subclass that knows where the error is sets `loc`."""
+
+    loc: SourceLoc = UNKNOWN
+    severity = "error"
+
+    @property
+    def detail(self) -> str:
+        return str(self.args[0]) if self.args else type(self).__name__
+
+    def __str__(self) -> str:
+        return diagnostic_line(self.loc, self.severity, self.detail)
 
 
 class PlDiagnostic(DiagnosticException, PlError):
@@ -58,8 +78,9 @@ class PlDiagnostic(DiagnosticException, PlError):
         self.severity = severity
         super().__init__(str(self))
 
-    def __str__(self) -> str:
-        return f"{self.loc}: {self.severity}: {self.message}"
+    @property
+    def detail(self) -> str:
+        return self.message
 
 
 _sinks: list[list[PlDiagnostic]] = []

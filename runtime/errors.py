@@ -1,4 +1,4 @@
-"""Run-time errors of a `pl` program: one line, naming where it happened (kernel, block, source location).
+"""Run-time errors of a `pl` program: one diagnostic line naming where it happened (source location, kernel, block).
 
 The executor raises `PlRuntimeError` for mistakes only visible with real data: an out-of-bounds slice or
 assemble, entry arguments that do not match the signature. Tools print `str(err)` and exit non-zero, so the
@@ -13,7 +13,7 @@ from ..dialects.diagnostics import UNKNOWN, PlError, SourceLoc, source_loc
 
 
 class PlRuntimeError(PlError):
-    """`<context>: <message> (<file:line:col>)`; context (kernel + block) is added as the error propagates."""
+    """`file:line:col: error: <context>: <message>`; the context (kernel + block) is added as the error propagates."""
 
     def __init__(self, message: str, where: Operation | SourceLoc | None = None, context: str = ""):
         self.message = message
@@ -28,6 +28,6 @@ class PlRuntimeError(PlError):
             self.args = (str(self),)
         return self
 
-    def __str__(self) -> str:
-        text = f"{self.context}: {self.message}" if self.context else self.message
-        return text if self.loc == UNKNOWN else f"{text} ({self.loc})"
+    @property
+    def detail(self) -> str:
+        return f"{self.context}: {self.message}" if self.context else self.message

@@ -26,17 +26,19 @@ from typing import Any
 
 import numpy as np
 
+from ..dialects.diagnostics import PlError
 from . import golden as ppc_golden
 
 
-class HarnessError(ValueError):
-    """A harness call ppc cannot honour (an unknown platform or runtime option, replay, several chips)."""
+class HarnessError(PlError, ValueError):
+    """A harness call ppc cannot honour (an unknown platform or runtime option, replay, several chips); `ppc-run
+    --pypto` locates it at the call in the user's file."""
 
 
 MULTI_CARD = "multi-card kernels are not supported (ppc models one chip)"
 
 
-class UnsupportedPyptoName(ImportError):
+class UnsupportedPyptoName(PlError, ImportError):
     """A name of a PyPTO module ppc provides in part (`pypto.backend`, `pypto.runtime`); the message says why
     the name has no meaning here."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ppc.dialects.diagnostics import PlDiagnostic
+from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, diagnostic_line
 
 _ANNOTATION = re.compile(r"//\s*expected-(error|warning|remark)(?:@(above|below|[+-]\d+))?\s*\{\{(.*?)\}\}")
 
@@ -44,10 +44,11 @@ def check(file: str, expected: list[Expectation], emitted: list[PlDiagnostic]) -
             None,
         )
         if match is None:
-            problems.append(f"{diag.loc}: error: unexpected {diag.severity}: {diag.message}")
+            problems.append(diagnostic_line(diag.loc, "error", f"unexpected {diag.severity}: {diag.message}"))
         else:
             match.met = True
     for e in expected:
         if not e.met:
-            problems.append(f"{file}:{e.annotation_line}:1: error: expected {e.severity} \"{e.text}\" was not produced at line {e.line}")
+            problems.append(diagnostic_line(SourceLoc(file, e.annotation_line, 1), "error",
+                                            f"expected {e.severity} \"{e.text}\" was not produced at line {e.line}"))
     return problems

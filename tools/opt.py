@@ -157,10 +157,8 @@ def main(args: list[str] | None = None) -> None:
         sys.exit(1)
     except Exception as err:  # a compiler bug: still one line, naming where it happened
         frame = traceback.extract_tb(err.__traceback__)[-1]
-        print(
-            f"ppc-opt: internal error: {type(err).__name__}: {err} (at {frame.filename}:{frame.lineno})",
-            file=sys.stderr,
-        )
+        print(f"ppc-opt: error: internal error (a ppc bug) at {frame.filename}:{frame.lineno}: "
+              f"{type(err).__name__}: {err}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -10,8 +10,9 @@ names are errors saying why), and multi-card modules (`pypto.language.distribute
 exist here. The backend type set by one file does not leak into the next run. The file's directory, then the checkout root (the nearest ancestor holding `models/`), go first on
 sys.path; the file runs as `__main__` with sys.argv = [FILE, *ARGS], after torch/numpy/random are seeded with 0.
 
-The exit status is the file's. A PlError ends the run with its located line; any other exception with one line
-located at the innermost frame of the user's files; both exit 1.
+The exit status is the file's. A located PlError ends the run with its diagnostic line; any other exception
+(or a PlError without a location, e.g. a harness error) with one line located at the innermost frame of the
+user's files; both exit 1.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import traceback
 import types
 from pathlib import Path
 
-from ppc.dialects.diagnostics import PlError
+from ppc.dialects.diagnostics import UNKNOWN, PlError, SourceLoc, diagnostic_line
 from ppc.frontend import language as pl
 from ppc.runtime import pypto_backend, pypto_golden, pypto_runtime
 
@@ -37,7 +38,7 @@ _STAND_INS = {"golden": pypto_golden, "pypto.backend": pypto_backend, "pypto.run
 _PROVIDED = ("pypto.language", *sorted(_STAND_INS))
 
 
-class _MultiCardImport(ImportError):
+class _MultiCardImport(PlError, ImportError):
     pass
 
 
@@ -109,17 +110,23 @@ def _seed() -> None:
 
 
 def _located(err: BaseException, roots: list[Path]) -> str:
-    """`file:line: error: Type: message`, at the innermost frame inside `roots` (the user's files)."""
+    """The error's diagnostic line: a located PlError as it is, any other error located at the innermost frame
+    inside `roots` (the user's files)."""
+    if isinstance(err, PlError) and err.loc != UNKNOWN:
+        return str(err)
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if any(Path(f.filename).resolve().is_relative_to(r) for r in roots)]
-    if isinstance(err, AttributeError) and getattr(err, "obj", None) is pl:
+    if isinstance(err, PlError):
+        text = err.detail
+    elif isinstance(err, AttributeError) and getattr(err, "obj", None) is pl:
         text = f"pl.{err.name} is not supported by ppc"
-    elif isinstance(err, (_MultiCardImport, pypto_golden.UnsupportedPyptoName)):
-        text = str(err)
     else:
         text = f"{type(err).__name__}: {err}"
-    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
-    return f"{where}error: {text}"
+    loc = UNKNOWN
+    if frames:  # traceback columns count from 0, ours from 1 (0: unknown)
+        last = frames[-1]
+        loc = SourceLoc(last.filename, last.lineno or 0, 0 if last.colno is None else last.colno + 1)
+    return diagnostic_line(loc, "error", text)
 
 
 def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_out_reads: bool = False) -> int:
@@ -144,9 +151,6 @@ def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_
         if done.code is None or isinstance(done.code, int):
             return done.code or 0
         print(done.code, file=sys.stderr)
-        return 1
-    except PlError as err:
-        print(str(err), file=sys.stderr)
         return 1
     except Exception as err:  # the file failed: one located line, no traceback
         print(_located(err, [path.parent, *([root] if root else [])]), file=sys.stderr)

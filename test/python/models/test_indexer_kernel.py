@@ -108,5 +108,5 @@ def test_start_pos_past_the_cache_is_one_located_error():
     from ppc.runtime.errors import PlRuntimeError
 
     args = kernel_args(make_inputs(CFG, CFG.MAX_SEQ + 8 * CFG.RATIO))
-    with pytest.raises(PlRuntimeError, match=r"kernel 'indexer_score'.*out of bounds .*indexer\.py:\d+:\d+"):
+    with pytest.raises(PlRuntimeError, match=r"indexer\.py:\d+:\d+: error: kernel 'indexer_score'.*out of bounds"):
         build_indexer(CFG).compile(*args).run(*args)

@@ -88,7 +88,7 @@ def test_table_rows_and_summary(checkout, tmp_path, capsys):
     assert [r[0] for r in rows] == ["models/demo/allreduce.py", "models/demo/thrice.py", "models/demo/twice.py"]
     allreduce, thrice, twice = rows
     assert allreduce[1:6] == ["multi-card", "yes", "a2a3sim", "no (exit 1)", "-"]
-    assert allreduce[9] == ("`models/demo/comm.py:1: error: pypto.language.distributed: multi-card kernels are "
+    assert allreduce[9] == ("`models/demo/comm.py:1:1: error: pypto.language.distributed: multi-card kernels are "
                             "not supported (ppc models one chip)`")
     assert thrice[1:6] == ["single-chip", "yes", "a2a3", "no (exit 1)", "FAIL 0/1"] and thrice[8] == "--num-tokens"
     assert thrice[9].startswith("`[RUN]   'y' FAIL  shape=(32, 64) dtype=torch.float32")

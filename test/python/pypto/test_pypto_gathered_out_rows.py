@@ -47,6 +47,6 @@ def test_strict_out_reads_makes_it_one_located_error(tmp_path):
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if "never-written" in line]
     assert len(errors) == 1 and "Traceback" not in done.stderr
-    assert errors[0].startswith("kernel 'gather' block 7: read of never-written elements of Out 'table'")
-    assert errors[0].endswith(f"({FILE}:25:34)")
+    assert errors[0].startswith(f"{FILE}:25:34: error: kernel 'gather' block 7: read of never-written elements of "
+                                "Out 'table'")
     assert "[RUN] PASS" not in done.stdout

@@ -71,7 +71,7 @@ def test_compile_error_is_one_located_line(tmp_path):
 def test_multi_card_import_is_one_located_line(tmp_path):
     done = ppc_run_pypto("multi_card.py", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip() == (f"{INPUTS / 'multi_card.py'}:4: error: pypto.language.distributed: "
+    assert done.stderr.strip() == (f"{INPUTS / 'multi_card.py'}:4:1: error: pypto.language.distributed: "
                                    "multi-card kernels are not supported (ppc models one chip)")
 
 
@@ -123,7 +123,7 @@ def test_unsupported_pl_name_is_a_located_line(checkout, capsys):
         N = pl.not_a_ppc_construct(4)
     ''')
     assert run_file(str(kernel), []) == 1
-    assert capsys.readouterr().err.strip() == f"{kernel}:4: error: pl.not_a_ppc_construct is not supported by ppc"
+    assert capsys.readouterr().err.strip() == f"{kernel}:4:5: error: pl.not_a_ppc_construct is not supported by ppc"
 
 
 def test_other_pypto_modules_and_replay_options_are_located_lines(checkout, capsys):
@@ -133,14 +133,14 @@ def test_other_pypto_modules_and_replay_options_are_located_lines(checkout, caps
         run_jit(None, [], runtime_dir="build_output")
     ''')
     assert run_file(str(kernel), []) == 1
-    assert capsys.readouterr().err.strip() == (f"{kernel}:4: error: HarnessError: golden_data / runtime_dir replay "
+    assert capsys.readouterr().err.strip() == (f"{kernel}:4:1: error: golden_data / runtime_dir replay "
                                                "of a device build is not supported by ppc")
     write_kernel(checkout, "from pypto.ir.printer import python_print\n")
     assert run_file(str(kernel), []) == 1
-    assert "kernel.py:1: error: ModuleNotFoundError: No module named 'pypto.ir.printer'" in capsys.readouterr().err
+    assert "kernel.py:1:1: error: ModuleNotFoundError: No module named 'pypto.ir.printer'" in capsys.readouterr().err
     write_kernel(checkout, "from pypto.backend import BackendType\nfrom pypto.runtime import RunConfig, DistributedWorker\n")
     assert run_file(str(kernel), []) == 1
-    assert capsys.readouterr().err.strip() == (f"{kernel}:2: error: pypto.runtime.DistributedWorker is not supported "
+    assert capsys.readouterr().err.strip() == (f"{kernel}:2:1: error: pypto.runtime.DistributedWorker is not supported "
                                                "by ppc: multi-card kernels are not supported (ppc models one chip)")
 
 

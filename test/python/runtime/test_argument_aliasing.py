@@ -25,8 +25,8 @@ def program():
 
 
 def _message(first: str, second: str, written: str) -> str:
-    return (f"arguments '{first}' and '{second}' of 'main' share memory, and '{written}' is written (pl.Out): "
-            "pass tensors that do not overlap (test.mlir:2:1)")
+    return (f"test.mlir:2:1: error: arguments '{first}' and '{second}' of 'main' share memory, and '{written}' is "
+            "written (pl.Out): pass tensors that do not overlap")
 
 
 def test_same_array_for_two_outs(program):

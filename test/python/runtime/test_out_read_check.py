@@ -113,7 +113,7 @@ def test_strict_out_reads_is_a_located_error() -> None:
         program.run(X, y, z, np.full(64, 40, np.int32), strict_out_reads=True)
     assert info.value.loc.line == _line(gather_rows) and info.value.context == "kernel 'gather' block 0"
     assert str(info.value).startswith(
-        "kernel 'gather' block 0: read of never-written elements of Out 'y': y[40:41, 0:64]"
+        f"{__file__}:{_line(gather_rows)}:27: error: kernel 'gather' block 0: read of never-written elements of Out 'y': y[40:41, 0:64]"
     )
     np.testing.assert_array_equal(y, 7)  # nothing written back
 

@@ -25,5 +25,6 @@ def test_runtime_error_in_a_script_is_one_line(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith("kernel 'twice' block 1: pl.slice offsets [16, 0] with shape [16, 16] out of bounds")
-    assert f"({script}:8:" in line
+    assert line.startswith(f"{script}:8:")
+    assert line.split(": ", 1)[1] == ("error: kernel 'twice' block 1: pl.slice offsets [16, 0] with shape [16, 16] out "
+                                      "of bounds for tensor [16, 16]")
