@@ -543,9 +543,7 @@ class GatherOp(_ComputeOp):
         s = shaped(source, "'pl.gather' operand")
         m, n = _rank2(s, "'pl.gather' operand")
         _gather_source(s, "'pl.gather' operand")
-        pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
-        if pattern not in MASK_PATTERNS:
-            raise VerifyException(f"'pl.gather' mask_pattern must be 1-7 (pl.tile.MaskPattern), got {pattern}")
+        pattern = _mask_pattern(props, "'pl.gather'")
         stride = MASK_PATTERNS[pattern][0]
         if n % stride:
             raise VerifyException(f"'pl.gather' mask_pattern {pattern} needs a row length divisible by {stride}, got {n}")
@@ -587,6 +585,13 @@ class GatherIndexOp(_ComputeOp):
         return same_kind(s, i.get_shape(), s.element_type)
 
 
+def _mask_pattern(props: dict[str, Attribute], what: str) -> int:
+    pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
+    if pattern not in MASK_PATTERNS:
+        raise VerifyException(f"{what} mask_pattern must be 1-7 (pl.tile.MaskPattern), got {pattern}")
+    return pattern
+
+
 _SCATTER_DTYPES = ("i8", "i16", "i32", "f16", "f32", "bf16")  # what PyPTO's scatter (both forms) takes
 
 
@@ -616,9 +621,7 @@ class ScatterMaskOp(_ComputeOp):
         s = _scatter_operand(source, "'pl.scatter_mask' source")
         if s.element_type != d.element_type:
             raise VerifyException(f"'pl.scatter_mask' source and dst dtypes differ: {s.element_type} vs {d.element_type}")
-        pattern = props["mask_pattern"].value.data  # type: ignore[attr-defined]
-        if pattern not in MASK_PATTERNS:
-            raise VerifyException(f"'pl.scatter_mask' mask_pattern must be 1-7 (pl.tile.MaskPattern), got {pattern}")
+        pattern = _mask_pattern(props, "'pl.scatter_mask'")
         (m, n), (dm, dn) = s.get_shape(), d.get_shape()
         stride = MASK_PATTERNS[pattern][0]
         if dm != m or dn != n * stride:

@@ -268,10 +268,7 @@ def gather(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
         raise b.error(node, "the compare form of pl.gather (kvalue=, cmp_mode=, out_cols=) is not supported by ppc")
     b.require_task(node, "pl.gather")
     if chosen[0] == "mask":
-        pattern = b.constant(a["mask_pattern"], "'mask_pattern'", node)
-        if not isinstance(pattern, int) or isinstance(pattern, bool):
-            raise b.error(node, f"'mask_pattern' of pl.gather must be a compile-time integer, got {pattern!r}")
-        props: dict[str, Attribute] = {"mask_pattern": IntegerAttr(pattern, i64)}
+        props: dict[str, Attribute] = {"mask_pattern": _mask_prop(b, node, a["mask_pattern"], "pl.gather")}
         if a["output_dtype"] is not None:
             props["output_dtype"] = b.dtype(a["output_dtype"], "'output_dtype'", node)
         return _inferred(b, node, C.GatherOp, [x], lambda: C.GatherOp.infer(x.type, **props), props)
@@ -283,6 +280,14 @@ def gather(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     props = {"dim": _dim_prop(b, node, x, a["dim"], "pl.gather")}
     return _inferred(b, node, C.GatherIndexOp, [x, index], lambda: C.GatherIndexOp.infer(x.type, index.type, **props),
                      props)
+
+
+def _mask_prop(b: FunctionBuilder, node: ast.AST, value: Any, what: str) -> IntegerAttr:
+    """A compile-time `mask_pattern` as the `mask_pattern` property (the verifier checks its range)."""
+    pattern = b.constant(value, "'mask_pattern'", node)
+    if not isinstance(pattern, int) or isinstance(pattern, bool):
+        raise b.error(node, f"'mask_pattern' of {what} must be a compile-time integer, got {pattern!r}")
+    return IntegerAttr(pattern, i64)
 
 
 def _dim_prop(b: FunctionBuilder, node: ast.AST, x: SSAValue, dim: Any, what: str) -> IntegerAttr:
@@ -307,10 +312,7 @@ def scatter(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
         if a["mask_pattern"] is None or a["dst"] is None:
             raise b.error(node, "the mask form of pl.scatter needs both mask_pattern and dst")
         dst = b.shaped(a["dst"], "the dst of pl.scatter", node)
-        pattern = b.constant(a["mask_pattern"], "'mask_pattern'", node)
-        if not isinstance(pattern, int) or isinstance(pattern, bool):
-            raise b.error(node, f"'mask_pattern' of pl.scatter must be a compile-time integer, got {pattern!r}")
-        props: dict[str, Attribute] = {"mask_pattern": IntegerAttr(pattern, i64)}
+        props: dict[str, Attribute] = {"mask_pattern": _mask_prop(b, node, a["mask_pattern"], "pl.scatter")}
         return _inferred(b, node, C.ScatterMaskOp, [dst, x], lambda: C.ScatterMaskOp.infer(dst.type, x.type, **props),
                          props)
     if a["dim"] is None or a["index"] is None or a["src"] is None:
