@@ -32,6 +32,7 @@ setup(
             "ppc-run=ppc.tools.run:main",
             "ppc-bench=ppc.tools.bench:main",
             "ppc-pypto-corpus=ppc.tools.pypto_corpus:main",
+            "ppc-validate=ppc.tools.validate:main",
         ]
     },
 )

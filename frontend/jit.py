@@ -81,26 +81,29 @@ class JitFunction:
             run_pipeline(module, default_pipeline())
         return module
 
-    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None) -> Any:
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None,
+                out_staging: str = "undefined") -> Any:
         """The `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5"), compiled once per
         specialisation (see `__call__`) and reused by every later `compile` or call.
 
         The IR after the frontend and after every pass is kept for `program.ir_after(name)`; `spmd=True`
         adds `pl-parallel-to-spmd` to the pipeline. `config` (PyPTO's `RunConfig`) picks the platform instead.
+        `out_staging="copied"` compiles for the runtime that staged an Out with the caller's data (a declared
+        Out whose old contents are read is then an InOut; see runtime/arguments.py `OUT_STAGINGS`).
         """
-        platform = _platform(platform, config)
-        program = self._cached(platform, spmd, args)
+        target = (_platform(platform, config), spmd, out_staging == "copied")
+        program = self._cached(target, args)
         if program is None:
-            program = self._build(args, platform, spmd)
+            program = self._build(args, *target)
             axes = tuple(
                 frozenset(i for i, d in enumerate(p.shape) if d == DYNAMIC) if p.is_tensor else frozenset()
                 for p in program.params
             )
             self._dynamic_axes.add(axes)
-            self._compiled[_cache_key((platform, spmd), args, axes)] = program
+            self._compiled[_cache_key(target, args, axes)] = program
         return program
 
-    def _build(self, args: tuple[Any, ...], platform: str, spmd: bool) -> Any:
+    def _build(self, args: tuple[Any, ...], platform: str, spmd: bool, copied_outs: bool) -> Any:
         from ppc.passes.pipeline import default_pipeline, run_pipeline
         from ppc.runtime.program import CompiledProgram
 
@@ -110,7 +113,7 @@ class JitFunction:
         # Snapshots are clones, printed only if `ir_after` asks: printing every stage of every compile would
         # nearly double the compile time of a kernel like the compressor.
         ir_after = {"frontend": module.clone()}
-        run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
+        run_pipeline(module, default_pipeline(spmd, copied_outs), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
     def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
@@ -118,12 +121,13 @@ class JitFunction:
 
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
         platform = _platform(platform, config)
-        program = self._cached(platform, False, args) or self.compile(*args, platform=platform)
+        program = self._cached((platform, False, False), args) or self.compile(*args, platform=platform)
         return program.run(*args)
 
-    def _cached(self, platform: str, spmd: bool, args: tuple[Any, ...]) -> Any:
+    def _cached(self, target: tuple[str, bool, bool], args: tuple[Any, ...]) -> Any:
+        """The program compiled for (platform, spmd, copied Outs) and these arguments, if any."""
         for axes in self._dynamic_axes:
-            program = self._compiled.get(_cache_key((platform, spmd), args, axes))
+            program = self._compiled.get(_cache_key(target, args, axes))
             if program is not None:
                 return program
         return None
@@ -213,8 +217,9 @@ class Program:
     def lower(self, *args: Any, pipeline: str = "default", config: Any = None) -> ModuleOp:
         return self.entry.lower(*args, pipeline=pipeline, config=config)
 
-    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None) -> Any:
-        return self.entry.compile(*args, platform=platform, spmd=spmd, config=config)
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None,
+                out_staging: str = "undefined") -> Any:
+        return self.entry.compile(*args, platform=platform, spmd=spmd, config=config, out_staging=out_staging)
 
     def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
         return self.entry(*args, platform=platform, config=config)
@@ -273,8 +278,8 @@ def _parse(fn: Callable[..., Any]) -> ParsedSource:
     return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
 
 
-def _cache_key(target: tuple[str, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
-    """What a compiled program depends on: the (platform, spmd) target, each tensor's shape (`?` on its dynamic
+def _cache_key(target: tuple[str, bool, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
+    """What a compiled program depends on: the (platform, spmd, copied Outs) target, each tensor's shape (`?` on its dynamic
     axes) and dtype, each scalar's Python type."""
     key: list[Any] = [target]
     for i, arg in enumerate(args):

@@ -197,15 +197,37 @@ def _functions(module: ModuleOp) -> list[FuncOp]:
     return funcs
 
 
+def _outs_as_copied(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction],
+                    attrs: list[dict[str, Attribute]]) -> None:
+    """Under the copied Out staging (simpler before 2026-06-15) an Out's device buffer holds the caller's data, as
+    an InOut's does, and kernels of that era read it: each declared Out whose old contents are read becomes
+    InOut, with a note at the read."""
+    for param in effects.params:
+        read = effects.effects[param].first_old_read
+        if declared.get(param) != Direction.OUT or read is None:
+            continue
+        declared[param] = Direction.INOUT
+        attrs[param.index]["pl.dir"] = DirAttr(Direction.INOUT)
+        emit(read, f"'{param_name(param)}' is declared Out{_declared_at(func)} and its old contents are read here: "
+             "with the copied Out staging it holds the caller's data, so it is treated as InOut", "note")
+    func.arg_attrs = ArrayAttr(DictionaryAttr(a) for a in attrs)
+
+
 @dataclass(frozen=True)
 class CheckDirectionsPass(ModulePass):
+    """`copied_outs`: compile for the copied Out staging (see `_outs_as_copied`)."""
+
     name = "pl-check-directions"
+    copied_outs: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in _functions(op):
-            effects, declared, _ = _declarations(op, func)
+            effects, declared, attrs = _declarations(op, func)
+            if self.copied_outs:
+                _outs_as_copied(func, effects, declared, attrs)
             _check(func, effects, declared)
-            _warn_unwritten(func, effects, declared)
+            if not self.copied_outs:
+                _warn_unwritten(func, effects, declared)
             _warn_unknown_reads(func, effects, declared)
 
 

@@ -221,6 +221,15 @@ compressors' kv[:, 1:, :]). So `undefined` models those zeros; a later run on th
 earlier run's bytes, which ppc does not model. `poison` marks every unwritten element instead, to find them.
 """
 
+# The first day (ISO date) of each staging in the simpler runtime; `out_staging_on` picks by date.
+_STAGING_SINCE = (("2026-07-16", "undefined"), ("2026-06-15", "zeroed"), ("", "copied"))
+
+
+def out_staging_on(date: str) -> str:
+    """The Out staging of the simpler runtime in use on `date` (ISO, e.g. a measurement's date)."""
+    return next(staging for since, staging in _STAGING_SINCE if date >= since)
+
+
 
 def poison_buffer(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """An Out buffer that shows what the kernels never wrote: NaN for floats, the dtype's minimum for ints,

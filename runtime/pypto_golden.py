@@ -18,6 +18,7 @@ torch is imported lazily, as the harness is the only part of ppc that needs it.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -362,14 +363,22 @@ class RunResult:
 class _Session:
     """What `ppc-run --pypto` sets for the runs of one kernel file: where the swimlanes go
     (`<stem>.swimlane.json` in the current directory, numbered from the second run on) and how an Out is
-    staged (`ppc.runtime.arguments.OUT_STAGINGS`), and whether a read of a never-written Out element is an
-    error (`strict_out_reads`, runtime/out_reads.py)."""
+    staged (`ppc.runtime.arguments.OUT_STAGINGS`), whether a read of a never-written Out element is an
+    error (`strict_out_reads`, runtime/out_reads.py), and where each run's report goes as a JSON line for tools
+    (`report_json`, read by ppc-validate)."""
 
     def __init__(self) -> None:
         self.start(None)
 
-    def start(self, stem: str | None, out_staging: str = "undefined", strict_out_reads: bool = False) -> None:
+    def start(self, stem: str | None, out_staging: str = "undefined", strict_out_reads: bool = False,
+              report_json: str | None = None) -> None:
         self.stem, self.count, self.out_staging, self.strict_out_reads = stem, 0, out_staging, strict_out_reads
+        self.report_json = report_json
+
+    def save_report(self, function: str, report: Any) -> None:
+        if self.report_json is not None:
+            with open(self.report_json, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"function": function, "report": report.to_dict()}) + "\n")
 
     def next_path(self, default_stem: str) -> Path:
         self.count += 1
@@ -411,7 +420,7 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     start = time.time()
     # As pypto-lib: compile from shape-only dummies first (the run below reuses the program), then build inputs.
     fn.compile(*[s.to_python() if isinstance(s, ScalarSpec) else torch.empty(s.shape, dtype=s.dtype) for s in specs],
-               platform=chip)
+               platform=chip, out_staging=SESSION.out_staging)
     if compile_only:
         return RunResult(True, execution_time=time.time() - start)
     tensors = _device_tensors(specs)
@@ -421,13 +430,14 @@ def run_jit(fn: Any, specs: list[TensorSpec | ScalarSpec], golden_fn: Callable |
     scratch = None if golden_fn is None else {
         s.name: tensors[s.name].clone() if isinstance(s, TensorSpec) else s.to_python() for s in specs}
     args = [s.to_python() if isinstance(s, ScalarSpec) else tensors[s.name] for s in specs]
-    done = fn.compile(*args, platform=chip).run(*args, out_staging=SESSION.out_staging,
+    done = fn.compile(*args, platform=chip, out_staging=SESSION.out_staging).run(*args, out_staging=SESSION.out_staging,
                                                   strict_out_reads=SESSION.strict_out_reads)
     if scratch is not None:
         returned = golden_fn(scratch)
         if isinstance(returned, Mapping):
             scratch.update(returned)
     print(done.report.to_text(), flush=True)
+    SESSION.save_report(getattr(fn, "__name__", "kernel"), done.report)
     if swimlane:
         path = SESSION.next_path(getattr(fn, "__name__", "kernel"))
         done.write_trace(str(path))

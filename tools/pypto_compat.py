@@ -129,7 +129,8 @@ def _located(err: BaseException, roots: list[Path]) -> str:
     return diagnostic_line(loc, "error", text)
 
 
-def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_out_reads: bool = False) -> int:
+def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_out_reads: bool = False,
+             report_json: str | None = None) -> int:
     """Run a pypto-lib kernel file as `__main__`; its exit status."""
     path = Path(file).resolve()
     if not path.is_file():
@@ -140,7 +141,7 @@ def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_
     saved_path, saved_argv = list(sys.path), list(sys.argv)
     sys.path[:0] = extra
     sys.argv = [str(path), *args]
-    pypto_golden.SESSION.start(path.stem, out_staging, strict_out_reads)
+    pypto_golden.SESSION.start(path.stem, out_staging, strict_out_reads, report_json)
     pypto_backend.reset_for_testing()
     finder = PyptoFinder()
     finder.install()

@@ -204,10 +204,10 @@ def run_row(row: Row, root: Path, timeout: float, out_staging: str, reduced: lis
     command = [sys.executable, "-m", "ppc.tools.run", "--out-staging", out_staging, "--pypto",
                str(root / row.file), "-p", row.platform]
     start = time.monotonic()
-    row.exit_code, out, err = _run(command, timeout)
+    row.exit_code, out, err = run_command(command, timeout)
     if row.exit_code is None and reduced:
         row.reduced_args = list(reduced)
-        row.exit_code, out, err = _run(command + row.reduced_args, timeout)
+        row.exit_code, out, err = run_command(command + row.reduced_args, timeout)
     row.seconds = round(time.monotonic() - start, 1)
     verdicts = [m.group(1) for line in out.splitlines() if (m := _GOLDEN.match(line))]
     row.golden_pass, row.golden_fail = verdicts.count("PASS"), verdicts.count("FAIL")
@@ -216,7 +216,7 @@ def run_row(row: Row, root: Path, timeout: float, out_staging: str, reduced: lis
     return row
 
 
-def _run(command: list[str], timeout: float) -> tuple[int | None, str, str]:
+def run_command(command: list[str], timeout: float) -> tuple[int | None, str, str]:
     """(exit code or None on timeout, stdout, stderr) of `command` run in a fresh temporary directory."""
     with tempfile.TemporaryDirectory(prefix="ppc-corpus-") as cwd:
         proc = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -272,8 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
     _add_out_staging(parser)
     parser.add_argument("--pypto", metavar="FILE.py", help="run a pypto-lib kernel file with its own arguments "
-                        "(the last ppc option: ppc-run [--out-staging MODE] [--strict-out-reads] --pypto FILE.py "
-                        "-p a2a3sim ...)")
+                        "(the last ppc option: ppc-run [--out-staging MODE] [--strict-out-reads] "
+                        "[--report-json FILE] --pypto FILE.py -p a2a3sim ...)")
     return parser
 
 
@@ -291,10 +291,12 @@ def _main_pypto(argv: list[str], at: int) -> int:
         build_parser().error("--pypto needs a kernel file: ppc-run --pypto FILE.py [its arguments]")
     ours = argparse.ArgumentParser(prog="ppc-run", description="options before --pypto")
     _add_out_staging(ours)
+    ours.add_argument("--report-json", metavar="FILE", help="append each run's report to FILE, one JSON line per "
+                      "run (for tools such as ppc-validate)")
     head = ours.parse_args(argv[:at])
     from .pypto_compat import run_file
 
-    return run_file(argv[at + 1], argv[at + 2 :], head.out_staging, head.strict_out_reads)
+    return run_file(argv[at + 1], argv[at + 2 :], head.out_staging, head.strict_out_reads, head.report_json)
 
 
 def main(argv: list[str] | None = None) -> int:

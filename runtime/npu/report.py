@@ -25,6 +25,12 @@ class FunctionStats:
     avg_exec_us: float
     avg_head_oh_us: float
     avg_tail_oh_us: float
+    first_start_us: float  # the function's span: its first block's start to its last block's end
+    last_end_us: float
+
+    @property
+    def span_us(self) -> float:
+        return self.last_end_us - self.first_start_us
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,8 @@ def _functions(blocks: tuple[BlockRecord, ...]) -> tuple[FunctionStats, ...]:
             avg_exec_us=_mean([r.exec_us for r in records]),
             avg_head_oh_us=_mean([r.head_oh_us for r in records]),
             avg_tail_oh_us=_mean([r.tail_oh_us for r in records]),
+            first_start_us=min(r.start_us for r in records),
+            last_end_us=max(r.end_us for r in records),
         )
         for kernel, records in groups.items()
     )
