@@ -9,7 +9,8 @@
 // TODAY: error: 'y' is declared Out{{.*}}but its old contents may be read here
 func.func @accumulate(%x: !pl.tensor<8x4xf32>, %y: !pl.tensor<8x4xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<8x4xf32> attributes {pl.kind = #pl.kind<orchestration>} {
   %c0 = arith.constant 0 : index
-  // NOTE: pl-check-directions-copied.mlir:[[@LINE+1]]:3: note: 'y' is declared Out (by 'accumulate' at {{.*}}) and its old contents are read here: with the copied Out staging it holds the caller's data, so it is treated as InOut
+  // NOTE: pl-check-directions-copied.mlir:14:3: note: 'y' is declared Out (by 'accumulate' at
+  // NOTE-SAME: and its old contents are read here: with the copied Out staging it holds the caller's data, so it is treated as InOut
   %old = pl.slice %y[%c0, %c0] : !pl.tensor<8x4xf32> -> !pl.tile<8x4xf32, vec>
   %s = pl.slice %x[%c0, %c0] : !pl.tensor<8x4xf32> -> !pl.tile<8x4xf32, vec>
   %d = pl.add %old, %s : !pl.tile<8x4xf32, vec>
