@@ -237,13 +237,15 @@ def compare(plan_: Plan, outcomes: dict[str, dict]) -> Comparison:
         if not outcome["reports"]:
             raise PlanError(f"run at {commit[:10]} failed: {outcome['failure']}")
         figures.append(modelled(record["metric"], record.get("entry_function"), outcome["reports"][0]["report"]))
+    golden_failed = any(outcomes[c]["exit"] != 0 for c in outcomes)
     return Comparison(record["id"], record["metric"], record.get("kind", "other"),
-                      (float(record["before"]), float(record["after"])), (figures[0], figures[1]))
+                      (float(record["before"]), float(record["after"])), (figures[0], figures[1]), golden_failed)
 
 
 def _row(c: Comparison, record: dict) -> str:
     errors = c.errors_pct
-    mark = "" if not c.significant else (" ok" if c.direction_right else " WRONG")
+    mark = ("" if not c.significant else (" ok" if c.direction_right else " WRONG")) + \
+        (" (a golden check failed: the figure is the model's, the numbers differ from PyPTO's)" if c.golden_failed else "")
     function = (record.get("entry_function") or "")[:28]
     return (f"{c.record:>4} {c.metric:<19} {c.kind:<9} {function:<28} "
             f"{c.measured[0]:>10.2f} -> {c.measured[1]:>10.2f} ({c.measured_delta_pct:+7.1f}%)  "

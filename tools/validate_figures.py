@@ -84,6 +84,7 @@ class Comparison:
     kind: str
     measured: tuple[float, float]
     model: tuple[float, float]
+    golden_failed: bool = False  # a run's own golden comparison failed (its timing is still the model's)
 
     @staticmethod
     def _delta(pair: tuple[float, float]) -> float:
