@@ -10,9 +10,10 @@ which is why the passes and the runtime are imported lazily here.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import os
 import sys
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -21,7 +22,8 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError, SourceLoc
+from ppc.dialects.diagnostics import UNKNOWN, CallDiagnostic, CallError, PlDiagnostic, PlError, SourceLoc
+from ppc.dialects.internal import internal_error, report_uncaught
 from ppc.dialects.types import DYNAMIC
 
 PIPELINES = ("frontend", "default")
@@ -29,11 +31,54 @@ PIPELINES = ("frontend", "default")
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """A kernel's AST with absolute line numbers; `col_shift` re-adds the indentation removed by dedent."""
+    """A kernel's AST, located as in its file."""
 
     tree: ast.FunctionDef
     file: str
-    col_shift: int
+
+
+_PPC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _user_facing(stage: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap an API entry point (`lower`, `compile`, a call): an error in the call's arguments is reported at the
+    caller's line with a note at the parameter, and an unexpected exception as a located internal error."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except CallError as err:
+                raise _at_caller(err) from None
+            except PlError:
+                raise
+            except Exception as err:  # a ppc bug: located, and the cause kept for PPC_DEBUG=1
+                raise internal_error(err, stage) from err
+
+        return checked
+
+    return wrap
+
+
+def _at_caller(err: CallError) -> CallError:
+    """`err` moved to the innermost line outside ppc that led here (the user's call), its old place a note."""
+    frame = sys._getframe(2)
+    while frame is not None and _inside_ppc(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None or err.at_call_site:
+        return err
+    line, _end, col, _end_col = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+    if err.loc != UNKNOWN:
+        err.notes = ((err.loc, "the parameters are declared here"),)
+    err.loc = SourceLoc(frame.f_code.co_filename, line or frame.f_lineno, (col or 0) + 1)
+    err.at_call_site = True
+    err.args = (str(err),)
+    return err
+
+
+def _inside_ppc(file: str) -> bool:
+    return file.startswith("<frozen") or (file.startswith(_PPC_DIR) and not file.startswith(_PPC_DIR + "test" + os.sep))
 
 
 class JitFunction:
@@ -63,7 +108,8 @@ class JitFunction:
             self._parsed = _parse(self.fn)
         return self._parsed
 
-    def lower(self, *args: Any, pipeline: str = "default", config: Any = None) -> ModuleOp:
+    @_user_facing("lower")
+    def lower(self, *args: Any, pipeline: str = "default", config: Any = None, **kwargs: Any) -> ModuleOp:
         """The module for these argument shapes: the frontend form, or after the default pipeline if registered.
 
         `args` are tensors (numpy/torch: anything with `.shape` and `.dtype`), shape specs (`pl.Tensor[...]`
@@ -71,17 +117,18 @@ class JitFunction:
         (PyPTO's `RunConfig`) is accepted and changes nothing: ppc lowers the same way for every chip.
         """
         if pipeline not in PIPELINES:
-            raise ValueError(f"unknown pipeline {pipeline!r}: expected one of {', '.join(PIPELINES)}")
+            raise CallDiagnostic(UNKNOWN, f"unknown pipeline {pipeline!r}: expected one of {', '.join(PIPELINES)}")
         from .builder import build_module
 
-        module = build_module(self, args)
+        module = build_module(self, self._positional(args, kwargs))
         if pipeline == "default":
             from ppc.passes.pipeline import default_pipeline, run_pipeline
 
             run_pipeline(module, default_pipeline())
         return module
 
-    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None) -> Any:
+    @_user_facing("compile")
+    def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None, **kwargs: Any) -> Any:
         """The `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5"), compiled once per
         specialisation (see `__call__`) and reused by every later `compile` or call.
 
@@ -89,6 +136,7 @@ class JitFunction:
         adds `pl-parallel-to-spmd` to the pipeline. `config` (PyPTO's `RunConfig`) picks the platform instead.
         """
         platform = _platform(platform, config)
+        args = self._positional(args, kwargs)
         program = self._cached(platform, spmd, args)
         if program is None:
             program = self._build(args, platform, spmd)
@@ -113,13 +161,27 @@ class JitFunction:
         run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
-    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
+    @_user_facing("run")
+    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None, **kwargs: Any) -> Any:
         """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place.
+        Arguments may be given by keyword, as in Python (`entry(x=x, y=y)`).
 
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
         platform = _platform(platform, config)
+        args = self._positional(args, kwargs)
         program = self._cached(platform, False, args) or self.compile(*args, platform=platform)
         return program.run(*args)
+
+    def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        """The arguments in parameter order, keywords bound by name as Python binds them."""
+        if not kwargs:
+            return args
+        owner = (self.program,) if self.program is not None else ()
+        try:
+            bound = inspect.signature(self.fn).bind(*owner, *args, **kwargs)
+        except TypeError as err:
+            raise CallDiagnostic(_source_loc(self.fn), f"'{self.__name__}': {err}") from None
+        return tuple(bound.arguments.values())[len(owner) :]
 
     def _cached(self, platform: str, spmd: bool, args: tuple[Any, ...]) -> Any:
         for axes in self._dynamic_axes:
@@ -131,7 +193,14 @@ class JitFunction:
 
 def _platform(platform: str, config: Any) -> str:
     """The chip to model: `config.chip` of a PyPTO `RunConfig` when one is given, else `platform`."""
-    return platform if config is None else config.chip
+    from ppc.runtime.npu.config import get_config
+
+    chip = platform if config is None else config.chip
+    try:
+        get_config(chip)
+    except (ValueError, AttributeError) as err:
+        raise CallDiagnostic(UNKNOWN, str(err)) from None
+    return chip
 
 
 class HostFunction:
@@ -258,19 +327,39 @@ def program(cls: type) -> Program:
 
 
 def _parse(fn: Callable[..., Any]) -> ParsedSource:
+    """The function's node in its whole file's AST: no dedent (which a docstring continuing at column 0 defeats),
+    and line and column numbers as they are in the file."""
     try:
-        lines, first = inspect.getsourcelines(fn)
+        lines, first = inspect.findsource(fn)
     except (OSError, TypeError):
         message = f"cannot read the source of '{fn.__qualname__}' (pl kernels must live in a file)"
         raise PlDiagnostic(UNKNOWN, message) from None
-    source = "".join(lines)
-    dedented = textwrap.dedent(source)
-    col_shift = len(lines[0]) - len(lines[0].lstrip()) if dedented != source else 0
-    tree = ast.parse(dedented)
-    ast.increment_lineno(tree, first - 1)
-    func = tree.body[0]
-    assert isinstance(func, ast.FunctionDef)
-    return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
+    file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    for node in ast.walk(_file_tree(file, "".join(lines))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == fn.__name__ and first + 1 in (
+            node.lineno, *(d.lineno for d in node.decorator_list)
+        ):
+            if isinstance(node, ast.AsyncFunctionDef):
+                raise PlDiagnostic(SourceLoc(file, node.lineno, node.col_offset + 1),
+                                   f"'{fn.__name__}' is an async def: a pl kernel must be a plain def")
+            return ParsedSource(node, file)
+    raise PlDiagnostic(SourceLoc(file, first + 1, 1), f"cannot find the source of '{fn.__qualname__}' in {file} "
+                       "(was the file changed after it was imported?)")
+
+
+_TREES: dict[str, tuple[str, ast.Module]] = {}
+"""per file, its source text and AST (a file with many kernels is parsed once)"""
+
+
+def _file_tree(file: str, text: str) -> ast.Module:
+    cached = _TREES.get(file)
+    if cached is None or cached[0] != text:
+        try:
+            cached = _TREES[file] = (text, ast.parse(text, file))
+        except SyntaxError as err:
+            raise PlDiagnostic(SourceLoc(file, err.lineno or 0, err.offset or 0), f"cannot parse the kernel's file: "
+                               f"{err.msg}") from None
+    return cached[1]
 
 
 def _cache_key(target: tuple[str, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
@@ -291,9 +380,7 @@ def _report_diagnostics(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, _previous=sys.excepthook
 ) -> None:
     """An uncaught ppc error (compile- or run-time) ends a script with its one-line message, no traceback."""
-    if isinstance(exc, PlError):
-        print(exc, file=sys.stderr)
-    else:
+    if not report_uncaught(exc, tb):
         _previous(exc_type, exc, tb)
 
 

@@ -28,6 +28,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.types import is_float
 
 INDEX = IndexType()
@@ -179,11 +180,11 @@ def literal(b: Emitter, value: Any, t: Attribute, node: ast.AST) -> Attribute:
     """A compile-time number as an attribute of type `t` (an integral float is accepted for an integer type)."""
     if is_float(t):
         if not isinstance(value, int | float):
-            raise b.error(node, f"cannot use {value!r} as a {t} value")
+            raise b.error(node, f"cannot use {brief(value)} as a {t} value")
         attr: Attribute = FloatAttr(float(value), t)  # type: ignore[arg-type]
     else:
         if not isinstance(value, int) and not (isinstance(value, float) and value.is_integer()):
-            raise b.error(node, f"cannot use {value!r} as an integer value of type {t}")
+            raise b.error(node, f"cannot use {brief(value)} as an integer value of type {t}")
         try:
             attr = IntegerAttr(int(value), t)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001  (xDSL reports out-of-range values as a generic exception)
@@ -258,7 +259,8 @@ def convert(b: Emitter, v: SSAValue, to: Attribute, node: ast.AST) -> SSAValue:
 def describe(v: Any) -> str:
     if isinstance(v, SSAValue):
         return f"a value of type {v.type}"
-    return f"{type(v).__name__} {v!r}"
+    shown = brief(v)
+    return shown if shown.startswith(type(v).__name__) else f"{type(v).__name__} {shown}"
 
 
 # ----------------------------------------------------------------------------------------- operators

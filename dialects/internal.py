@@ -1,0 +1,80 @@
+"""Internal errors: an unexpected Python exception inside ppc (a compiler or executor bug) still ends in one
+located line, `file:line:col: error: internal error in <where>: <exception> (please report this bug)`, so a
+user sees which of their lines triggered it; `PPC_DEBUG=1` adds the Python traceback for whoever fixes it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import sys
+import traceback
+from types import TracebackType
+
+from xdsl.ir import Operation
+
+from .diagnostics import UNKNOWN, PlError, SourceLoc, source_loc
+
+
+def debugging() -> bool:
+    """`PPC_DEBUG=1` (or any value but empty/0): print tracebacks of internal errors too."""
+    return os.environ.get("PPC_DEBUG", "") not in ("", "0")
+
+
+class PlInternalError(PlError):
+    """A ppc bug met while handling the user's program; `__cause__` is the original exception."""
+
+    def __init__(self, where: str, err: BaseException, loc: SourceLoc = UNKNOWN):
+        self.loc = loc
+        self.where = where
+        text = str(err).splitlines()[0] if str(err) else ""
+        self.message = f"internal error in {where}: {type(err).__name__}{': ' + text if text else ''} " \
+                       "(please report this bug)"
+        super().__init__(self.message)
+
+    @property
+    def detail(self) -> str:
+        return self.message
+
+
+def internal_error(err: BaseException, stage: str) -> PlInternalError:
+    """`err` as an internal error of `stage` ("compile", "run", ...), at the innermost op or source node the
+    failing code was handling (a local `op`, or a `node` of a builder that can locate it)."""
+    for frame in reversed([f for f, _ in traceback.walk_tb(err.__traceback__)]):
+        found = _frame_site(frame.f_locals)
+        if found is not None:
+            loc, name = found
+            return PlInternalError(f"{name} ({stage})" if name else stage, err, loc)
+    return PlInternalError(stage, err)
+
+
+def _frame_site(local: dict) -> tuple[SourceLoc, str] | None:
+    op = local.get("op")
+    if isinstance(op, Operation):
+        loc = source_loc(op)
+        if loc != UNKNOWN:
+            return loc, f"'{op.name}'"
+    node, builder = local.get("node"), local.get("self")
+    if isinstance(node, ast.AST) and hasattr(node, "lineno") and hasattr(builder, "source_loc"):
+        return builder.source_loc(node), ""
+    return None
+
+
+def print_internal(err: PlInternalError, file=None) -> None:
+    """The one line, preceded by the traceback of its cause when debugging."""
+    out = file or sys.stderr
+    if debugging() and err.__cause__ is not None:
+        cause = err.__cause__
+        traceback.print_exception(type(cause), cause, cause.__traceback__, file=out)
+    print(err, file=out)
+
+
+def report_uncaught(exc: BaseException, tb: TracebackType | None) -> bool:
+    """For an excepthook: print a ppc error as its diagnostic line(s); False if `exc` is not one."""
+    if isinstance(exc, PlInternalError):
+        print_internal(exc)
+        return True
+    if isinstance(exc, PlError):
+        print(exc, file=sys.stderr)
+        return True
+    return False
