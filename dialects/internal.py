@@ -54,9 +54,11 @@ def _frame_site(local: dict) -> tuple[SourceLoc, str] | None:
         loc = source_loc(op)
         if loc != UNKNOWN:
             return loc, f"'{op.name}'"
-    node, builder = local.get("node"), local.get("self")
-    if isinstance(node, ast.AST) and hasattr(node, "lineno") and hasattr(builder, "source_loc"):
-        return builder.source_loc(node), ""
+    node = local.get("node")
+    if isinstance(node, ast.AST) and hasattr(node, "lineno"):
+        builders = [v for v in local.values() if hasattr(v, "source_loc") and hasattr(v, "file")]
+        if builders:  # the frontend's builder of the function `node` is in (an Emitter)
+            return builders[0].source_loc(node), ""
     return None
 
 

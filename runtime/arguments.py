@@ -205,7 +205,7 @@ def _refuse_unwritable(prefix: str, param: Param, array: np.ndarray, function: F
     kind = "pl.Out" if param.direction == Direction.OUT else "pl.InOut"
     if not array.flags.writeable:
         raise ArgumentError(f"{prefix}: the array is read-only, but the parameter is written ({kind})", function)
-    if any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape)):
+    if array.size and any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape)):
         raise ArgumentError(f"{prefix}: the tensor is an expanded view (a stride of 0: several elements share "
                             f"one memory location), but the parameter is written ({kind}); pass a copy", function)
 
