@@ -24,6 +24,8 @@ from xdsl.dialects.builtin import ModuleOp
 from ppc.dialects.attributes import FuncKind
 from ppc.dialects.diagnostics import UNKNOWN, CallDiagnostic, CallError, PlDiagnostic, PlError, SourceLoc
 from ppc.dialects.internal import internal_error, report_uncaught
+
+from .constants import constants_key
 from ppc.dialects.types import DYNAMIC
 
 PIPELINES = ("frontend", "default")
@@ -96,6 +98,8 @@ class JitFunction:
         self.__wrapped__ = fn
         self._parsed: ParsedSource | None = None
         self._compiled: dict[tuple[Any, ...], Any] = {}
+        self._read_chains: tuple[tuple[str, ...], ...] | None = None
+        """the global names (with attribute chains) the body reads: see constants.py"""
         self._dynamic_axes: set[tuple[frozenset[int], ...]] = set()
         """per compiled program, the `?` axes of each entry parameter (how its cache key was spelled)"""
 
@@ -137,7 +141,8 @@ class JitFunction:
         """
         platform = _platform(platform, config)
         args = self._positional(args, kwargs)
-        program = self._cached(platform, spmd, args)
+        target = (platform, spmd, constants_key(self))
+        program = self._cached(target, args)
         if program is None:
             program = self._build(args, platform, spmd)
             axes = tuple(
@@ -145,7 +150,7 @@ class JitFunction:
                 for p in program.params
             )
             self._dynamic_axes.add(axes)
-            self._compiled[_cache_key((platform, spmd), args, axes)] = program
+            self._compiled[_cache_key(target, args, axes)] = program
         return program
 
     def _build(self, args: tuple[Any, ...], platform: str, spmd: bool) -> Any:
@@ -169,7 +174,7 @@ class JitFunction:
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
         platform = _platform(platform, config)
         args = self._positional(args, kwargs)
-        program = self._cached(platform, False, args) or self.compile(*args, platform=platform)
+        program = self._cached((platform, False, constants_key(self)), args) or self.compile(*args, platform=platform)
         return program.run(*args)
 
     def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -183,9 +188,9 @@ class JitFunction:
             raise CallDiagnostic(_source_loc(self.fn), f"'{self.__name__}': {err}") from None
         return tuple(bound.arguments.values())[len(owner) :]
 
-    def _cached(self, platform: str, spmd: bool, args: tuple[Any, ...]) -> Any:
+    def _cached(self, target: tuple[Any, ...], args: tuple[Any, ...]) -> Any:
         for axes in self._dynamic_axes:
-            program = self._compiled.get(_cache_key((platform, spmd), args, axes))
+            program = self._compiled.get(_cache_key(target, args, axes))
             if program is not None:
                 return program
         return None
@@ -362,9 +367,9 @@ def _file_tree(file: str, text: str) -> ast.Module:
     return cached[1]
 
 
-def _cache_key(target: tuple[str, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
-    """What a compiled program depends on: the (platform, spmd) target, each tensor's shape (`?` on its dynamic
-    axes) and dtype, each scalar's Python type."""
+def _cache_key(target: tuple[Any, ...], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
+    """What a compiled program depends on: the (platform, spmd, constants read) target, each tensor's shape (`?` on
+    its dynamic axes) and dtype, each scalar's Python type."""
     key: list[Any] = [target]
     for i, arg in enumerate(args):
         if hasattr(arg, "shape") and hasattr(arg, "dtype"):
