@@ -185,7 +185,9 @@ class JitFunction:
         try:
             bound = inspect.signature(self.fn).bind(*owner, *args, **kwargs)
         except TypeError as err:
-            raise CallDiagnostic(_source_loc(self.fn), f"'{self.__name__}': {err}") from None
+            tree = self.parsed.tree
+            raise CallDiagnostic(SourceLoc(self.parsed.file, tree.lineno, tree.col_offset + 1),
+                                 f"'{self.__name__}': {err}") from None
         return tuple(bound.arguments.values())[len(owner) :]
 
     def _cached(self, target: tuple[Any, ...], args: tuple[Any, ...]) -> Any:
