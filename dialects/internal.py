@@ -40,12 +40,15 @@ class PlInternalError(PlError):
 def internal_error(err: BaseException, stage: str) -> PlInternalError:
     """`err` as an internal error of `stage` ("compile", "run", ...), at the innermost op or source node the
     failing code was handling (a local `op`, or a `node` of a builder that can locate it)."""
+    result = PlInternalError(stage, err)
     for frame in reversed([f for f, _ in traceback.walk_tb(err.__traceback__)]):
         found = _frame_site(frame.f_locals)
         if found is not None:
             loc, name = found
-            return PlInternalError(f"{name} ({stage})" if name else stage, err, loc)
-    return PlInternalError(stage, err)
+            result = PlInternalError(f"{name} ({stage})" if name else stage, err, loc)
+            break
+    result.__cause__ = err
+    return result
 
 
 def _frame_site(local: dict) -> tuple[SourceLoc, str] | None:
