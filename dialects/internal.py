@@ -1,19 +1,25 @@
-"""Internal errors: an unexpected Python exception inside ppc (a compiler or executor bug) still ends in one
-located line, `file:line:col: error: internal error in <where>: <exception> (please report this bug)`, so a
-user sees which of their lines triggered it; `PPC_DEBUG=1` adds the Python traceback for whoever fixes it.
+"""The API's entry points (`kernel(...)`, `.lower()`, `.compile()`, `program.run()`) and internal errors.
+
+An error in a call's arguments is the caller's: it is reported at the caller's line (the innermost frame
+outside ppc), with a note at the parameters. An unexpected Python exception inside ppc (a compiler or executor
+bug) still ends in one located line, `file:line:col: error: internal error in <where>: <exception> (please
+report this bug)`, so a user sees which of their lines triggered it; `PPC_DEBUG=1` adds the Python traceback.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
+from typing import Any
 
 from xdsl.ir import Operation
 
-from .diagnostics import UNKNOWN, PlError, SourceLoc, source_loc
+from .diagnostics import UNKNOWN, CallError, PlError, SourceLoc, source_loc
 
 
 def debugging() -> bool:
@@ -83,3 +89,47 @@ def report_uncaught(exc: BaseException, tb: TracebackType | None) -> bool:
         print(exc, file=sys.stderr)
         return True
     return False
+
+
+_PPC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def user_facing(stage: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Wrap an API entry point (`lower`, `compile`, a call): an error in the call's arguments is reported at the
+    caller's line with a note at the parameter, and an unexpected exception as a located internal error."""
+
+    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except CallError as err:
+                raise _at_caller(err) from None
+            except PlError:
+                raise
+            except Exception as err:  # a ppc bug: located, and the cause kept for PPC_DEBUG=1
+                raise internal_error(err, stage) from err
+
+        return checked
+
+    return wrap
+
+
+def _at_caller(err: CallError) -> CallError:
+    """`err` moved to the innermost line outside ppc that led here (the user's call), its old place a note."""
+    frame = sys._getframe(2)
+    while frame is not None and _inside_ppc(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None or err.at_call_site:
+        return err
+    line, _end, col, _end_col = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+    if err.loc != UNKNOWN:
+        err.notes = ((err.loc, "the parameters are declared here"),)
+    err.loc = SourceLoc(frame.f_code.co_filename, line or frame.f_lineno, (col or 0) + 1)
+    err.at_call_site = True
+    err.args = (str(err),)
+    return err
+
+
+def _inside_ppc(file: str) -> bool:
+    return file.startswith("<frozen") or (file.startswith(_PPC_DIR) and not file.startswith(_PPC_DIR + "test" + os.sep))

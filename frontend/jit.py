@@ -10,7 +10,6 @@ which is why the passes and the runtime are imported lazily here.
 from __future__ import annotations
 
 import ast
-import functools
 import inspect
 import os
 import sys
@@ -22,8 +21,8 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.diagnostics import UNKNOWN, CallDiagnostic, CallError, PlDiagnostic, PlError, SourceLoc
-from ppc.dialects.internal import internal_error, report_uncaught
+from ppc.dialects.diagnostics import UNKNOWN, CallDiagnostic, PlDiagnostic, PlError, SourceLoc, brief
+from ppc.dialects.internal import report_uncaught, user_facing
 
 from .constants import constants_key
 from ppc.dialects.types import DYNAMIC
@@ -37,50 +36,6 @@ class ParsedSource:
 
     tree: ast.FunctionDef
     file: str
-
-
-_PPC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
-
-
-def _user_facing(stage: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Wrap an API entry point (`lower`, `compile`, a call): an error in the call's arguments is reported at the
-    caller's line with a note at the parameter, and an unexpected exception as a located internal error."""
-
-    def wrap(method: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(method)
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(*args, **kwargs)
-            except CallError as err:
-                raise _at_caller(err) from None
-            except PlError:
-                raise
-            except Exception as err:  # a ppc bug: located, and the cause kept for PPC_DEBUG=1
-                raise internal_error(err, stage) from err
-
-        return checked
-
-    return wrap
-
-
-def _at_caller(err: CallError) -> CallError:
-    """`err` moved to the innermost line outside ppc that led here (the user's call), its old place a note."""
-    frame = sys._getframe(2)
-    while frame is not None and _inside_ppc(frame.f_code.co_filename):
-        frame = frame.f_back
-    if frame is None or err.at_call_site:
-        return err
-    line, _end, col, _end_col = list(frame.f_code.co_positions())[frame.f_lasti // 2]
-    if err.loc != UNKNOWN:
-        err.notes = ((err.loc, "the parameters are declared here"),)
-    err.loc = SourceLoc(frame.f_code.co_filename, line or frame.f_lineno, (col or 0) + 1)
-    err.at_call_site = True
-    err.args = (str(err),)
-    return err
-
-
-def _inside_ppc(file: str) -> bool:
-    return file.startswith("<frozen") or (file.startswith(_PPC_DIR) and not file.startswith(_PPC_DIR + "test" + os.sep))
 
 
 class JitFunction:
@@ -112,7 +67,7 @@ class JitFunction:
             self._parsed = _parse(self.fn)
         return self._parsed
 
-    @_user_facing("lower")
+    @user_facing("lower")
     def lower(self, *args: Any, pipeline: str = "default", config: Any = None, **kwargs: Any) -> ModuleOp:
         """The module for these argument shapes: the frontend form, or after the default pipeline if registered.
 
@@ -131,7 +86,7 @@ class JitFunction:
             run_pipeline(module, default_pipeline())
         return module
 
-    @_user_facing("compile")
+    @user_facing("compile")
     def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None, **kwargs: Any) -> Any:
         """The `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5"), compiled once per
         specialisation (see `__call__`) and reused by every later `compile` or call.
@@ -166,7 +121,7 @@ class JitFunction:
         run_pipeline(module, default_pipeline(spmd), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
-    @_user_facing("run")
+    @user_facing("run")
     def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None, **kwargs: Any) -> Any:
         """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place.
         Arguments may be given by keyword, as in Python (`entry(x=x, y=y)`).
@@ -200,13 +155,12 @@ class JitFunction:
 
 def _platform(platform: str, config: Any) -> str:
     """The chip to model: `config.chip` of a PyPTO `RunConfig` when one is given, else `platform`."""
-    from ppc.runtime.npu.config import get_config
+    from ppc.runtime.npu.config import CONFIGS
 
-    chip = platform if config is None else config.chip
-    try:
-        get_config(chip)
-    except (ValueError, AttributeError) as err:
-        raise CallDiagnostic(UNKNOWN, str(err)) from None
+    chip = platform if config is None else getattr(config, "chip", None)
+    if not isinstance(chip, str) or chip.lower() not in CONFIGS:
+        given = f"platform {brief(platform)}" if config is None else f"config {brief(config)} (its .chip)"
+        raise CallDiagnostic(UNKNOWN, f"unknown NPU platform: {given}; known platforms: {', '.join(sorted(CONFIGS))}")
     return chip
 
 
@@ -342,6 +296,8 @@ def _parse(fn: Callable[..., Any]) -> ParsedSource:
         message = f"cannot read the source of '{fn.__qualname__}' (pl kernels must live in a file)"
         raise PlDiagnostic(UNKNOWN, message) from None
     file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    if fn.__name__ == "<lambda>":
+        raise PlDiagnostic(SourceLoc(file, first + 1, 1), "a lambda cannot be a pl kernel: define it with def")
     for node in ast.walk(_file_tree(file, "".join(lines))):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == fn.__name__ and first + 1 in (
             node.lineno, *(d.lineno for d in node.decorator_list)

@@ -54,7 +54,7 @@ import numpy as np
 from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, PlError, SourceLoc, source_loc, verify_module
-from ppc.dialects.internal import debugging, internal_error, print_internal
+from ppc.dialects.internal import PlInternalError, debugging, internal_error, print_internal
 from ppc.dialects.parsing import parse_mlir
 from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
@@ -340,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         return _main_model(args) if model else _run(args)
     except UsageError as err:
         print(f"ppc-run: error: {err}", file=sys.stderr)
+    except PlInternalError as err:
+        print_internal(err)
     except PlError as err:
         print(err, file=sys.stderr)
     except BrokenPipeError:  # the reader went away (`ppc-run ... | head`): nothing to report

@@ -75,9 +75,9 @@ def test_an_internal_error_is_one_line_and_ppc_debug_adds_the_traceback(kernel, 
     monkeypatch.setattr(program, "simulate", broken)
     assert main([f"{kernel}::copy"]) == 1
     err = capsys.readouterr().err
-    assert err == "error: internal error in ppc-run: IndexError: a ppc bug (please report this bug)\n"
+    assert err == "error: internal error in run: IndexError: a ppc bug (please report this bug)\n"
     monkeypatch.setenv("PPC_DEBUG", "1")
     assert main([f"{kernel}::copy"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("Traceback") and "in broken" in err
-    assert err.endswith("error: internal error in ppc-run: IndexError: a ppc bug (please report this bug)\n")
+    assert err.endswith("error: internal error in run: IndexError: a ppc bug (please report this bug)\n")
