@@ -88,6 +88,9 @@ def _import_file(path: Path):
         raise
     except SyntaxError as err:
         raise PlDiagnostic(SourceLoc(err.filename or str(path), err.lineno or 0, err.offset or 0), err.msg) from None
+    except SystemExit as done:  # the file is a script that ran and exited: there is nothing to take an entry from
+        raise UsageError(f"cannot import {path}: it exits while being imported (SystemExit: {done.code}); guard its "
+                         "script part with `if __name__ == \"__main__\":`") from None
     except Exception as err:  # the user's module failed to import: one located line, no traceback
         located = _in_user_file(err, [str(path)], "cannot import the file: ")
         if located is None:
@@ -103,6 +106,8 @@ def _parse(path: Path):
     except ParseError as err:
         loc = err.span.get_location()
         raise PlDiagnostic(SourceLoc(loc.file, loc.line, loc.col), err.msg.strip()) from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
 def _specs_from_params(params: tuple[Param, ...]) -> list[Spec]:
@@ -152,7 +157,7 @@ def _apply_overrides(specs: list[Spec], overrides: list[str]) -> list[Spec]:
     values = {}
     for item in overrides:
         name, sep, text = item.partition("=")
-        if not sep:
+        if not sep or not name:
             raise UsageError(f"--set expects name=value, got {item!r}")
         values[name] = text
     result = []
@@ -197,7 +202,7 @@ def load_target(target: str, entry: str | None, platform: str, overrides: list[s
         run_checks.check_specs(specs, lambda _name: source_loc(entry_op))
         return Target(target, specs, program=program)
     file, sep, name = target.partition("::")
-    if not sep or not name:
+    if not sep or not name or not file:
         raise UsageError(f"target must be FILE.py::ENTRY or FILE.mlir, got {target!r}")
     path = Path(file)
     module = _import_file(path)
@@ -332,7 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         model = "::" not in args.target and not args.target.endswith((".mlir", ".py"))
-        if args.trace:
+        if args.entry is not None and not args.target.endswith(".mlir"):
+            raise UsageError("--entry names the orchestration function of a .mlir target; a .py target names its "
+                             "entry as FILE.py::ENTRY")
+        if args.trace is not None:
             try:
                 args.trace = str(run_checks.trace_file(args.trace, "swimlane.json" if model else "trace.json"))
             except ValueError as err:

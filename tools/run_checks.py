@@ -41,6 +41,8 @@ def boolean(text: str) -> bool:
 def trace_file(text: str, default_name: str) -> Path:
     """Where `--trace TEXT` writes: TEXT, or `TEXT/default_name` when TEXT is a folder (or ends in `/`); refused
     now, not after the run, when it cannot be written."""
+    if not text:
+        raise ValueError("--trace needs a file or folder name")
     path = Path(text)
     if path.is_dir() or text.endswith(os.sep):
         path = path / default_name

@@ -81,3 +81,30 @@ def test_an_internal_error_is_one_line_and_ppc_debug_adds_the_traceback(kernel, 
     err = capsys.readouterr().err
     assert err.startswith("Traceback") and "in broken" in err
     assert err.endswith("error: internal error in run: IndexError: a ppc bug (please report this bug)\n")
+
+
+# (files written to tmp_path, arguments, the one line expected on stderr); `{tmp}` is tmp_path
+MISUSES = [
+    ({}, ["::copy"], "ppc-run: error: target must be FILE.py::ENTRY or FILE.mlir, got '::copy'"),
+    ({}, ["{kernel}::copy", "--entry", "main"], "ppc-run: error: --entry names the orchestration function of a "
+     ".mlir target; a .py target names its entry as FILE.py::ENTRY"),
+    ({}, ["{kernel}::copy", "--set", "=3"], "ppc-run: error: --set expects name=value, got '=3'"),
+    ({}, ["{kernel}::copy", "--trace="], "ppc-run: error: --trace needs a file or folder name"),
+    ({"bad.mlir": b"\xff\xfe"}, ["{tmp}/bad.mlir"],
+     "ppc-run: error: {tmp}/bad.mlir is not UTF-8 text (invalid start byte at byte 0)"),
+    ({"script.py": "import sys\nsys.exit(3)\n"}, ["{tmp}/script.py::copy"],
+     "ppc-run: error: cannot import {tmp}/script.py: it exits while being imported (SystemExit: 3); guard its "
+     'script part with `if __name__ == "__main__":`'),
+    ({"broken.py": "x = 1\ny = x / 0\n"}, ["{tmp}/broken.py::copy"],
+     "{tmp}/broken.py:2:5: error: cannot import the file: ZeroDivisionError: division by zero"),
+    ({"syntax.py": "def f(:\n"}, ["{tmp}/syntax.py::copy"], "{tmp}/syntax.py:1:7: error: invalid syntax"),
+]
+
+
+@pytest.mark.parametrize("files,argv,line", MISUSES, ids=[" ".join(m[1]) for m in MISUSES])
+def test_misuse_is_one_line_before_anything_runs(kernel, tmp_path, capsys, files, argv, line):
+    for name, text in files.items():
+        (tmp_path / name).write_bytes(text if isinstance(text, bytes) else text.encode())
+    assert main([a.format(kernel=kernel, tmp=tmp_path) for a in argv]) == 1
+    out = capsys.readouterr()
+    assert out.err == line.format(tmp=tmp_path) + "\n" and not out.out
