@@ -115,6 +115,8 @@ def _located(err: BaseException, roots: list[Path]) -> str:
     inside `roots` (the user's files)."""
     if isinstance(err, PlError) and err.loc != UNKNOWN:
         return str(err)
+    if isinstance(err, SyntaxError) and err.filename and not err.filename.startswith("<"):  # the file's own text
+        return diagnostic_line(SourceLoc(err.filename, err.lineno or 0, err.offset or 0), "error", err.msg)
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if any(Path(f.filename).resolve().is_relative_to(r) for r in roots)]
     if isinstance(err, PlError):

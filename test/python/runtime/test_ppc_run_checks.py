@@ -83,6 +83,21 @@ def test_an_internal_error_is_one_line_and_ppc_debug_adds_the_traceback(kernel, 
     assert err.endswith("error: internal error in run: IndexError: a ppc bug (please report this bug)\n")
 
 
+PYPTO_CALLER = """import numpy as np
+import pypto.language as pl
+
+@pl.jit
+def k(x: pl.Tensor[[16, 16], pl.FP32], y: pl.Out[pl.Tensor[[16, 16], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y = pl.store(pl.load(x, [0, 0], [16, 16]), [0, 0], y)
+    return y
+
+
+if __name__ == "__main__":
+    x = np.zeros((8, 16), np.float32)
+    k(x, np.zeros((16, 16), np.float32))
+"""
+
 # (files written to tmp_path, arguments, the one line expected on stderr); `{tmp}` is tmp_path
 MISUSES = [
     ({}, ["::copy"], "ppc-run: error: target must be FILE.py::ENTRY or FILE.mlir, got '::copy'"),
@@ -98,6 +113,11 @@ MISUSES = [
     ({"broken.py": "x = 1\ny = x / 0\n"}, ["{tmp}/broken.py::copy"],
      "{tmp}/broken.py:2:5: error: cannot import the file: ZeroDivisionError: division by zero"),
     ({"syntax.py": "def f(:\n"}, ["{tmp}/syntax.py::copy"], "{tmp}/syntax.py:1:7: error: invalid syntax"),
+    ({"syntax.py": "import pypto.language as pl\ndef f(:\n"}, ["--pypto", "{tmp}/syntax.py"],
+     "{tmp}/syntax.py:2:7: error: invalid syntax"),
+    ({"caller.py": PYPTO_CALLER}, ["--pypto", "{tmp}/caller.py"],
+     "{tmp}/caller.py:13:5: error: parameter 'x' is annotated pl.Tensor[[16, 16], pl.FP32] but the argument has "
+     "shape [8, 16] and dtype pl.FP32\n{tmp}/caller.py:5:10: note: the parameters are declared here"),
 ]
 
 
