@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import Any
 
 from xdsl.ir import Operation
@@ -92,6 +92,14 @@ def report_uncaught(exc: BaseException, tb: TracebackType | None) -> bool:
 
 
 _PPC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+_TOOL_MAINS: set[CodeType] = set()
+
+
+def tool_main(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a tool's main function: a call it makes on the user's behalf has no caller line to point at (the
+    frames outside ppc beyond it are the tool's launcher), so call errors keep their place in the program."""
+    _TOOL_MAINS.add(fn.__code__)
+    return fn
 
 
 def user_facing(stage: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -118,9 +126,9 @@ def user_facing(stage: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
 def _at_caller(err: CallError) -> CallError:
     """`err` moved to the innermost line outside ppc that led here (the user's call), its old place a note."""
     frame = sys._getframe(2)
-    while frame is not None and _inside_ppc(frame.f_code.co_filename):
+    while frame is not None and _inside_ppc(frame.f_code.co_filename) and frame.f_code not in _TOOL_MAINS:
         frame = frame.f_back
-    if frame is None or err.at_call_site:
+    if frame is None or frame.f_code in _TOOL_MAINS or err.at_call_site:
         return err
     line, _end, col, _end_col = list(frame.f_code.co_positions())[frame.f_lasti // 2]
     if err.loc != UNKNOWN:

@@ -28,16 +28,16 @@ def constants_key(fn: JitFunction) -> tuple[Any, ...]:
 
 def _key(fn: JitFunction, seen: set[int]) -> tuple[Any, ...]:
     seen.add(id(fn))
-    env = dict(fn.fn.__globals__)
+    scopes = [fn.program.functions] if fn.program is not None else []
     closure = fn.fn.__closure__ or ()
-    env.update({name: cell.cell_contents for name, cell in zip(fn.fn.__code__.co_freevars, closure)})
-    if fn.program is not None:
-        env.update(fn.program.functions)
+    scopes += [{name: cell.cell_contents for name, cell in zip(fn.fn.__code__.co_freevars, closure)},
+               fn.fn.__globals__]
     items = []
     for chain in read_chains(fn):
-        if chain[0] not in env:
+        scope = next((s for s in scopes if chain[0] in s), None)
+        if scope is None:
             continue  # a local name or a builtin
-        value = env[chain[0]]
+        value = scope[chain[0]]
         for attr in chain[1:]:
             try:
                 value = getattr(value, attr)
@@ -68,11 +68,9 @@ def read_chains(fn: JitFunction) -> tuple[tuple[str, ...], ...]:
 
 
 def _fingerprint(value: Any, seen: set[int]) -> Any:
-    from .jit import JitFunction
-
     if isinstance(value, _PLAIN):
         return (type(value).__name__, value)
-    if isinstance(value, JitFunction):
+    if hasattr(value, "_read_chains"):  # a JitFunction (importing jit here would be circular)
         return ("pl", id(value)) if id(value) in seen else ("pl", id(value), _key(value, seen))
     if isinstance(value, tuple | list | frozenset | set | dict):
         if id(value) in seen:  # a container holding itself

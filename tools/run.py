@@ -54,7 +54,7 @@ import numpy as np
 from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, PlError, SourceLoc, source_loc, verify_module
-from ppc.dialects.internal import PlInternalError, debugging, internal_error, print_internal
+from ppc.dialects.internal import PlInternalError, debugging, internal_error, print_internal, tool_main
 from ppc.dialects.parsing import parse_mlir
 from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
@@ -328,6 +328,7 @@ def _main_pypto(argv: list[str], at: int) -> int:
     return run_file(argv[at + 1], argv[at + 2 :], head.out_staging, head.strict_out_reads)
 
 
+@tool_main
 def main(argv: list[str] | None = None) -> int:
     """ppc-run; every failure is one line on stderr and exit status 1 (an internal error names where it happened
     and asks for a bug report; PPC_DEBUG=1 prints the traceback too)."""

@@ -98,6 +98,20 @@ if __name__ == "__main__":
     k(x, np.zeros((16, 16), np.float32))
 """
 
+BAD_SPEC = """from ppc import pl
+from ppc.runtime.golden import TensorSpec
+
+
+@pl.jit
+def copy(x: pl.Tensor[[16, 16], pl.FP32], y: pl.Out[pl.Tensor[[16, 16], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP):
+        y = pl.store(pl.load(x, [0, 0], [16, 16]), [0, 0], y)
+    return y
+
+
+SPECS = [TensorSpec("x", [8, 16], "float32"), TensorSpec("y", [16, 16], "float32", is_output=True)]
+"""
+
 # (files written to tmp_path, arguments, the one line expected on stderr); `{tmp}` is tmp_path
 MISUSES = [
     ({}, ["::copy"], "ppc-run: error: target must be FILE.py::ENTRY or FILE.mlir, got '::copy'"),
@@ -115,6 +129,9 @@ MISUSES = [
     ({"syntax.py": "def f(:\n"}, ["{tmp}/syntax.py::copy"], "{tmp}/syntax.py:1:7: error: invalid syntax"),
     ({"syntax.py": "import pypto.language as pl\ndef f(:\n"}, ["--pypto", "{tmp}/syntax.py"],
      "{tmp}/syntax.py:2:7: error: invalid syntax"),
+    ({"badspec.py": BAD_SPEC}, ["{tmp}/badspec.py::copy"],  # ppc-run made the call: no caller line to point at
+     "{tmp}/badspec.py:6:13: error: parameter 'x' is annotated pl.Tensor[[16, 16], pl.FP32] but the argument has "
+     "shape [8, 16] and dtype pl.FP32"),
     ({"caller.py": PYPTO_CALLER}, ["--pypto", "{tmp}/caller.py"],
      "{tmp}/caller.py:13:5: error: parameter 'x' is annotated pl.Tensor[[16, 16], pl.FP32] but the argument has "
      "shape [8, 16] and dtype pl.FP32\n{tmp}/caller.py:5:10: note: the parameters are declared here"),
