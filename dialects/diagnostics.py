@@ -40,6 +40,15 @@ def diagnostic_line(loc: SourceLoc, severity: str, message: str) -> str:
     return f"{severity}: {message}" if loc == UNKNOWN else f"{loc}: {severity}: {message}"
 
 
+def brief(value: object) -> str:
+    """A user's value as a one-line message shows it: an array by its shape and dtype (never its elements),
+    anything else by its repr on one line, cut short."""
+    if hasattr(value, "shape") and hasattr(value, "dtype") and not isinstance(value, type):
+        return f"{type(value).__name__} of shape {list(value.shape)} and dtype {value.dtype}"
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 80 else f"{text[:77]}..."
+
+
 def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
     """The nearest known location: the op's own, else its closest located ancestor."""
     if isinstance(where, SourceLoc):
@@ -56,17 +65,28 @@ def source_loc(where: Operation | Attribute | SourceLoc | None) -> SourceLoc:
 
 class PlError(Exception):
     """Base of every user-facing ppc error: its `str()` is the whole `diagnostic_line` (no traceback needed).
-    `detail` is the message alone; a subclass that knows where the error is sets `loc`."""
+    `detail` is the message alone; a subclass that knows where the error is sets `loc`; `notes` are
+    (location, message) pairs printed as `note:` lines after it (e.g. the declaration a call mismatches)."""
 
     loc: SourceLoc = UNKNOWN
     severity = "error"
+    notes: tuple[tuple[SourceLoc, str], ...] = ()
 
     @property
     def detail(self) -> str:
         return str(self.args[0]) if self.args else type(self).__name__
 
     def __str__(self) -> str:
-        return diagnostic_line(self.loc, self.severity, self.detail)
+        lines = [diagnostic_line(self.loc, self.severity, self.detail)]
+        lines += (diagnostic_line(loc, "note", message) for loc, message in self.notes)
+        return "\n".join(lines)
+
+
+class CallError(PlError):
+    """Marks an error in a call's arguments (count, shape, dtype, memory) rather than in the kernel: the jit
+    entry points report it at the caller's line, with a note at the parameter (`_at_caller` in frontend/jit.py)."""
+
+    at_call_site = False
 
 
 class PlDiagnostic(DiagnosticException, PlError):
@@ -81,6 +101,10 @@ class PlDiagnostic(DiagnosticException, PlError):
     @property
     def detail(self) -> str:
         return self.message
+
+
+class CallDiagnostic(PlDiagnostic, CallError):
+    """A compile-time error in a call's arguments (located at the parameter until the call site is known)."""
 
 
 _sinks: list[list[PlDiagnostic]] = []

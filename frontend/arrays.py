@@ -22,6 +22,7 @@ from typing import Any
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, i64
 
 from ppc.dialects.array_ops import TaskIdsCreateOp, TaskIdsGetOp, TaskIdsSetOp
+from ppc.dialects.diagnostics import brief
 
 from .tasks import TaskRef
 
@@ -74,7 +75,7 @@ def create(builder: Any, node: ast.Call, extent: Any, dtype: Any) -> TaskArray:
     from .language import TASK_ID, DType
 
     if not isinstance(extent, int) or isinstance(extent, bool) or extent < 1:
-        raise builder.error(node, f"pl.array.create needs a positive compile-time extent, got {extent!r}")
+        raise builder.error(node, f"pl.array.create needs a positive compile-time extent, got {brief(extent)}")
     if dtype != TASK_ID:
         shown = dtype if isinstance(dtype, DType) else repr(dtype)
         raise builder.error(
@@ -114,11 +115,11 @@ def update_element(builder: Any, node: ast.AST, array: Any, index: Any, value: A
 
 def _check_array(builder: Any, node: ast.AST, array: Any) -> None:
     if not isinstance(array, TaskArray):
-        raise builder.error(node, f"expected a pl.array (pl.array.create(n, pl.TASK_ID)), got {array!r}")
+        raise builder.error(node, f"expected a pl.array (pl.array.create(n, pl.TASK_ID)), got {brief(array)}")
 
 
 def _index(builder: Any, node: ast.AST, array: TaskArray, index: Any) -> Any:
     if isinstance(index, int) and not isinstance(index, bool) and not 0 <= index < array.size:
-        raise builder.error(node, f"index {index} is out of range for {array!r}")
+        raise builder.error(node, f"index {index} is out of range for {brief(array)}")
     return builder.index(index, node)
 

@@ -29,7 +29,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.rewriter import Rewriter
 
 from ppc.dialects.attributes import DirAttr, FuncKind, KindAttr, Level, LevelAttr, LoopAttr, LoopKind
-from ppc.dialects.diagnostics import SourceLoc, emit
+from ppc.dialects.diagnostics import CallDiagnostic, SourceLoc, brief, emit
 from ppc.dialects.data_ops import CreateTensorOp, SliceOp, UndefOp
 from ppc.dialects.local_ops import LocalDeclOp, LocalGetOp, LocalSetOp
 from ppc.dialects.symbols import SymbolNames
@@ -171,7 +171,7 @@ class FunctionBuilder(ExpressionBuilder):
         self.module = module
         self.fn = fn
         parsed = fn.parsed
-        super().__init__(parsed.file, parsed.col_shift, in_task)
+        super().__init__(parsed.file, in_task)
         self.tree = parsed.tree
         self.env = dict(fn.fn.__globals__)
         closure = fn.fn.__closure__ or ()
@@ -193,7 +193,8 @@ class FunctionBuilder(ExpressionBuilder):
             raise self.error(self.tree, "a pl entry takes plain positional parameters only")
         positional = self._tensor_and_scalar_args()
         if args and len(args) != len(positional):
-            raise self.error(self.tree, f"'{self.fn.__name__}' takes {len(positional)} arguments, got {len(args)}")
+            raise CallDiagnostic(self.source_loc(self.tree),
+                                 f"'{self.fn.__name__}' takes {len(positional)} arguments, got {len(args)}")
         annotations = self._annotations()
         params = []
         for i, a in enumerate(positional):
@@ -208,7 +209,7 @@ class FunctionBuilder(ExpressionBuilder):
             if args:
                 problem = argument_mismatch(spec, args[i])
                 if problem:
-                    raise self.error(where, f"parameter '{a.arg}' {problem}")
+                    raise CallDiagnostic(self.source_loc(where), f"parameter '{a.arg}' {problem}")
             # An unmarked entry tensor stays undeclared: PyPTO promotes a written one (ConvertTensorToTileOps
             # propagates its kernels' Out/InOut up to the orchestration), so pl-infer-directions infers it.
             params.append(Param(a.arg, spec, a))
@@ -699,7 +700,7 @@ class FunctionBuilder(ExpressionBuilder):
             elif isinstance(h, str):
                 names.append(h)
             else:
-                raise self.error(node, f"optimizations must be pl optimisation hints (e.g. pl.auto_chunk), got {h!r}")
+                raise self.error(node, f"optimizations must be pl optimisation hints (e.g. pl.auto_chunk), got {brief(h)}")
         for h in names:
             self.module.report_hint(h, self.source_loc(node))
         return names

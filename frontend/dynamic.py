@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from xdsl.ir import SSAValue
 
 from ppc.dialects import data_ops as D
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.types import DYNAMIC
 
 from . import language as pl
@@ -47,9 +48,9 @@ class BindDynamic:
             raise b.error(node, f"'{name}' is a scalar: only tensor parameters have dimensions to bind")
         rank = spec.type.rank  # type: ignore[union-attr]
         if not isinstance(axis, int) or isinstance(axis, bool) or not -rank <= axis < rank:
-            raise b.error(node, f"bind_dynamic axis must be a constant in [0, {rank}) for '{name}', got {axis!r}")
+            raise b.error(node, f"bind_dynamic axis must be a constant in [0, {rank}) for '{name}', got {brief(axis)}")
         if not isinstance(sym, pl.DynVar):
-            raise b.error(node, f"bind_dynamic needs a pl.dynamic symbol, got {sym!r}")
+            raise b.error(node, f"bind_dynamic needs a pl.dynamic symbol, got {brief(sym)}")
         declared = (b.declared[name] or ("",) * rank)[axis]
         if declared != sym.name:
             said = f"pl.dynamic({declared!r})" if declared else f"the static size {spec.type.get_shape()[axis]}"
@@ -64,7 +65,7 @@ def tensor_dim(b: FunctionBuilder, _name: str, node: ast.AST, a: ops.Args) -> An
     shape = src.type.get_shape()  # type: ignore[union-attr]
     axis = a["axis"]
     if not isinstance(axis, int) or isinstance(axis, bool) or not -len(shape) <= axis < len(shape):
-        raise b.error(node, f"pl.tensor.dim axis must be a constant in [0, {len(shape)}), got {axis!r}")
+        raise b.error(node, f"pl.tensor.dim axis must be a constant in [0, {len(shape)}), got {brief(axis)}")
     axis %= len(shape)
     if shape[axis] != DYNAMIC and not b.declared_of.get(src, ("",) * len(shape))[axis]:
         return shape[axis]

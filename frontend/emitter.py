@@ -16,7 +16,7 @@ from xdsl.dialects.builtin import FileLineColLoc, IntAttr, StringAttr
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
-from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc
+from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, brief
 from ppc.dialects.types import TensorType, TileType
 
 from . import language as pl
@@ -27,10 +27,9 @@ from .signature import mlir_type
 class Emitter:
     """Where ops go and how they are located, checked and typed, for one function being built."""
 
-    def __init__(self, file: str, col_shift: int, in_task: bool):
+    def __init__(self, file: str, in_task: bool):
         self.file = file
         self.file_attr = StringAttr(file)
-        self.col_shift = col_shift
         self.base_in_task = in_task
         self.task_depth = 0
         self.block = Block()
@@ -42,10 +41,10 @@ class Emitter:
 
     # ------------------------------------------------------------------------------------- diagnostics
     def source_loc(self, node: ast.AST) -> SourceLoc:
-        return SourceLoc(self.file, getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1 + self.col_shift)
+        return SourceLoc(self.file, getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1)
 
     def loc(self, node: ast.AST) -> FileLineColLoc:
-        key = (getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1 + self.col_shift)
+        key = (getattr(node, "lineno", 0), getattr(node, "col_offset", -1) + 1)
         loc = self._locs.get(key)
         if loc is None:
             loc = self._locs[key] = FileLineColLoc(self.file_attr, IntAttr(key[0]), IntAttr(key[1]))
@@ -139,7 +138,7 @@ class Emitter:
 
     def dtype(self, v: Any, what: str, node: ast.AST) -> Attribute:
         if not isinstance(v, pl.DType):
-            raise self.error(node, f"{what} must be a pl dtype (pl.BF16, pl.FP32, ...), got {v!r}")
+            raise self.error(node, f"{what} must be a pl dtype (pl.BF16, pl.FP32, ...), got {brief(v)}")
         return mlir_type(v)
 
     def index(self, v: Any, node: ast.AST) -> SSAValue:

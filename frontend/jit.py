@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import sys
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -21,7 +21,10 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from ppc.dialects.attributes import FuncKind
-from ppc.dialects.diagnostics import UNKNOWN, PlDiagnostic, PlError, SourceLoc
+from ppc.dialects.diagnostics import UNKNOWN, CallDiagnostic, PlDiagnostic, PlError, SourceLoc, brief
+from ppc.dialects.internal import report_uncaught, user_facing
+
+from .constants import constants_key
 from ppc.dialects.types import DYNAMIC
 
 PIPELINES = ("frontend", "default")
@@ -29,11 +32,10 @@ PIPELINES = ("frontend", "default")
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """A kernel's AST with absolute line numbers; `col_shift` re-adds the indentation removed by dedent."""
+    """A kernel's AST, located as in its file."""
 
     tree: ast.FunctionDef
     file: str
-    col_shift: int
 
 
 class JitFunction:
@@ -51,6 +53,8 @@ class JitFunction:
         self.__wrapped__ = fn
         self._parsed: ParsedSource | None = None
         self._compiled: dict[tuple[Any, ...], Any] = {}
+        self._read_chains: tuple[tuple[str, ...], ...] | None = None
+        """the global names (with attribute chains) the body reads: see constants.py"""
         self._dynamic_axes: set[tuple[frozenset[int], ...]] = set()
         """per compiled program, the `?` axes of each entry parameter (how its cache key was spelled)"""
 
@@ -63,7 +67,8 @@ class JitFunction:
             self._parsed = _parse(self.fn)
         return self._parsed
 
-    def lower(self, *args: Any, pipeline: str = "default", config: Any = None) -> ModuleOp:
+    @user_facing("lower")
+    def lower(self, *args: Any, pipeline: str = "default", config: Any = None, **kwargs: Any) -> ModuleOp:
         """The module for these argument shapes: the frontend form, or after the default pipeline if registered.
 
         `args` are tensors (numpy/torch: anything with `.shape` and `.dtype`), shape specs (`pl.Tensor[...]`
@@ -71,18 +76,19 @@ class JitFunction:
         (PyPTO's `RunConfig`) is accepted and changes nothing: ppc lowers the same way for every chip.
         """
         if pipeline not in PIPELINES:
-            raise ValueError(f"unknown pipeline {pipeline!r}: expected one of {', '.join(PIPELINES)}")
+            raise CallDiagnostic(UNKNOWN, f"unknown pipeline {pipeline!r}: expected one of {', '.join(PIPELINES)}")
         from .builder import build_module
 
-        module = build_module(self, args)
+        module = build_module(self, self._positional(args, kwargs))
         if pipeline == "default":
             from ppc.passes.pipeline import default_pipeline, run_pipeline
 
             run_pipeline(module, default_pipeline())
         return module
 
+    @user_facing("compile")
     def compile(self, *args: Any, platform: str = "a2a3", spmd: bool = False, config: Any = None,
-                out_staging: str = "undefined") -> Any:
+                out_staging: str = "undefined", **kwargs: Any) -> Any:
         """The `CompiledProgram` for these argument shapes on `platform` ("a2a3" or "a5"), compiled once per
         specialisation (see `__call__`) and reused by every later `compile` or call.
 
@@ -91,10 +97,11 @@ class JitFunction:
         `out_staging="copied"` compiles for the runtime that staged an Out with the caller's data (a declared
         Out whose old contents are read is then an InOut; see runtime/arguments.py `OUT_STAGINGS`).
         """
-        target = (_platform(platform, config), spmd, out_staging == "copied")
+        args = self._positional(args, kwargs)
+        target = (_platform(platform, config), spmd, out_staging == "copied", constants_key(self))
         program = self._cached(target, args)
         if program is None:
-            program = self._build(args, *target)
+            program = self._build(args, *target[:3])
             axes = tuple(
                 frozenset(i for i, d in enumerate(p.shape) if d == DYNAMIC) if p.is_tensor else frozenset()
                 for p in program.params
@@ -116,16 +123,32 @@ class JitFunction:
         run_pipeline(module, default_pipeline(spmd, copied_outs), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
-    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None) -> Any:
+    @user_facing("run")
+    def __call__(self, *args: Any, platform: str = "a2a3", config: Any = None, **kwargs: Any) -> Any:
         """Compile (once per argument shapes/dtypes and platform) and run; Out/InOut tensors are written in place.
+        Arguments may be given by keyword, as in Python (`entry(x=x, y=y)`).
 
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
         platform = _platform(platform, config)
-        program = self._cached((platform, False, False), args) or self.compile(*args, platform=platform)
+        args = self._positional(args, kwargs)
+        program = self._cached((platform, False, False, constants_key(self)), args) or self.compile(*args, platform=platform)
         return program.run(*args)
 
-    def _cached(self, target: tuple[str, bool, bool], args: tuple[Any, ...]) -> Any:
-        """The program compiled for (platform, spmd, copied Outs) and these arguments, if any."""
+    def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+        """The arguments in parameter order, keywords bound by name as Python binds them."""
+        if not kwargs:
+            return args
+        owner = (self.program,) if self.program is not None else ()
+        try:
+            bound = inspect.signature(self.fn).bind(*owner, *args, **kwargs)
+        except TypeError as err:
+            tree = self.parsed.tree
+            raise CallDiagnostic(SourceLoc(self.parsed.file, tree.lineno, tree.col_offset + 1),
+                                 f"'{self.__name__}': {err}") from None
+        return tuple(bound.arguments.values())[len(owner) :]
+
+    def _cached(self, target: tuple[Any, ...], args: tuple[Any, ...]) -> Any:
+        """The program compiled for (platform, spmd, copied Outs, constants read) and these arguments, if any."""
         for axes in self._dynamic_axes:
             program = self._compiled.get(_cache_key(target, args, axes))
             if program is not None:
@@ -135,7 +158,13 @@ class JitFunction:
 
 def _platform(platform: str, config: Any) -> str:
     """The chip to model: `config.chip` of a PyPTO `RunConfig` when one is given, else `platform`."""
-    return platform if config is None else config.chip
+    from ppc.runtime.npu.config import CONFIGS
+
+    chip = platform if config is None else getattr(config, "chip", None)
+    if not isinstance(chip, str) or chip.lower() not in CONFIGS:
+        given = f"platform {brief(platform)}" if config is None else f"config {brief(config)} (its .chip)"
+        raise CallDiagnostic(UNKNOWN, f"unknown NPU platform: {given}; known platforms: {', '.join(sorted(CONFIGS))}")
+    return chip
 
 
 class HostFunction:
@@ -263,24 +292,46 @@ def program(cls: type) -> Program:
 
 
 def _parse(fn: Callable[..., Any]) -> ParsedSource:
+    """The function's node in its whole file's AST: no dedent (which a docstring continuing at column 0 defeats),
+    and line and column numbers as they are in the file."""
     try:
-        lines, first = inspect.getsourcelines(fn)
+        lines, first = inspect.findsource(fn)
     except (OSError, TypeError):
         message = f"cannot read the source of '{fn.__qualname__}' (pl kernels must live in a file)"
         raise PlDiagnostic(UNKNOWN, message) from None
-    source = "".join(lines)
-    dedented = textwrap.dedent(source)
-    col_shift = len(lines[0]) - len(lines[0].lstrip()) if dedented != source else 0
-    tree = ast.parse(dedented)
-    ast.increment_lineno(tree, first - 1)
-    func = tree.body[0]
-    assert isinstance(func, ast.FunctionDef)
-    return ParsedSource(func, inspect.getsourcefile(fn) or fn.__code__.co_filename, col_shift)
+    file = inspect.getsourcefile(fn) or fn.__code__.co_filename
+    if fn.__name__ == "<lambda>":
+        raise PlDiagnostic(SourceLoc(file, first + 1, 1), "a lambda cannot be a pl kernel: define it with def")
+    for node in ast.walk(_file_tree(file, "".join(lines))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == fn.__name__ and first + 1 in (
+            node.lineno, *(d.lineno for d in node.decorator_list)
+        ):
+            if isinstance(node, ast.AsyncFunctionDef):
+                raise PlDiagnostic(SourceLoc(file, node.lineno, node.col_offset + 1),
+                                   f"'{fn.__name__}' is an async def: a pl kernel must be a plain def")
+            return ParsedSource(node, file)
+    raise PlDiagnostic(SourceLoc(file, first + 1, 1), f"cannot find the source of '{fn.__qualname__}' in {file} "
+                       "(was the file changed after it was imported?)")
 
 
-def _cache_key(target: tuple[str, bool, bool], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
-    """What a compiled program depends on: the (platform, spmd, copied Outs) target, each tensor's shape (`?` on its dynamic
-    axes) and dtype, each scalar's Python type."""
+_TREES: dict[str, tuple[str, ast.Module]] = {}
+"""per file, its source text and AST (a file with many kernels is parsed once)"""
+
+
+def _file_tree(file: str, text: str) -> ast.Module:
+    cached = _TREES.get(file)
+    if cached is None or cached[0] != text:
+        try:
+            cached = _TREES[file] = (text, ast.parse(text, file))
+        except SyntaxError as err:
+            raise PlDiagnostic(SourceLoc(file, err.lineno or 0, err.offset or 0), f"cannot parse the kernel's file: "
+                               f"{err.msg}") from None
+    return cached[1]
+
+
+def _cache_key(target: tuple[Any, ...], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
+    """What a compiled program depends on: the (platform, spmd, copied Outs, constants
+    read) target, each tensor's shape (`?` on its dynamic axes) and dtype, each scalar's Python type."""
     key: list[Any] = [target]
     for i, arg in enumerate(args):
         if hasattr(arg, "shape") and hasattr(arg, "dtype"):
@@ -296,9 +347,7 @@ def _report_diagnostics(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None, _previous=sys.excepthook
 ) -> None:
     """An uncaught ppc error (compile- or run-time) ends a script with its one-line message, no traceback."""
-    if isinstance(exc, PlError):
-        print(exc, file=sys.stderr)
-    else:
+    if not report_uncaught(exc, tb):
         _previous(exc_type, exc, tb)
 
 

@@ -20,6 +20,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from ppc.dialects import compute_ops as C
 from ppc.dialects import data_ops as D
 from ppc.dialects.attributes import CastMode, CastModeAttr, PadAttr, PadValue
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.types import DYNAMIC, TensorType, TileType, is_float
 
 from . import language as pl
@@ -119,7 +120,7 @@ def unary(b: FunctionBuilder, name: str, node: ast.AST, a: Args) -> Any:
     if "high_precision" in a:  # a hardware precision mode: the executor's result is exact either way
         flag = b.constant(a["high_precision"], "'high_precision'", node)
         if not isinstance(flag, bool):
-            raise b.error(node, f"'high_precision' of pl.{name} must be True or False, got {flag!r}")
+            raise b.error(node, f"'high_precision' of pl.{name} must be True or False, got {brief(flag)}")
     if a.get("tmp_tile") is not None:  # the hardware's scratch space: the executor needs none
         _tile(b, a["tmp_tile"], f"the scratch tile of pl.{name}", node)
     return b.build(node, lambda: _UNARY[name](x), check=False)
@@ -171,7 +172,7 @@ def _transposes(b: FunctionBuilder, a: Args, node: ast.AST) -> dict[str, Attribu
     for key in ("a_trans", "b_trans"):
         flag = b.constant(a[key], f"'{key}'", node)
         if not isinstance(flag, bool):
-            raise b.error(node, f"'{key}' must be True or False, got {flag!r}")
+            raise b.error(node, f"'{key}' must be True or False, got {brief(flag)}")
         if flag:
             props[key] = BoolAttr.from_bool(True)
     return props
@@ -217,7 +218,7 @@ def _int_prop_op(cls: type[C._ComputeOp], key: str) -> Emitter:
         b.require_task(node, f"pl.{name}")
         value = b.constant(a[key], f"'{key}'", node)
         if not isinstance(value, int) or isinstance(value, bool):
-            raise b.error(node, f"'{key}' of pl.{name} must be a compile-time integer, got {value!r}")
+            raise b.error(node, f"'{key}' of pl.{name} must be a compile-time integer, got {brief(value)}")
         props: dict[str, Attribute] = {key: IntegerAttr(value, i64)}
         return _inferred(b, node, cls, [x], lambda: cls.infer(x.type, **props), props)
 
@@ -286,7 +287,7 @@ def _mask_prop(b: FunctionBuilder, node: ast.AST, value: Any, what: str) -> Inte
     """A compile-time `mask_pattern` as the `mask_pattern` property (the verifier checks its range)."""
     pattern = b.constant(value, "'mask_pattern'", node)
     if not isinstance(pattern, int) or isinstance(pattern, bool):
-        raise b.error(node, f"'mask_pattern' of {what} must be a compile-time integer, got {pattern!r}")
+        raise b.error(node, f"'mask_pattern' of {what} must be a compile-time integer, got {brief(pattern)}")
     return IntegerAttr(pattern, i64)
 
 
@@ -336,7 +337,7 @@ def create_tensor(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any
         init = scalars.literal(b, b.constant(init, "init_value of pl.create_tensor", node), t.element_type, node)
     manual_dep = a["manual_dep"]
     if not isinstance(manual_dep, bool):
-        raise b.error(node, f"'manual_dep' of pl.create_tensor must be True or False, got {manual_dep!r}")
+        raise b.error(node, f"'manual_dep' of pl.create_tensor must be True or False, got {brief(manual_dep)}")
     return b.build(node, lambda: D.CreateTensorOp(t, sizes, init, manual_dep))
 
 
@@ -380,7 +381,7 @@ def arange(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     start = scalar_operand(b, start_value, t.element_type, node)
     descending = b.constant(a["descending"], "'descending'", node)
     if not isinstance(descending, bool):
-        raise b.error(node, f"'descending' of pl.arange must be True or False, got {descending!r}")
+        raise b.error(node, f"'descending' of pl.arange must be True or False, got {brief(descending)}")
     props: dict[str, Attribute] = {"descending": UnitAttr()} if descending else {}
     return b.build(node, lambda: D.ArangeOp.create(operands=[start], result_types=[t], properties=props))
 
@@ -423,7 +424,7 @@ def gather_row(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     valid = () if a["valid_shape"] is None else b.indices(a["valid_shape"], "'valid_shape' of pl.gather_row", node)
     transpose = b.constant(a["transpose"], "'transpose' of pl.gather_row", node)
     if not isinstance(transpose, bool):
-        raise b.error(node, f"'transpose' of pl.gather_row must be True or False, got {transpose!r}")
+        raise b.error(node, f"'transpose' of pl.gather_row must be True or False, got {brief(transpose)}")
     return b.build(node, lambda: D.GatherRowOp(src, src_at, acc, dst_at, window, valid, transpose))
 
 
@@ -447,7 +448,7 @@ def assemble(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     offsets = b.indices(a["offsets"], "the offsets of pl.assemble", node)
     atomic = a["atomic"]
     if atomic not in (pl.AtomicType.None_, pl.AtomicType.Add):
-        raise b.error(node, f"atomic must be pl.AtomicType.None_ or pl.AtomicType.Add, got {atomic!r}")
+        raise b.error(node, f"atomic must be pl.AtomicType.None_ or pl.AtomicType.Add, got {brief(atomic)}")
     atomic_add = atomic == pl.AtomicType.Add
     if atomic_add and not (b.task_context and isinstance(src.type, TileType) and isinstance(dst.type, TensorType)):
         raise b.error(
@@ -503,7 +504,7 @@ def transpose(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     for key in ("axis1", "axis2"):
         axis = b.constant(a[key], f"'{key}'", node)
         if not isinstance(axis, int) or isinstance(axis, bool) or not -rank <= axis < rank:
-            raise b.error(node, f"'{key}' of pl.transpose must be an axis of a rank-{rank} value, got {axis!r}")
+            raise b.error(node, f"'{key}' of pl.transpose must be an axis of a rank-{rank} value, got {brief(axis)}")
         axes.append(axis % rank)
     props: dict[str, Attribute] = {"axis1": IntegerAttr(axes[0], i64), "axis2": IntegerAttr(axes[1], i64)}
     return _inferred(b, node, D.TransposeOp, [x], lambda: D.TransposeOp.infer(x.type, *axes), props)
@@ -546,7 +547,7 @@ def cast(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     try:
         mode = CastMode(a["mode"]) if a["mode"] is not None else _default_cast_mode(src, target)
     except ValueError:
-        raise b.error(node, f"pl.cast mode must be one of rint, round, trunc, none; got {a['mode']!r}") from None
+        raise b.error(node, f"pl.cast mode must be one of rint, round, trunc, none; got {brief(a['mode'])}") from None
     if not is_shaped(src):
         if isinstance(src, SSAValue):
             # PyPTO casts a Scalar in its default mode only, and that lowers to a C cast (fptosi): float -> integer
@@ -605,7 +606,7 @@ def fillpad(b: FunctionBuilder, _name: str, node: ast.AST, a: Args) -> Any:
     try:
         pad = PadValue(a["pad_value"])
     except ValueError:
-        raise b.error(node, f"pad_value must be pl.PadValue.zero, .min or .max, got {a['pad_value']!r}") from None
+        raise b.error(node, f"pad_value must be pl.PadValue.zero, .min or .max, got {brief(a['pad_value'])}") from None
     t = x.type
     assert isinstance(t, TileType)
     props: dict[str, Attribute] = {"pad": PadAttr(pad)}

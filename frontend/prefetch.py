@@ -14,6 +14,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.prefetch_ops import PrefetchOp, flat_source_error
 
 from . import ops
@@ -48,7 +49,7 @@ class AsyncSession:
 
 def _handle(b: FunctionBuilder, node: ast.AST, name: str, role: str, value: Any, kind: type, producer: str) -> None:
     if not isinstance(value, kind):
-        raise b.error(node, f"pl.{name} expects {role} (the result of pl.prefetch.{producer}), got {value!r}")
+        raise b.error(node, f"pl.{name} expects {role} (the result of pl.prefetch.{producer}), got {brief(value)}")
 
 
 @ops.emitter("prefetch.make_context")

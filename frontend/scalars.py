@@ -10,6 +10,8 @@ the wider width; an integer meets a float at the float.  `//` and `%` keep Pytho
 from __future__ import annotations
 
 import ast
+import math
+import sys
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -28,6 +30,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.types import is_float
 
 INDEX = IndexType()
@@ -179,16 +182,30 @@ def literal(b: Emitter, value: Any, t: Attribute, node: ast.AST) -> Attribute:
     """A compile-time number as an attribute of type `t` (an integral float is accepted for an integer type)."""
     if is_float(t):
         if not isinstance(value, int | float):
-            raise b.error(node, f"cannot use {value!r} as a {t} value")
+            raise b.error(node, f"cannot use {brief(value)} as a {t} value")
+        finite = not (isinstance(value, float) and math.isinf(value))
+        if finite and abs(value) > _FLOAT_MAX.get(str(t), sys.float_info.max):  # it would round to inf
+            raise b.error(node, f"constant {_shown(value)} does not fit in {t} (it would round to inf)")
         attr: Attribute = FloatAttr(float(value), t)  # type: ignore[arg-type]
     else:
         if not isinstance(value, int) and not (isinstance(value, float) and value.is_integer()):
-            raise b.error(node, f"cannot use {value!r} as an integer value of type {t}")
+            raise b.error(node, f"cannot use {brief(value)} as an integer value of type {t}")
         try:
+            if isinstance(t, IndexType) and not -(2**63) <= int(value) < 2**63:
+                raise ValueError("index is 64 bits")
             attr = IntegerAttr(int(value), t)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001  (xDSL reports out-of-range values as a generic exception)
-            raise b.error(node, f"constant {value} does not fit in {t}") from None
+            raise b.error(node, f"constant {_shown(value)} does not fit in {t}") from None
     return attr
+
+
+_FLOAT_MAX = {"f16": 65504.0, "bf16": 3.3895313892515355e38, "f32": 3.4028234663852886e38}
+"""the largest finite value of each float type a constant may take"""
+
+
+def _shown(value: int | float) -> str:
+    """A number for a message: a huge integer by its size (Python refuses to print over 4300 digits)."""
+    return f"2**{int(value).bit_length() - 1} or more" if isinstance(value, int) and abs(value) >= 10**300 else str(value)
 
 
 def value_of(b: Emitter, v: Any, t: Attribute, node: ast.AST) -> SSAValue:
@@ -258,7 +275,8 @@ def convert(b: Emitter, v: SSAValue, to: Attribute, node: ast.AST) -> SSAValue:
 def describe(v: Any) -> str:
     if isinstance(v, SSAValue):
         return f"a value of type {v.type}"
-    return f"{type(v).__name__} {v!r}"
+    shown = brief(v)
+    return shown if shown.startswith(type(v).__name__) else f"{type(v).__name__} {shown}"
 
 
 # ----------------------------------------------------------------------------------------- operators

@@ -24,6 +24,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute
 
 from ppc.dialects.attributes import Direction
+from ppc.dialects.diagnostics import brief
 from ppc.dialects.types import DYNAMIC, TensorType
 
 from . import language as pl
@@ -138,7 +139,10 @@ def argument_mismatch(spec: ParamSpec, arg: Any) -> str | None:
         shape = tuple(DYNAMIC if isinstance(d, pl.DynVar) else d for d in arg.shape)
         dtype = arg.dtype
     elif hasattr(arg, "shape") and hasattr(arg, "dtype"):
-        shape, dtype = tuple(int(d) for d in arg.shape), arg.dtype
+        try:
+            shape, dtype = tuple(int(d) for d in arg.shape), arg.dtype
+        except (TypeError, ValueError):
+            return f"is annotated {_spell(spec)} but the argument's shape {brief(arg.shape)} is not a list of integers"
     else:
         return f"is annotated {_spell(spec)} but the argument is {type(arg).__name__}, not a tensor or shape spec"
     if not isinstance(dtype, pl.DType):

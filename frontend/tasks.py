@@ -18,6 +18,8 @@ from typing import Any
 from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, UnitAttr, i64
 from xdsl.ir import Operation
 
+from ppc.dialects.diagnostics import brief
+
 
 @dataclass(frozen=True)
 class TaskRef:
@@ -49,7 +51,7 @@ def dep_labels(deps: Any, builder: Any, node: ast.AST) -> list[int]:
     if deps is None:
         return []
     if not isinstance(deps, list | tuple):
-        raise builder.error(node, f"deps must be a list of task ids, got {deps!r}")
+        raise builder.error(node, f"deps must be a list of task ids, got {brief(deps)}")
     labels: set[int] = set()
     for d in deps:
         if isinstance(d, TaskRef):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, StringAttr
@@ -23,7 +24,7 @@ from xdsl.ir import Attribute
 from ..dialects.attributes import DirAttr, Direction
 from ..dialects.types import DYNAMIC, TensorType
 from .dtypes import BF16, dtype_name, is_float_dtype, numpy_dtype, scalar_of
-from .errors import PlRuntimeError
+from .errors import ArgumentError
 from .gm import GmTensor
 
 
@@ -102,7 +103,7 @@ class BoundArguments:
 
     def __init__(self, function: FuncOp, params: Sequence[Param], args: Sequence[object], out_staging: str = "undefined"):
         if out_staging not in OUT_STAGINGS:
-            raise PlRuntimeError(f"unknown Out staging {out_staging!r}: expected one of {', '.join(OUT_STAGINGS)}")
+            raise ArgumentError(f"unknown Out staging {out_staging!r}: expected one of {', '.join(OUT_STAGINGS)}")
         self._out_staging = out_staging
         self.values: list[object] = []
         self._writebacks: list[tuple[object, np.ndarray]] = []
@@ -116,7 +117,7 @@ class BoundArguments:
                 if len(args) < len(params)
                 else f"{len(args) - len(params)} extra"
             )
-            raise PlRuntimeError(
+            raise ArgumentError(
                 f"{where} takes {len(params)} arguments ({names}), got {len(args)}: {detail}", function
             )
         arrays = []
@@ -130,18 +131,21 @@ class BoundArguments:
         if not param.is_tensor:
             return _scalar(prefix, param, arg, self._function)
         if is_torch_tensor(arg):
+            _refuse_dataless(prefix, arg, self._function)
             array = torch_as_numpy(arg)
         elif isinstance(arg, np.ndarray):
             array = arg
         else:
-            raise PlRuntimeError(
+            raise ArgumentError(
                 f"{prefix}: expected a tensor (numpy array or torch tensor), got {type(arg).__name__}", self._function
             )
         self._check_shape(prefix, param, tuple(array.shape))
         if array.dtype != param.dtype:
-            raise PlRuntimeError(
+            raise ArgumentError(
                 f"{prefix}: expected dtype {dtype_name(param.dtype)}, got {dtype_name(array.dtype)}", self._function
             )
+        if param.direction != Direction.IN:
+            _refuse_unwritable(prefix, param, array, self._function)
         if param.direction == Direction.IN:
             view = array.view()
             view.flags.writeable = False
@@ -160,14 +164,14 @@ class BoundArguments:
         symbols = param.symbols or ("",) * len(expected)
         if len(shape) != len(expected) or any(e != DYNAMIC and e != d for e, d in zip(expected, shape)):
             shown = ", ".join(s or str(d) for s, d in zip(symbols, expected))
-            raise PlRuntimeError(f"{prefix}: expected shape [{shown}], got {list(shape)}", self._function)
+            raise ArgumentError(f"{prefix}: expected shape [{shown}], got {list(shape)}", self._function)
         for axis, (sym, size) in enumerate(zip(symbols, shape)):
             if not sym:
                 continue
             here = f"axis {axis} of '{param.name}'"
             bound, there = self._sizes.setdefault(sym, (size, here))
             if bound != size:
-                raise PlRuntimeError(
+                raise ArgumentError(
                     f"{prefix}: pl.dynamic {sym!r} is {bound} ({there}) but {size} on {here}; every axis of one "
                     "symbol must have the same size",
                     self._function,
@@ -185,6 +189,27 @@ class BoundArguments:
             _write_back(user, data)
 
 
+def _refuse_dataless(prefix: str, tensor: Any, function: FuncOp) -> None:
+    """A torch tensor without plain CPU-readable elements (meta, sparse) cannot be run on."""
+    if tensor.is_meta:
+        raise ArgumentError(f"{prefix}: a meta tensor has no data to run on (pass it to lower() or compile(), or "
+                            "pass a tensor with data)", function)
+    if str(tensor.layout) != "torch.strided":
+        raise ArgumentError(f"{prefix}: a {str(tensor.layout).removeprefix('torch.')} tensor is not supported; pass a "
+                            "dense one (tensor.to_dense())", function)
+
+
+def _refuse_unwritable(prefix: str, param: Param, array: np.ndarray, function: FuncOp) -> None:
+    """An Out/InOut must take the results element by element: not a read-only array, nor a view whose elements
+    share memory (np.broadcast_to, torch's expand), where the written values would overwrite each other."""
+    kind = "pl.Out" if param.direction == Direction.OUT else "pl.InOut"
+    if not array.flags.writeable:
+        raise ArgumentError(f"{prefix}: the array is read-only, but the parameter is written ({kind})", function)
+    if array.size and any(stride == 0 and size > 1 for stride, size in zip(array.strides, array.shape)):
+        raise ArgumentError(f"{prefix}: the tensor is an expanded view (a stride of 0: several elements share "
+                            f"one memory location), but the parameter is written ({kind}); pass a copy", function)
+
+
 def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.ndarray | None],
                      function: FuncOp) -> None:
     """Two tensor arguments that overlap in memory, one of them written (Out/InOut), would make the result
@@ -196,7 +221,7 @@ def _refuse_aliasing(where: str, params: Sequence[Param], arrays: Sequence[np.nd
             if np.may_share_memory(ai, aj) and np.shares_memory(ai, aj):
                 written = pi if pi.direction != Direction.IN else pj
                 kind = "pl.Out" if written.direction == Direction.OUT else "pl.InOut"
-                raise PlRuntimeError(
+                raise ArgumentError(
                     f"arguments '{pi.name}' and '{pj.name}' of {where} share memory, and '{written.name}' is "
                     f"written ({kind}): pass tensors that do not overlap",
                     function,
@@ -254,14 +279,14 @@ def _scalar(prefix: str, param: Param, arg: object, function: FuncOp) -> object:
     )
     if not ok:
         want = {"b": "bool", "i": "int", "u": "int"}.get(kind, "float")
-        raise PlRuntimeError(f"{prefix}: expected a {want} scalar ({param.type}), got {type(arg).__name__}", function)
+        raise ArgumentError(f"{prefix}: expected a {want} scalar ({param.type}), got {type(arg).__name__}", function)
     if kind in "iu":  # the hardware holds it in a fixed-width register: out-of-range values would wrap silently
         info = np.iinfo(param.dtype)
         lo, hi, shown = info.min, info.max, str(param.type)
         if param.unsigned:
             lo, hi, shown = 0, 2 * info.max + 1, f"ui{info.bits}"
         if not lo <= int(arg) <= hi:
-            raise PlRuntimeError(f"{prefix}: {int(arg)} is out of range for {shown} [{lo}, {hi}]", function)
+            raise ArgumentError(f"{prefix}: {int(arg)} is out of range for {shown} [{lo}, {hi}]", function)
         if param.unsigned and int(arg) > info.max:
             arg = int(arg) - (hi + 1)  # the same bits, read as the signless i32 the program computes with
     return scalar_of(param.type)(arg)

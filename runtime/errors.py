@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from xdsl.ir import Operation
 
-from ..dialects.diagnostics import UNKNOWN, PlError, SourceLoc, source_loc
+from ..dialects.diagnostics import UNKNOWN, CallError, PlError, SourceLoc, source_loc
 
 
 class PlRuntimeError(PlError):
@@ -31,3 +31,7 @@ class PlRuntimeError(PlError):
     @property
     def detail(self) -> str:
         return f"{self.context}: {self.message}" if self.context else self.message
+
+
+class ArgumentError(PlRuntimeError, CallError):
+    """Entry arguments that do not fit the signature (count, shape, dtype, overlap, a scalar's range)."""

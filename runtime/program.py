@@ -15,6 +15,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
 
 from ..dialects.attributes import Direction, FuncKind
+from ..dialects.internal import user_facing
 from . import gather_row, scalar_ops, task_arrays, tile_ops  # noqa: F401  (registers the op handlers)
 from .arguments import BoundArguments, Param, signature
 from .dispatch import PreparedKernel, RunState, function_kind
@@ -71,6 +72,7 @@ class CompiledProgram:
             raise KeyError(f"no IR recorded after pass {pass_name!r} (recorded: {known})")
         return str(self._ir_after[pass_name])
 
+    @user_facing("run")
     def run(self, *args: object, out_staging: str = "undefined", strict_out_reads: bool = False) -> RunResult:
         """Execute on the given tensors/scalars; Out/InOut tensors are written back in place on success.
 

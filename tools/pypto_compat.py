@@ -12,7 +12,7 @@ sys.path; the file runs as `__main__` with sys.argv = [FILE, *ARGS], after torch
 
 The exit status is the file's. A located PlError ends the run with its diagnostic line; any other exception
 (or a PlError without a location, e.g. a harness error) with one line located at the innermost frame of the
-user's files; both exit 1.
+user's files; both exit 1 (PPC_DEBUG=1 prints the Python traceback first).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import types
 from pathlib import Path
 
 from ppc.dialects.diagnostics import UNKNOWN, PlError, SourceLoc, diagnostic_line
+from ppc.dialects.internal import debugging
 from ppc.frontend import language as pl
 from ppc.runtime import pypto_backend, pypto_golden, pypto_runtime
 
@@ -114,6 +115,8 @@ def _located(err: BaseException, roots: list[Path]) -> str:
     inside `roots` (the user's files)."""
     if isinstance(err, PlError) and err.loc != UNKNOWN:
         return str(err)
+    if isinstance(err, SyntaxError) and err.filename and not err.filename.startswith("<"):  # the file's own text
+        return diagnostic_line(SourceLoc(err.filename, err.lineno or 0, err.offset or 0), "error", err.msg)
     frames = [f for f in traceback.extract_tb(err.__traceback__)
               if any(Path(f.filename).resolve().is_relative_to(r) for r in roots)]
     if isinstance(err, PlError):
@@ -153,7 +156,9 @@ def run_file(file: str, args: list[str], out_staging: str = "undefined", strict_
             return done.code or 0
         print(done.code, file=sys.stderr)
         return 1
-    except Exception as err:  # the file failed: one located line, no traceback
+    except Exception as err:  # the file failed: one located line, no traceback unless PPC_DEBUG=1
+        if debugging():
+            traceback.print_exception(err.__cause__ or err)
         print(_located(err, [path.parent, *([root] if root else [])]), file=sys.stderr)
         return 1
     finally:

@@ -42,7 +42,9 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,12 +53,14 @@ import numpy as np
 
 from xdsl.utils.exceptions import ParseError
 
-from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
+from ppc.dialects.diagnostics import PlDiagnostic, PlError, SourceLoc, source_loc, verify_module
+from ppc.dialects.internal import PlInternalError, debugging, internal_error, print_internal, tool_main
 from ppc.dialects.parsing import parse_mlir
 from ppc.runtime.arguments import OUT_STAGINGS, Param
-from ppc.runtime.errors import PlRuntimeError
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
 from ppc.runtime.program import CompiledProgram, RunResult
+
+from . import run_checks
 
 
 class UsageError(Exception):
@@ -80,10 +84,18 @@ def _import_file(path: Path):
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     try:
         spec.loader.exec_module(module)  # type: ignore[union-attr]
-    except (PlDiagnostic, PlRuntimeError):
+    except PlError:
         raise
-    except Exception as err:  # the user's module failed to import: one line, no traceback
-        raise UsageError(f"cannot import {path}: {type(err).__name__}: {err}") from None
+    except SyntaxError as err:
+        raise PlDiagnostic(SourceLoc(err.filename or str(path), err.lineno or 0, err.offset or 0), err.msg) from None
+    except SystemExit as done:  # the file is a script that ran and exited: there is nothing to take an entry from
+        raise UsageError(f"cannot import {path}: it exits while being imported (SystemExit: {done.code}); guard its "
+                         "script part with `if __name__ == \"__main__\":`") from None
+    except Exception as err:  # the user's module failed to import: one located line, no traceback
+        located = _in_user_file(err, [str(path)], "cannot import the file: ")
+        if located is None:
+            raise UsageError(f"cannot import {path}: {type(err).__name__}: {err}") from None
+        raise located from None
     return module
 
 
@@ -94,6 +106,8 @@ def _parse(path: Path):
     except ParseError as err:
         loc = err.span.get_location()
         raise PlDiagnostic(SourceLoc(loc.file, loc.line, loc.col), err.msg.strip()) from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
 
 
 def _specs_from_params(params: tuple[Param, ...]) -> list[Spec]:
@@ -143,7 +157,7 @@ def _apply_overrides(specs: list[Spec], overrides: list[str]) -> list[Spec]:
     values = {}
     for item in overrides:
         name, sep, text = item.partition("=")
-        if not sep:
+        if not sep or not name:
             raise UsageError(f"--set expects name=value, got {item!r}")
         values[name] = text
     result = []
@@ -151,10 +165,11 @@ def _apply_overrides(specs: list[Spec], overrides: list[str]) -> list[Spec]:
         if isinstance(spec, ScalarSpec) and spec.name in values:
             text = values.pop(spec.name)
             try:
-                value = text.lower() in ("1", "true", "yes") if isinstance(spec.value, bool) else type(spec.value)(
+                value = run_checks.boolean(text) if isinstance(spec.value, bool) else type(spec.value)(
                     float(text) if isinstance(spec.value, float) else int(text, 0))
-            except ValueError:
-                raise UsageError(f"--set {spec.name}: cannot read {text!r} as {type(spec.value).__name__}") from None
+            except ValueError as err:
+                why = f" ({err})" if isinstance(spec.value, bool) else ""
+                raise UsageError(f"--set {spec.name}: cannot read {text!r} as {type(spec.value).__name__}{why}") from None
             spec = ScalarSpec(spec.name, spec.dtype, value)
         result.append(spec)
     if values:
@@ -174,12 +189,6 @@ class Target:
     compare: dict | None = None  # COMPARE[entry] of the file, if any
 
 
-def _per_entry(module: Any, attr: str, entry: str) -> Any:
-    """`module.<attr>`: a dict entry -> value, or a bare value (for a file with one entry)."""
-    value = getattr(module, attr, None)
-    return value.get(entry) if isinstance(value, dict) else value
-
-
 def load_target(target: str, entry: str | None, platform: str, overrides: list[str]) -> Target:
     if target.endswith(".mlir"):
         path = Path(target)
@@ -188,18 +197,38 @@ def load_target(target: str, entry: str | None, platform: str, overrides: list[s
         module = _parse(path)
         verify_module(module)
         program = CompiledProgram(module, platform, entry=entry)
-        return Target(target, _apply_overrides(_specs_from_params(program.params), overrides), program=program)
+        specs = _apply_overrides(_specs_from_params(program.params), overrides)
+        entry_op = next(op for op in module.ops if getattr(op, "sym_name", None) and op.sym_name.data == program.entry_name)
+        run_checks.check_specs(specs, lambda _name: source_loc(entry_op))
+        return Target(target, specs, program=program)
     file, sep, name = target.partition("::")
-    if not sep or not name:
+    if not sep or not name or not file:
         raise UsageError(f"target must be FILE.py::ENTRY or FILE.mlir, got {target!r}")
-    module = _import_file(Path(file))
+    path = Path(file)
+    module = _import_file(path)
     fn = getattr(module, name, None)
     if fn is None or not hasattr(fn, "lower"):
         raise UsageError(f"{file} has no @pl.jit entry named {name!r}")
-    declared = _per_entry(module, "SPECS", name)
-    specs = list(declared) if declared is not None else _specs_from_annotations(fn)
-    return Target(target, _apply_overrides(specs, overrides), fn=fn, golden=_per_entry(module, "GOLDEN", name),
-                  compare=_per_entry(module, "COMPARE", name))
+    declared = run_checks.per_entry(module, path, "SPECS", name, run_checks.is_specs, run_checks.SPECS_WHAT)
+    specs = _apply_overrides(list(declared) if declared is not None else _specs_from_annotations(fn), overrides)
+    if declared is not None:
+        run_checks.check_specs(specs, lambda _name: run_checks.assignment_loc(path, "SPECS"))
+    else:
+        run_checks.check_specs(specs, lambda param: _param_loc(fn, param))
+    compare = run_checks.per_entry(module, path, "COMPARE", name, run_checks.is_comparators, run_checks.COMPARE_WHAT)
+    outputs = {s.name for s in specs if isinstance(s, TensorSpec) and s.is_output}
+    if compare and not set(compare) <= outputs:
+        raise PlDiagnostic(run_checks.assignment_loc(path, "COMPARE"), f"COMPARE names {sorted(set(compare) - outputs)}"
+                           f", which are not outputs of {name!r} (outputs: {sorted(outputs)})")
+    return Target(target, specs, fn=fn, golden=run_checks.per_entry(module, path, "GOLDEN", name, callable,
+                                                                      run_checks.GOLDEN_WHAT), compare=compare)
+
+
+def _param_loc(fn: Any, name: str) -> SourceLoc:
+    """Where `fn` declares parameter `name`."""
+    parsed = fn.parsed
+    arg = next(a for a in parsed.tree.args.args if a.arg == name)
+    return SourceLoc(parsed.file, arg.lineno, arg.col_offset + 1)
 
 
 def run_target(text: str, args: argparse.Namespace) -> Outcome:
@@ -264,9 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="full", choices=["full", "reduced"], help="named model size (default full)")
     parser.add_argument("--entry", help="orchestration function of a .mlir target (default: the only one)")
     parser.add_argument("--platform", default="a2a3", choices=["a2a3", "a5"])
-    parser.add_argument("--trace", metavar="OUT.json", help="write the Perfetto/Chrome-trace swimlane")
+    parser.add_argument("--trace", metavar="OUT.json", help="write the Perfetto/Chrome-trace swimlane (a folder: "
+                        "trace.json in it; a model: one file per variant, swimlane.json -> swimlane.VARIANT.json)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the random inputs (default 0)")
+    parser.add_argument("--seed", type=run_checks.seed, default=0,
+                        help="seed of the random inputs, a non-negative integer (default 0)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="scalar argument value")
     parser.add_argument("--compare", metavar="TARGET", help="second entry to run on the same inputs and compare")
     parser.add_argument("--check", action="store_true", help="compare the outputs with the file's GOLDEN function")
@@ -299,19 +330,66 @@ def _main_pypto(argv: list[str], at: int) -> int:
     return run_file(argv[at + 1], argv[at + 2 :], head.out_staging, head.strict_out_reads, head.report_json)
 
 
+@tool_main
 def main(argv: list[str] | None = None) -> int:
+    """ppc-run; every failure is one line on stderr and exit status 1 (an internal error names where it happened
+    and asks for a bug report; PPC_DEBUG=1 prints the traceback too)."""
     argv = sys.argv[1:] if argv is None else argv
     if "--pypto" in argv:
         return _main_pypto(argv, argv.index("--pypto"))
     args = build_parser().parse_args(argv)
-    if "::" not in args.target and not args.target.endswith((".mlir", ".py")):
-        return _main_model(args)
     try:
-        first = run_target(args.target, args)
-        second = run_target(args.compare, args) if args.compare else None
-    except (PlRuntimeError, PlDiagnostic, UsageError) as err:
-        print(f"ppc-run: error: {err}" if isinstance(err, UsageError) else str(err), file=sys.stderr)
-        return 1
+        model = "::" not in args.target and not args.target.endswith((".mlir", ".py"))
+        if args.entry is not None and not args.target.endswith(".mlir"):
+            raise UsageError("--entry names the orchestration function of a .mlir target; a .py target names its "
+                             "entry as FILE.py::ENTRY")
+        if args.trace is not None:
+            try:
+                args.trace = str(run_checks.trace_file(args.trace, "swimlane.json" if model else "trace.json"))
+            except ValueError as err:
+                raise UsageError(str(err)) from None
+        return _main_model(args) if model else _run(args)
+    except UsageError as err:
+        print(f"ppc-run: error: {err}", file=sys.stderr)
+    except PlInternalError as err:
+        print_internal(err)
+    except PlError as err:
+        print(err, file=sys.stderr)
+    except BrokenPipeError:  # the reader went away (`ppc-run ... | head`): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except Exception as err:
+        _report_failure(err, args)
+    return 1
+
+
+def _report_failure(err: Exception, args: argparse.Namespace) -> None:
+    """An exception raised in the user's target file (its GOLDEN, a comparator, a spec's init function) is located
+    at that file's innermost frame; any other is a ppc bug."""
+    located = _in_user_file(err, [t.partition("::")[0] for t in (args.target, args.compare) if t])
+    if located is None:
+        print_internal(internal_error(err, "ppc-run"))
+        return
+    if debugging():
+        traceback.print_exception(err)
+    print(located, file=sys.stderr)
+
+
+def _in_user_file(err: Exception, files: list[str], what: str = "") -> PlDiagnostic | None:
+    """`err` located at the innermost frame of one of `files`, if it passed through one."""
+    paths = {str(Path(f).resolve()) for f in files}
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if str(Path(f.filename).resolve()) in paths]
+    if not frames:
+        return None
+    last = frames[-1]
+    text = " ".join(str(err).split())
+    text = text if len(text) <= 200 else f"{text[:197]}..."
+    loc = SourceLoc(last.filename, last.lineno or 0, 0 if last.colno is None else last.colno + 1)
+    return PlDiagnostic(loc, f"{what}{type(err).__name__}: {text}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    first = run_target(args.target, args)
+    second = run_target(args.compare, args) if args.compare else None
     failed = False
     for outcome in (first, second):
         if outcome is None:
@@ -340,11 +418,7 @@ def _main_model(args: argparse.Namespace) -> int:
         print(f"ppc-run: error: unknown model {args.target!r} (known: {', '.join(MODELS)}); "
               "or give FILE.py::ENTRY / FILE.mlir", file=sys.stderr)
         return 1
-    try:
-        return run_model(args.target, args)
-    except (PlRuntimeError, PlDiagnostic) as err:
-        print(str(err), file=sys.stderr)
-        return 1
+    return run_model(args.target, args)
 
 
 if __name__ == "__main__":

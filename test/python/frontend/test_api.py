@@ -12,7 +12,7 @@ from xdsl.dialects.func import FuncOp
 
 import ppc
 from ppc import pl
-from ppc.dialects.diagnostics import verify_module
+from ppc.dialects.diagnostics import PlDiagnostic, verify_module
 from ppc.dialects.parsing import parse_mlir
 
 Rows = pl.Tensor[[32, 64], pl.BF16]
@@ -117,7 +117,7 @@ def test_calling_the_entry_compiles_once_and_writes_outputs_in_place():
 
 
 def test_unknown_pipeline_is_rejected():
-    with pytest.raises(ValueError, match="unknown pipeline 'fast'"):
+    with pytest.raises(PlDiagnostic, match=r"test_api.py:\d+:\d+: error: unknown pipeline 'fast'"):
         entry.lower(pipeline="fast")
 
 

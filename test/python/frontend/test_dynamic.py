@@ -75,7 +75,8 @@ def test_one_symbol_is_one_size_at_call_time():
         scale(x, w, y)
     err = info.value
     assert "argument 'y' of 'scale': pl.dynamic 'T' is 20 (axis 0 of 'x') but 21 on axis 0 of 'y'" in err.message
-    assert (err.loc.file, err.loc.line) == (__file__, LINES["scale_x"] - 1)  # the entry's definition
+    assert (err.loc.file, err.loc.line) == (__file__, info.traceback[0].lineno + 1)  # the call, not the kernel
+    assert [(n.file, n.line) for n, _ in err.notes] == [(__file__, LINES["scale_x"] - 1)]  # a note: the entry
     x, w, y = _inputs(20, b=3)
     w = np.zeros((3, 19), np.float32)
     with pytest.raises(PlRuntimeError, match="pl.dynamic 'T' is 20 \\(axis 0 of 'x'\\) but 19 on axis 1 of 'w'"):
@@ -87,9 +88,10 @@ def test_static_axes_stay_exact():
     program = scale.compile(x, w, y)
     with pytest.raises(PlRuntimeError, match=r"argument 'x' of 'scale': expected shape \[T, 64\], got \[20, 65\]"):
         program.run(np.zeros((20, 65), np.float32), w, y)
-    with pytest.raises(PlDiagnostic) as info:  # a call compiles first: the annotation reports it
+    with pytest.raises(PlDiagnostic) as info:  # a call compiles first: reported at the call, the annotation a note
         scale(np.zeros((20, 65), np.float32), w, y)
-    assert info.value.loc.line == LINES["scale_x"]
+    assert info.value.loc.line == info.traceback[0].lineno + 1
+    assert info.value.notes[0][0].line == LINES["scale_x"]
     assert "is annotated pl.Tensor[[T, 64], pl.FP32] but the argument has shape [20, 65]" in info.value.message
     module = scale.lower(pl.Tensor[[T, D], pl.FP32], pl.Tensor[[B, T], pl.FP32], pl.Out[pl.Tensor[[T, D], pl.FP32]])
     assert "!pl.tensor<?x?xf32>" in str(module)

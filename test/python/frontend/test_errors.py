@@ -223,10 +223,16 @@ def test_shape_and_dtype_mismatch():
     check(dynamic_extent, "extent", r"extent of slice '0:n' on axis 0 must be a compile-time constant")
 
 
-def test_argument_mismatch_is_reported_at_the_annotation():
+def test_argument_mismatch_is_reported_at_the_call_with_a_note_at_the_annotation():
     x = np.zeros((16, 64), np.float32)
-    err = check(checked_args, "argmismatch", r"parameter 'y' is annotated pl\.Tensor\[\[16, 64\], pl\.BF16\]", x, x)
-    assert "dtype pl.FP32" in err.message
+    with pytest.raises(PlDiagnostic) as info:
+        checked_args.lower(x, x, pipeline="frontend")
+    err = info.value
+    assert (err.loc.file, err.loc.line) == (__file__, info.traceback[0].lineno + 1)
+    assert [(n.file, n.line, text) for n, text in err.notes] == [(__file__, LINES["argmismatch"], "the parameters are declared here")]
+    assert re.fullmatch(r"parameter 'y' is annotated pl\.Tensor\[\[16, 64\], pl\.BF16\] but the argument has shape "
+                        r"\[16, 64\] and dtype pl\.FP32", err.message)
+    assert str(err).splitlines()[1].endswith(": note: the parameters are declared here")
     with pytest.raises(PlDiagnostic, match=r"parameter 'x' is annotated .* has shape \[8, 64\]"):
         checked_args.lower(np.zeros((8, 64), np.float32), x, pipeline="frontend")
     with pytest.raises(PlDiagnostic, match=r"'checked_args' takes 2 arguments, got 1"):

@@ -159,10 +159,10 @@ def test_full_size_compiles_and_matches_golden():
     assert golden.mismatches(named(args), compressor_r4(FULL_R4, inputs)) == []
 
 
-def test_arguments_of_another_size_are_reported_at_the_annotation():
+def test_arguments_of_another_size_are_reported_at_the_call_with_a_note_at_the_annotation():
     args = kernel_args(make_inputs(CFG, CASES["none"], rotate=False))
     args[0] = np.zeros((CFG.B, CFG.R, CFG.OUT_DIM), dtype=np.float32)  # a kv_state with one window only
-    with pytest.raises(PlDiagnostic, match=r"compressor_r4\.py:\d+:\d+: error: parameter 'kv_state'"):
+    with pytest.raises(PlDiagnostic, match=rf"^{__file__}:\d+:\d+: error: parameter 'kv_state'.*\n.*compressor_r4\.py:\d+:\d+: note: "):
         build_compressor_r4(CFG).lower(*args, pipeline="frontend")
 
 

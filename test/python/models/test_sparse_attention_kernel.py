@@ -122,10 +122,10 @@ def test_golden_harness():
     assert result.passed, result.summary()
 
 
-def test_arguments_of_another_size_are_reported_at_the_annotation():
+def test_arguments_of_another_size_are_reported_at_the_call_with_a_note_at_the_annotation():
     args = kernel_args(make_inputs(CFG, "dense"))
     args[3] = np.zeros((CFG.B, CFG.S, CFG.NK + 1), dtype=np.int32)  # idx one id too long
-    with pytest.raises(PlDiagnostic, match=r"sparse_attention\.py:\d+:\d+: error: parameter 'idx'"):
+    with pytest.raises(PlDiagnostic, match=rf"^{__file__}:\d+:\d+: error: parameter 'idx'.*\n.*sparse_attention\.py:\d+:\d+: note: "):
         build_sparse_attention(CFG).core.lower(*args, pipeline="frontend")
 
 

@@ -25,7 +25,7 @@ def program():
 
 
 def _message(first: str, second: str, written: str) -> str:
-    return (f"test.mlir:2:1: error: arguments '{first}' and '{second}' of 'main' share memory, and '{written}' is "
+    return (f"arguments '{first}' and '{second}' of 'main' share memory, and '{written}' is "
             "written (pl.Out): pass tensors that do not overlap")
 
 
@@ -34,7 +34,7 @@ def test_same_array_for_two_outs(program):
     y = np.zeros_like(a)
     with pytest.raises(PlRuntimeError) as err:
         program.run(a, a, y, y)
-    assert str(err.value) == _message("y", "z", "y")
+    assert err.value.detail == _message("y", "z", "y")
     assert not y.any()
 
 
@@ -43,14 +43,14 @@ def test_in_and_out_overlapping_views(program):
     z = np.zeros((8, 16), np.float32)
     with pytest.raises(PlRuntimeError) as err:
         program.run(base[4:12], base[4:12], base[0:8], z)  # rows 4..7 shared
-    assert str(err.value) == _message("a", "y", "y")
+    assert err.value.detail == _message("a", "y", "y")
 
 
 def test_torch_views_of_one_storage(program):
     base = torch.zeros(16, 16)
     with pytest.raises(PlRuntimeError) as err:
         program.run(base[:8], base[:8], torch.zeros(8, 16), base[7:15])  # row 7 shared by a, b and z
-    assert str(err.value) == _message("a", "z", "z")
+    assert err.value.detail == _message("a", "z", "z")
 
 
 def test_disjoint_views_and_a_shared_in_are_accepted(program):

@@ -78,30 +78,30 @@ def rows_program():
 
 
 def test_argument_shape_mismatch(rows_program):
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: argument 'x' of 'main': expected shape \[64, 128\], got \[64, 64\]$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: argument 'x' of 'main': expected shape \[64, 128\], got \[64, 64\]\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(np.ones((64, 64), np.float32), np.zeros((64, 128), np.float32), 1)
 
 
 def test_argument_dtype_mismatch_numpy_and_torch(rows_program):
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: argument 'out' of 'main': expected dtype f32, got bf16$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: argument 'out' of 'main': expected dtype f32, got bf16\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(np.ones((64, 128), np.float32), np.zeros((64, 128), ml_dtypes.bfloat16), 1)
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: argument 'x' of 'main': expected dtype f32, got f64$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: argument 'x' of 'main': expected dtype f32, got f64\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(torch.ones(64, 128, dtype=torch.float64), torch.zeros(64, 128), 1)
 
 
 def test_missing_and_extra_arguments(rows_program):
     x, out = np.ones((64, 128), np.float32), np.zeros((64, 128), np.float32)
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: 'main' takes 3 arguments \(x, out, n\), got 2: missing 'n'$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: 'main' takes 3 arguments \(x, out, n\), got 2: missing 'n'\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(x, out)
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: 'main' takes 3 arguments \(x, out, n\), got 4: 1 extra$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: 'main' takes 3 arguments \(x, out, n\), got 4: 1 extra\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(x, out, 1, 2)
 
 
 def test_wrong_argument_kinds(rows_program):
     x, out = np.ones((64, 128), np.float32), np.zeros((64, 128), np.float32)
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: argument 'n' of 'main': expected a int scalar \(i32\), got float$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: argument 'n' of 'main': expected a int scalar \(i32\), got float\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run(x, out, 1.5)
-    with pytest.raises(PlRuntimeError, match=r"^test.mlir:2:1: error: argument 'x' of 'main': expected a tensor \(numpy array or torch tensor\), got list$"):
+    with pytest.raises(PlRuntimeError, match=r"^\S+test_runtime_errors\.py:\d+:\d+: error: argument 'x' of 'main': expected a tensor \(numpy array or torch tensor\), got list\ntest\.mlir:2:1: note: the parameters are declared here$"):
         rows_program.run([[1.0]], out, 1)
 
 
