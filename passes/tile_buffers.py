@@ -40,7 +40,7 @@ from ppc.dialects.data_ops import (
     SetValidShapeOp,
     SliceOp,
 )
-from ppc.dialects.types import MemorySpace, TensorType, TileType, element_bits
+from ppc.dialects.types import TensorType, TileType, element_bits
 
 UB, L1, L0C = "UB", "L1", "L0C"
 
@@ -133,7 +133,7 @@ class KernelBuffers:
     # --- placement and live range ---------------------------------------------------------------
     def _place(self, buf: Buffer) -> Buffer:
         values = set(buf.values)
-        is_acc = any(v.type.memory_space == MemorySpace.ACC for v in values)  # type: ignore[attr-defined]
+        is_acc = any(isinstance(v.owner, MatmulOp | MatmulAccOp) for v in values)  # the type may say acc wrongly
         vector_def = any(_computes(v.owner, values) for v in values if not isinstance(v, BlockArgument))
         vector_use = matmul_use = False
         start, end = len(self.index), 0
