@@ -1,0 +1,113 @@
+"""Capacity checks (passes/check_capacity.py) seen from `ppc-run --pypto` and the Python API: a task whose
+live tiles overflow a memory of the chip it is compiled for is refused, located, naming the tiles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics
+
+INPUTS = Path(__file__).parent / "Inputs"
+
+
+def ppc_run_pypto(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "ppc.tools.run", "--pypto", str(INPUTS / name), *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+
+
+def test_pypto_file_over_a2a3_ub_is_one_located_line(tmp_path):
+    pytest.importorskip("torch")
+    done = ppc_run_pypto("wide_rows.py", "-p", "a2a3sim", cwd=tmp_path)
+    assert done.returncode == 1
+    path = INPUTS / "wide_rows.py"
+    assert done.stderr == (
+        f"{path}:13:18: error: tiles live here need 208 KiB of UB (184 KiB on a2a3): "
+        f"'top' [128, 208] f32 104 KiB at {path}:12:15, 'bottom' [128, 208] f32 104 KiB at {path}:13:18\n")
+
+
+def test_the_same_file_fits_a5_and_passes(tmp_path):
+    pytest.importorskip("torch")
+    done = ppc_run_pypto("wide_rows.py", "-p", "a5sim", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "[RUN] PASS" in done.stdout
+
+
+SCORES = """
+from ppc import pl
+
+@pl.jit
+def scores(q: pl.Tensor[[160, 64], pl.BF16], k: pl.Tensor[[64, 256], pl.BF16],
+           s: pl.Out[pl.Tensor[[160, 256], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="scores"):
+        m = pl.matmul(q[:, :], k[:, :])
+        s[:, :] = pl.exp(m)
+    return s
+"""
+
+
+def test_a_vector_read_matmul_result_must_fit_l0c_of_the_chip(load_kernel):
+    scores = load_kernel(SCORES)["scores"]
+    q = np.zeros((160, 64), ml_dtypes.bfloat16)
+    k = np.zeros((64, 256), ml_dtypes.bfloat16)
+    s = np.zeros((160, 256), np.float32)
+    with pytest.raises(PlDiagnostic) as refused:
+        scores.compile(q, k, s, platform="a2a3")
+    assert refused.value.loc.line == 8  # the matmul
+    assert refused.value.message.startswith(
+        "tiles live here need 160 KiB of L0C (128 KiB on a2a3): 'm' [160, 256] f32 160 KiB at ")
+    assert scores.compile(q, k, s, platform="a5").platform == "a5"  # L0C is 256 KiB on a5
+
+
+SEQUENTIAL = """
+from ppc import pl
+
+@pl.jit
+def halves(x: pl.Tensor[[1024, 128], pl.FP32], y: pl.Out[pl.Tensor[[1024, 128], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="halves"):
+        for r in pl.range(0, 1024, 256):
+            y[r:r + 256, :] = pl.exp(x[r:r + 256, :])
+        last = x[768:1024, :]
+        y[768:1024, :] = pl.add(last, last)
+    return y
+"""
+
+
+def test_tiles_never_live_together_fit_and_run(load_kernel):
+    """Five 128 KiB tiles (640 KiB in all) pass through UB, one at a time (a loop iteration's tile is dead
+    before the next is loaded; the exp may overwrite its input)."""
+    halves = load_kernel(SEQUENTIAL)["halves"]
+    x = np.arange(1024 * 128, dtype=np.float32).reshape(1024, 128) / 1e5
+    y = np.zeros_like(x)
+    with capture_diagnostics() as found:
+        halves(x, y)
+    assert not found
+    np.testing.assert_array_equal(y[768:], x[768:] + x[768:])
+    np.testing.assert_array_equal(y[:768], np.exp(x[:768]))
+
+
+PIPELINED = """
+from ppc import pl
+
+@pl.jit
+def stream(x: pl.Tensor[[768, 128], pl.FP32], y: pl.Out[pl.Tensor[[768, 128], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="stream"):
+        for r in pl.pipeline(0, 768, 192, stage=2):
+            y[r:r + 192, :] = pl.exp(x[r:r + 192, :])
+    return y
+"""
+
+
+@pytest.mark.parametrize("platform, slots", [("a2a3", 1), ("a5", 2)])
+def test_pipeline_slots_that_do_not_fit_are_shed_with_a_warning(load_kernel, platform, slots):
+    stream = load_kernel(PIPELINED)["stream"]
+    x = np.zeros((768, 128), np.float32)
+    with capture_diagnostics() as found:
+        program = stream.compile(x, np.zeros_like(x), platform=platform)
+    assert f"pl.stages = {slots} : i64" in str(program.module)
+    assert [d.loc.line for d in found] == ([7] if slots == 1 else [])
