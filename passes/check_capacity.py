@@ -4,7 +4,8 @@ It runs after lowering (on incore kernels, whose tiles are final) for the platfo
 for, so `ppc-run -p a5` may accept what a2a3 refuses: memory sizes come from runtime/npu/config.py, the
 one place chip constants live.  Buffers, memories and live ranges are those of `tile_buffers.py` (PyPTO's
 placement rules); the bytes live at once in each memory are compared with its capacity, UB less the 8 KiB
-PTO-ISA reserves (PyPTO's own limit).  Like PyPTO's MemoryReuse, a `pl.pipeline(stage=s)` whose loads
+PTO-ISA reserves (PyPTO's own limit), twice that for a `pl.split` task (its vector tiles are halved
+between the two AIV cores).  Like PyPTO's MemoryReuse, a `pl.pipeline(stage=s)` whose loads
 only fit with fewer slots is run with fewer (its `pl.stages` lowered, with a warning: the NPU model then
 overlaps less), and only what does not fit single-buffered is an error, located at the op where the
 live tiles first exceed the memory and naming each of them.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, ModuleOp, StringAttr, i64
 from xdsl.dialects.func import FuncOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
@@ -44,16 +45,23 @@ class CheckCapacityPass(ModulePass):
                 check_kernel(func, cfg)  # type: ignore[arg-type]
 
 
-def capacities(cfg: ChipConfig) -> dict[str, int]:
-    return {UB: cfg.ub_bytes - cfg.ub_reserved_bytes, L1: cfg.l1_bytes, L0C: cfg.l0c_bytes}
+def capacities(cfg: ChipConfig, lanes: int = 1) -> dict[str, int]:
+    """Bytes per memory; a `pl.split` task halves its vector tiles between `lanes` AIV cores, each with its UB."""
+    return {UB: lanes * (cfg.ub_bytes - cfg.ub_reserved_bytes), L1: cfg.l1_bytes, L0C: cfg.l0c_bytes}
+
+
+def _split_lanes(func: FuncOp) -> int:
+    hints = func.attributes.get("pl.optimizations")
+    return 2 if isinstance(hints, ArrayAttr) and StringAttr("split") in hints.data else 1
 
 
 def check_kernel(func: FuncOp, cfg: ChipConfig) -> None:
     kernel = KernelBuffers(func.body.block)
+    lanes = _split_lanes(func)
     depth = {b.pipeline: b.slots for b in kernel.buffers if b.pipeline is not None}
     declared = dict(depth)
     ops = {i: op for op, i in kernel.index.items()}
-    for space, capacity in capacities(cfg).items():
+    for space, capacity in capacities(cfg, lanes).items():
         buffers = [b for b in kernel.buffers if space in b.spaces]
         need, at = _peak(buffers, depth)
         for loop in sorted(depth, key=kernel.index.__getitem__):  # shed slots, first pipeline first
@@ -62,8 +70,9 @@ def check_kernel(func: FuncOp, cfg: ChipConfig) -> None:
                 need, at = _peak(buffers, depth)
         if need > capacity:
             live = [b for b in buffers if b.start <= at < b.end]
+            chip = f"{cfg.name}'s {lanes} AIV cores of a pl.split task" if space == UB and lanes > 1 else cfg.name
             raise PlDiagnostic(ops[at], f"tiles live here need {_size(need)} of {space} "
-                               f"({_size(capacity)} on {cfg.name}): {_listing(live, depth)}")
+                               f"({_size(capacity)} on {chip}): {_listing(live, depth)}")
     for loop, slots in depth.items():
         if slots < declared[loop]:
             _shed(loop, declared[loop], slots)

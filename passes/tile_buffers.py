@@ -10,7 +10,8 @@ AllocateMemoryAddr passes), at the granularity ppc's IR has:
   core), in L1 (mat) when it feeds a matmul; a load or a `pl.full` goes wherever its consumers need it
   (both when both do: PyPTO inserts a move).  A matmul result lives in L0C; PyPTO's AutoTileMatmulL0
   tiles a matmul whose result is only stored or accumulated to fit L0A/L0B/L0C, so L0C is counted only
-  for a result a vector op reads (and then a UB copy of it too);
+  for a result a vector op reads (and then a UB copy of it too), a cast to bf16 feeding only matmuls
+  being folded into the L0C -> L1 write-back;
 - a buffer is live from its first definition to its last use; a use inside a loop the buffer was
   defined outside of extends to the loop's end.  An op's result may take the buffer of an input whose
   last use it is (PyPTO's reuse rule `last_use <= def`);
@@ -33,6 +34,7 @@ from ppc.dialects.attributes import LoopAttr, LoopKind
 from ppc.dialects.compute_ops import MatmulAccOp, MatmulOp
 from ppc.dialects.data_ops import (
     AssembleOp,
+    CastOp,
     FillPadOp,
     FullOp,
     GatherRowOp,
@@ -90,6 +92,7 @@ class KernelBuffers:
                 if _is_tile(v):
                     root = self._find(v)
                     groups.setdefault(root, Buffer(root)).values.append(v)
+        self._acc_roots = {root for root, b in groups.items() if any(_is_matmul(v) for v in b.values)}
         self.buffers = [self._place(b) for b in groups.values()]
 
     # --- numbering and union-find ---------------------------------------------------------------
@@ -133,8 +136,9 @@ class KernelBuffers:
     # --- placement and live range ---------------------------------------------------------------
     def _place(self, buf: Buffer) -> Buffer:
         values = set(buf.values)
-        is_acc = any(isinstance(v.owner, MatmulOp | MatmulAccOp) for v in values)  # the type may say acc wrongly
-        vector_def = any(_computes(v.owner, values) for v in values if not isinstance(v, BlockArgument))
+        is_acc = buf.root in self._acc_roots  # a matmul result (a vector op's result may be typed acc too)
+        vector_def = any(_computes(v.owner, values) and not self._folded_cast(v.owner)
+                         for v in values if not isinstance(v, BlockArgument))
         vector_use = matmul_use = False
         start, end = len(self.index), 0
         for v in values:
@@ -142,7 +146,7 @@ class KernelBuffers:
             start, end = min(start, self.index[owner]), max(end, self.index[owner])  # type: ignore[index]
             for use in v.uses:
                 end = max(end, self._use_index(use.operation, v))
-                role = _role(use.operation, v, values)
+                role = "fixpipe" if self._folded_cast(use.operation) else _role(use.operation, v, values)
                 matmul_use = matmul_use or role == "matmul"
                 vector_use = vector_use or role == "vector" or (role == "store" and not is_acc)
         buf.start, buf.end = start, max(end, start + 1)
@@ -159,6 +163,11 @@ class KernelBuffers:
                 buf.pipeline, buf.slots = loop, _stages(loop)
         return buf
 
+    def _folded_cast(self, op: Operation) -> bool:
+        """A cast of a matmul result read only by matmuls: PyPTO folds it into the L0C -> L1 write-back."""
+        return isinstance(op, CastOp) and self._find(op.operands[0]) in self._acc_roots and all(
+            _role(use.operation, op.results[0], set()) == "matmul" for use in op.results[0].uses)
+
     def _use_index(self, user: Operation, v: SSAValue) -> int:
         """Where a use ends `v`'s life: the use itself, or the end of the outermost loop around the use
         that `v` is defined outside of (the next iteration reads it again)."""
@@ -169,6 +178,10 @@ class KernelBuffers:
             if isinstance(op, scf.ForOp | scf.WhileOp):
                 at = self.end[op]
         return at
+
+
+def _is_matmul(v: SSAValue) -> bool:
+    return isinstance(v.owner, MatmulOp | MatmulAccOp)
 
 
 def _yielded(block: Block) -> tuple[SSAValue, ...]:

@@ -104,3 +104,51 @@ func.func @pipeline_sheds_a_slot(%x: !pl.tensor<768x128xf32>, %y: !pl.tensor<768
 }
 // CHECK: } {pl.loop = #pl.loop<pipeline>, pl.stages = 1 : i64}
 // A5: } {pl.loop = #pl.loop<pipeline>, pl.stages = 2 : i64}
+
+// -----
+
+// A cast to bf16 of a matmul result read only by another matmul is folded by PyPTO into the L0C -> L1
+// write-back: no UB copy and no whole-result L0C tile, so this 160 KiB result is fine on a2a3.
+// CHECK-LABEL: func.func @cast_feeds_matmul
+func.func @cast_feeds_matmul(%a: !pl.tensor<160x64xbf16>, %b: !pl.tensor<64x256xbf16>, %v: !pl.tensor<256x64xbf16>, %c: !pl.tensor<160x64xf32>) -> !pl.tensor<160x64xf32> attributes {pl.kind = #pl.kind<incore>} {
+  %c0 = arith.constant 0 : index
+  %ta = pl.slice %a[%c0, %c0] : !pl.tensor<160x64xbf16> -> !pl.tile<160x64xbf16, vec>
+  %tb = pl.slice %b[%c0, %c0] : !pl.tensor<64x256xbf16> -> !pl.tile<64x256xbf16, vec>
+  %m = pl.matmul %ta, %tb : (!pl.tile<160x64xbf16, vec>, !pl.tile<64x256xbf16, vec>) -> !pl.tile<160x256xf32, acc>
+  %p = pl.cast %m : (!pl.tile<160x256xf32, acc>) -> !pl.tile<160x256xbf16, acc>
+  %tv = pl.slice %v[%c0, %c0] : !pl.tensor<256x64xbf16> -> !pl.tile<256x64xbf16, vec>
+  %o = pl.matmul %p, %tv : (!pl.tile<160x256xbf16, acc>, !pl.tile<256x64xbf16, vec>) -> !pl.tile<160x64xf32, acc>
+  %c1 = pl.assemble %o into %c[%c0, %c0] : !pl.tile<160x64xf32, acc> into !pl.tensor<160x64xf32> -> !pl.tensor<160x64xf32>
+  func.return %c1 : !pl.tensor<160x64xf32>
+}
+
+// -----
+
+// A pl.split task halves its vector tiles between the two AIV cores, each with its own UB: the two 128 KiB
+// tiles of @ub_two_live fit there (2 x 184 KiB on a2a3); three do not.
+// CHECK-LABEL: func.func @split_task
+func.func @split_task(%x: !pl.tensor<512x128xf32>, %y: !pl.tensor<256x128xf32>) -> !pl.tensor<256x128xf32> attributes {pl.kind = #pl.kind<incore>, pl.optimizations = ["split"]} {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %a = pl.slice %x[%c0, %c0] : !pl.tensor<512x128xf32> -> !pl.tile<256x128xf32, vec>
+  %b = pl.slice %x[%c256, %c0] : !pl.tensor<512x128xf32> -> !pl.tile<256x128xf32, vec>
+  %s = pl.add %a, %b : !pl.tile<256x128xf32, vec>
+  %y1 = pl.assemble %s into %y[%c0, %c0] : !pl.tile<256x128xf32, vec> into !pl.tensor<256x128xf32> -> !pl.tensor<256x128xf32>
+  func.return %y1 : !pl.tensor<256x128xf32>
+}
+
+// -----
+
+func.func @split_task_over(%x: !pl.tensor<768x128xf32>, %y: !pl.tensor<256x128xf32>) -> !pl.tensor<256x128xf32> attributes {pl.kind = #pl.kind<incore>, pl.optimizations = ["split"]} {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %c512 = arith.constant 512 : index
+  %a = pl.slice %x[%c0, %c0] : !pl.tensor<768x128xf32> -> !pl.tile<256x128xf32, vec>
+  %b = pl.slice %x[%c256, %c0] : !pl.tensor<768x128xf32> -> !pl.tile<256x128xf32, vec>
+  // expected-error@+1 {{tiles live here need 384 KiB of UB (368 KiB on a2a3's 2 AIV cores of a pl.split task): 'a' [256, 128] f32 128 KiB at}}
+  %c = pl.slice %x[%c512, %c0] : !pl.tensor<768x128xf32> -> !pl.tile<256x128xf32, vec>
+  %s = pl.add %a, %b : !pl.tile<256x128xf32, vec>
+  %t = pl.add %s, %c : !pl.tile<256x128xf32, vec>
+  %y1 = pl.assemble %t into %y[%c0, %c0] : !pl.tile<256x128xf32, vec> into !pl.tensor<256x128xf32> -> !pl.tensor<256x128xf32>
+  func.return %y1 : !pl.tensor<256x128xf32>
+}

@@ -111,3 +111,26 @@ def test_pipeline_slots_that_do_not_fit_are_shed_with_a_warning(load_kernel, pla
         program = stream.compile(x, np.zeros_like(x), platform=platform)
     assert f"pl.stages = {slots} : i64" in str(program.module)
     assert [d.loc.line for d in found] == ([7] if slots == 1 else [])
+
+
+SPLIT = """
+from ppc import pl
+
+@pl.jit
+def two_blocks(x: pl.Tensor[[512, 128], pl.FP32], y: pl.Out[pl.Tensor[[256, 128], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="two_blocks", optimizations=HINTS):
+        y[:, :] = pl.add(x[0:256, :], x[256:512, :])
+    return y
+"""
+
+
+@pytest.mark.parametrize("hints, fits", [("[pl.split(pl.SplitMode.UP_DOWN)]", True), ("[pl.auto_chunk]", False)])
+def test_a_split_task_has_the_ub_of_both_aiv_cores(load_kernel, hints, fits):
+    """The task's pl.split hint reaches its kernel: 256 KiB of vector tiles fit two AIV cores' 2 x 184 KiB."""
+    two_blocks = load_kernel(SPLIT.replace("HINTS", hints))["two_blocks"]
+    args = (np.zeros((512, 128), np.float32), np.zeros((256, 128), np.float32))
+    if fits:
+        assert "pl.optimizations = [\"split\"]" in str(two_blocks.compile(*args).module)
+    else:
+        with pytest.raises(PlDiagnostic, match=r"need 256 KiB of UB \(184 KiB on a2a3\)"):
+            two_blocks.compile(*args)
