@@ -102,7 +102,8 @@ def _listing(live: list[Buffer], depth: dict) -> str:
 
 def _describe(b: Buffer, depth: dict) -> str:
     t = b.tile_type
-    name = next((f"'{v.name_hint}'" for v in b.values if v.name_hint), f"a {b.root.owner.name} result")  # type: ignore[union-attr]
+    named = [v.name_hint for v in b.values if v.name_hint]
+    name = f"'{named[0]}'" if named else f"a {_owner(b).name} result"
     slots = f" x{depth[b.pipeline]} pipeline slots" if b.pipeline is not None and depth[b.pipeline] > 1 else ""
     dims = ", ".join(map(str, t.get_shape()))
     return f"{name} [{dims}] {t.element_type} {_size(b.nbytes)}{slots} at {source_loc(_owner(b))}"

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from xdsl.dialects import scf
 from xdsl.dialects.builtin import IntegerAttr
@@ -59,13 +60,14 @@ class Buffer:
     pipeline: Operation | None = None  # the pl.pipeline loop whose loads fill it (slots > 1)
     spaces: set[str] = field(default_factory=set)
 
-    @property
-    def nbytes(self) -> int:
-        return max(tile_bytes(v.type) for v in self.values)  # type: ignore[arg-type]
-
-    @property
+    @cached_property
     def tile_type(self) -> TileType:
+        """The largest type bound to the buffer (PyPTO sizes a shared buffer by its largest member)."""
         return max((v.type for v in self.values), key=tile_bytes)  # type: ignore[arg-type]
+
+    @cached_property
+    def nbytes(self) -> int:
+        return tile_bytes(self.tile_type)
 
 
 def tile_bytes(t: TileType) -> int:
@@ -87,11 +89,10 @@ class KernelBuffers:
         for op in self.index:
             self._bind(op)
         groups: dict[SSAValue, Buffer] = {}
-        for op in self.index:
-            for v in [*op.results, *(a for r in op.regions for b in r.blocks for a in b.args)]:
-                if _is_tile(v):
-                    root = self._find(v)
-                    groups.setdefault(root, Buffer(root)).values.append(v)
+        values = [*body.args, *(v for op in self.index for v in op.results),
+                  *(a for op in self.index for r in op.regions for b in r.blocks for a in b.args)]
+        for v in filter(_is_tile, values):
+            groups.setdefault(self._find(v), Buffer(self._find(v))).values.append(v)
         self._acc_roots = {root for root, b in groups.items() if any(_is_matmul(v) for v in b.values)}
         self.buffers = [self._place(b) for b in groups.values()]
 
@@ -143,7 +144,8 @@ class KernelBuffers:
         start, end = len(self.index), 0
         for v in values:
             owner = v.block.parent_op() if isinstance(v, BlockArgument) else v.owner
-            start, end = min(start, self.index[owner]), max(end, self.index[owner])  # type: ignore[index]
+            at = self.index.get(owner, 0)  # type: ignore[arg-type]  (a tile parameter: from the start)
+            start, end = min(start, at), max(end, at)
             for use in v.uses:
                 end = max(end, self._use_index(use.operation, v))
                 role = "fixpipe" if self._folded_cast(use.operation) else _role(use.operation, v, values)

@@ -152,3 +152,16 @@ func.func @split_task_over(%x: !pl.tensor<768x128xf32>, %y: !pl.tensor<256x128xf
   %y1 = pl.assemble %t into %y[%c0, %c0] : !pl.tile<256x128xf32, vec> into !pl.tensor<256x128xf32> -> !pl.tensor<256x128xf32>
   func.return %y1 : !pl.tensor<256x128xf32>
 }
+
+// -----
+
+// A tile parameter is live from the kernel's start.
+func.func @tile_parameter(%t: !pl.tile<256x128xf32, vec>, %x: !pl.tensor<256x128xf32>, %y: !pl.tensor<256x128xf32>) -> !pl.tensor<256x128xf32> attributes {pl.kind = #pl.kind<incore>} {
+  %c0 = arith.constant 0 : index
+  // expected-error@+1 {{tiles live here need 256 KiB of UB (184 KiB on a2a3): 't' [256, 128] f32 128 KiB at}}
+  %a = pl.slice %x[%c0, %c0] : !pl.tensor<256x128xf32> -> !pl.tile<256x128xf32, vec>
+  %s = pl.add %a, %t : !pl.tile<256x128xf32, vec>
+  %y1 = pl.assemble %s into %y[%c0, %c0] : !pl.tile<256x128xf32, vec> into !pl.tensor<256x128xf32> -> !pl.tensor<256x128xf32>
+  func.return %y1 : !pl.tensor<256x128xf32>
+}
+// A5ERR: error: tiles live here need 256 KiB of UB (240 KiB on a5): 't'
