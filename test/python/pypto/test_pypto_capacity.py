@@ -134,3 +134,27 @@ def test_a_split_task_has_the_ub_of_both_aiv_cores(load_kernel, hints, fits):
     else:
         with pytest.raises(PlDiagnostic, match=r"need 256 KiB of UB \(184 KiB on a2a3\)"):
             two_blocks.compile(*args)
+
+
+WIDE = """
+from ppc import pl
+
+@pl.jit
+def add_rows(x: pl.Tensor[[256, 208], pl.FP32], y: pl.Out[pl.Tensor[[128, 208], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="add_rows"):
+        y[:, :] = pl.add(x[0:128, :], x[128:256, :])
+    return y
+"""
+
+
+def test_ppc_run_checks_a_lowered_module_for_the_chosen_platform(load_kernel, tmp_path, capsys):
+    from ppc.tools.run import main
+
+    add_rows = load_kernel(WIDE)["add_rows"]
+    lowered = add_rows.compile(np.zeros((256, 208), np.float32), np.zeros((128, 208), np.float32), platform="a5")
+    path = tmp_path / "wide.mlir"
+    path.write_text(str(lowered.module))
+    assert main([str(path), "--platform", "a5"]) == 0
+    capsys.readouterr()
+    assert main([str(path), "--platform", "a2a3"]) == 1
+    assert "error: tiles live here need 208 KiB of UB (184 KiB on a2a3)" in capsys.readouterr().err
