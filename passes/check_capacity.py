@@ -60,22 +60,27 @@ def check_kernel(func: FuncOp, cfg: ChipConfig) -> None:
     lanes = _split_lanes(func)
     depth = {b.pipeline: b.slots for b in kernel.buffers if b.pipeline is not None}
     declared = dict(depth)
+    shed: dict[Operation, str] = {}  # pipeline loop -> what did not fit with its declared slots
     ops = {i: op for op, i in kernel.index.items()}
     for space, capacity in capacities(cfg, lanes).items():
         buffers = [b for b in kernel.buffers if space in b.spaces]
+        chip = f"{cfg.name}'s {lanes} AIV cores of a pl.split task" if space == UB and lanes > 1 else cfg.name
         need, at = _peak(buffers, depth)
         for loop in sorted(depth, key=kernel.index.__getitem__):  # shed slots, first pipeline first
+            if need > capacity and depth[loop] > 1 and any(b.pipeline is loop for b in buffers):
+                shed.setdefault(loop, f"need {_size(need)} of {space} with {depth[loop]} slots "
+                                      f"({_size(capacity)} on {chip})")
             while need > capacity and depth[loop] > 1 and any(b.pipeline is loop for b in buffers):
                 depth[loop] -= 1
                 need, at = _peak(buffers, depth)
         if need > capacity:
             live = [b for b in buffers if b.start <= at < b.end]
-            chip = f"{cfg.name}'s {lanes} AIV cores of a pl.split task" if space == UB and lanes > 1 else cfg.name
             raise PlDiagnostic(ops[at], f"tiles live here need {_size(need)} of {space} "
                                f"({_size(capacity)} on {chip}): {_listing(live, depth)}")
-    for loop, slots in depth.items():
-        if slots < declared[loop]:
-            _shed(loop, declared[loop], slots)
+    for loop, why in shed.items():
+        loop.attributes["pl.stages"] = IntegerAttr(depth[loop], i64)
+        emit(loop, f"pl.pipeline(stage={declared[loop]}): the tiles live with its loads {why}; run with {depth[loop]} "
+                   "slot(s), as PyPTO does (shrink the loaded tiles or lower 'stage')")
 
 
 def _peak(buffers: list[Buffer], depth: dict) -> tuple[int, int]:
@@ -118,9 +123,3 @@ def _size(n: int) -> str:
     if n < 1024:
         return f"{n} B"
     return f"{n // 1024} KiB" if n % 1024 == 0 else f"{n / 1024:.1f} KiB"
-
-
-def _shed(loop: Operation, declared: int, slots: int) -> None:
-    loop.attributes["pl.stages"] = IntegerAttr(slots, i64)
-    emit(loop, f"pl.pipeline(stage={declared}): its loads fit on chip only with {slots} slot(s); "
-               f"run with {slots}, as PyPTO does (shrink the loaded tiles or lower 'stage')")

@@ -92,7 +92,7 @@ func.func @pipeline_sheds_a_slot(%x: !pl.tensor<768x128xf32>, %y: !pl.tensor<768
   %c0 = arith.constant 0 : index
   %c192 = arith.constant 192 : index
   %c768 = arith.constant 768 : index
-  // expected-warning@+1 {{pl.pipeline(stage=2): its loads fit on chip only with 1 slot(s); run with 1, as PyPTO does}}
+  // expected-warning@+1 {{pl.pipeline(stage=2): the tiles live with its loads need 192 KiB of UB with 2 slots (184 KiB on a2a3); run with 1 slot(s), as PyPTO does}}
   %y1 = scf.for %i = %c0 to %c768 step %c192 iter_args(%yi = %y) -> (!pl.tensor<768x128xf32>) {
     %t = pl.slice %x[%i, %c0] : !pl.tensor<768x128xf32> -> !pl.tile<192x128xf32, vec>
     %e = pl.exp %t : !pl.tile<192x128xf32, vec>
