@@ -67,10 +67,11 @@ def check_kernel(func: FuncOp, cfg: ChipConfig) -> None:
         chip = f"{cfg.name}'s {lanes} AIV cores of a pl.split task" if space == UB and lanes > 1 else cfg.name
         need, at = _peak(buffers, depth)
         for loop in sorted(depth, key=kernel.index.__getitem__):  # shed slots, first pipeline first
-            if need > capacity and depth[loop] > 1 and any(b.pipeline is loop for b in buffers):
-                shed.setdefault(loop, f"need {_size(need)} of {space} with {depth[loop]} slots "
-                                      f"({_size(capacity)} on {chip})")
-            while need > capacity and depth[loop] > 1 and any(b.pipeline is loop for b in buffers):
+            if need <= capacity or depth[loop] == 1 or not any(b.pipeline is loop for b in buffers):
+                continue
+            shed.setdefault(loop, f"need {_size(need)} of {space} with {depth[loop]} slots "
+                                  f"({_size(capacity)} on {chip})")
+            while need > capacity and depth[loop] > 1:
                 depth[loop] -= 1
                 need, at = _peak(buffers, depth)
         if need > capacity:
@@ -79,8 +80,8 @@ def check_kernel(func: FuncOp, cfg: ChipConfig) -> None:
                                f"({_size(capacity)} on {chip}): {_listing(live, depth)}")
     for loop, why in shed.items():
         loop.attributes["pl.stages"] = IntegerAttr(depth[loop], i64)
-        emit(loop, f"pl.pipeline(stage={declared[loop]}): the tiles live with its loads {why}; run with {depth[loop]} "
-                   "slot(s), as PyPTO does (shrink the loaded tiles or lower 'stage')")
+        emit(loop, f"pl.pipeline(stage={declared[loop]}): the tiles live with its loads {why}; "
+                   f"run with {depth[loop]} slot(s), as PyPTO does (shrink the loaded tiles or lower 'stage')")
 
 
 def _peak(buffers: list[Buffer], depth: dict) -> tuple[int, int]:

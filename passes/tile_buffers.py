@@ -4,8 +4,8 @@ This mirrors how PyPTO places a tensor-level kernel (its InferTileMemorySpace, M
 AllocateMemoryAddr passes), at the granularity ppc's IR has:
 - one *buffer* per group of tile values PyPTO binds to one allocation: a view (`pl.reshape`, `pl.slice`
   of a tile, `pl.set_validshape`, `pl.fillpad`) shares its source's buffer, an in-place write
-  (`pl.assemble` into a tile, `pl.gather_row`, `pl.matmul_acc`) its destination's, and a loop- or branch-carried tile one
-  buffer with its initial and yielded values;
+  (`pl.assemble` into a tile, `pl.gather_row`, `pl.matmul_acc`) its destination's, and a loop- or
+  branch-carried tile one buffer with its initial and yielded values;
 - a buffer lives in UB (vec) when a vector op produces or reads it (or it is stored from the vector
   core), in L1 (mat) when it feeds a matmul; a load or a `pl.full` goes wherever its consumers need it
   (both when both do: PyPTO inserts a move).  A matmul result lives in L0C; PyPTO's AutoTileMatmulL0
