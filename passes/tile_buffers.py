@@ -7,7 +7,8 @@ AllocateMemoryAddr passes), at the granularity ppc's IR has:
   (`pl.assemble` into a tile, `pl.gather_row`, `pl.matmul_acc`) its destination's, and a loop- or
   branch-carried tile one buffer with its initial and yielded values;
 - a buffer lives in UB (vec) when a vector op produces or reads it (or it is stored from the vector
-  core), in L1 (mat) when it feeds a matmul; a load or a `pl.full` goes wherever its consumers need it
+  core), in L1 (mat) when it feeds a matmul or the author placed it there (`target_memory=`; a
+  `transpose_view` of it is the same buffer); a load or a `pl.full` goes wherever its consumers need it
   (both when both do: PyPTO inserts a move).  A matmul result lives in L0C; PyPTO's AutoTileMatmulL0
   tiles a matmul whose result is only stored or accumulated to fit L0A/L0B/L0C, so L0C is counted only
   for a result a vector op reads (and then a UB copy of it too), a cast to bf16 feeding only matmuls
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from xdsl.dialects import scf
-from xdsl.dialects.builtin import IntegerAttr
+from xdsl.dialects.builtin import IntegerAttr, StringAttr
 from xdsl.ir import Block, BlockArgument, OpResult, Operation, SSAValue
 
 from ppc.dialects.attributes import LoopAttr, LoopKind
@@ -42,6 +43,7 @@ from ppc.dialects.data_ops import (
     ReshapeOp,
     SetValidShapeOp,
     SliceOp,
+    TransposeOp,
 )
 from ppc.dialects.types import TensorType, TileType, element_bits
 
@@ -120,6 +122,8 @@ class KernelBuffers:
             isinstance(op, SliceOp) and _is_tile(op.source)
         ):
             self._union(op.results[0], op.operands[0])
+        elif isinstance(op, TransposeOp) and _declared(op.source) in _CUBE_SIDE:
+            self._union(op.result, op.source)  # PyPTO's transpose_view of an L1 tile: a layout, no data moves
         elif isinstance(op, AssembleOp):
             self._union(op.result, op.dest)
         elif isinstance(op, GatherRowOp | MatmulAccOp):
@@ -154,6 +158,8 @@ class KernelBuffers:
         buf.start, buf.end = start, max(end, start + 1)
         if is_acc:
             buf.spaces = {L0C, UB} if vector_use else set()
+        elif _declared(buf.root) in _CUBE_SIDE:  # placed by the author (PyPTO never overrides it)
+            buf.spaces = {L1, UB} if vector_def or vector_use else {L1}
         else:
             buf.spaces = {L1} if matmul_use else set()
             if vector_def or vector_use or not matmul_use:
@@ -191,7 +197,16 @@ def _yielded(block: Block) -> tuple[SSAValue, ...]:
     return tuple(last.operands) if isinstance(last, scf.YieldOp) else ()
 
 
-_ALIASING = (ReshapeOp, SetValidShapeOp, FillPadOp, SliceOp, AssembleOp, GatherRowOp, MatmulAccOp, scf.ForOp, scf.IfOp)
+_ALIASING = (
+    ReshapeOp, SetValidShapeOp, FillPadOp, SliceOp, TransposeOp, AssembleOp, GatherRowOp, MatmulAccOp, scf.ForOp, scf.IfOp
+)
+_CUBE_SIDE = ("mat", "left", "right", "bias")  # `target_memory=` spaces a load or create puts in (or via) L1
+
+
+def _declared(v: SSAValue) -> str | None:
+    """The `target_memory=` the author gave the op making `v` (frontend/explicit.py keeps it)."""
+    space = v.owner.attributes.get("pl.target_memory") if isinstance(v, OpResult) else None
+    return space.data if isinstance(space, StringAttr) else None
 
 
 def _loads(op: Operation) -> bool:

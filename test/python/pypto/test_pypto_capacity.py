@@ -158,3 +158,31 @@ def test_ppc_run_checks_a_lowered_module_for_the_chosen_platform(load_kernel, tm
     capsys.readouterr()
     assert main([str(path), "--platform", "a2a3"]) == 1
     assert "error: tiles live here need 208 KiB of UB (184 KiB on a2a3)" in capsys.readouterr().err
+
+
+PLACED = """
+from ppc import pl
+
+@pl.jit
+def attend(q: pl.Tensor[[64, 512], pl.BF16], kv: pl.Tensor[[128, 512], pl.BF16], p: pl.Tensor[[64, 128], pl.BF16],
+           s: pl.Out[pl.Tensor[[64, 128], pl.FP32]], o: pl.Out[pl.Tensor[[64, 512], pl.FP32]]):
+    with pl.at(level=pl.Level.CORE_GROUP, name_hint="attend"):
+        kv_tile = pl.load(kv, [0, 0], [128, 512], target_memory=pl.MemorySpace.Mat)
+        kv_t = pl.tile.transpose_view(kv_tile)
+        s[:, :] = pl.matmul(q[:, :], kv_t)
+        o[:, :] = pl.matmul(p[:, :], kv_tile)
+    return s, o
+"""
+
+
+def test_a_tile_placed_in_l1_and_its_transpose_view_are_one_l1_buffer(load_kernel):
+    """As decode_sparse_attn_hca.py of pypto-lib does: 128 KiB of keys loaded into L1 (`target_memory=Mat`),
+    read through a `transpose_view` and directly. Neither is in UB (two 128 KiB UB tiles do not fit a2a3)."""
+    attend = load_kernel(PLACED)["attend"]
+    q, kv, p = (np.ones(shape, ml_dtypes.bfloat16) for shape in [(64, 512), (128, 512), (64, 128)])
+    s, o = np.zeros((64, 128), np.float32), np.zeros((64, 512), np.float32)
+    program = attend.compile(q, kv, p, s, o, platform="a2a3")
+    assert 'pl.target_memory = "mat"' in str(program.module)
+    program.run(q, kv, p, s, o)
+    np.testing.assert_array_equal(s, np.full((64, 128), 512, np.float32))
+    np.testing.assert_array_equal(o, np.full((64, 512), 128, np.float32))
