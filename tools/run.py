@@ -53,7 +53,6 @@ from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
 from ppc.dialects.parsing import parse_mlir
-from ppc.passes.pipeline import run_pipeline
 from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.errors import PlRuntimeError
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
@@ -188,7 +187,9 @@ def load_target(target: str, entry: str | None, platform: str, overrides: list[s
             raise UsageError(f"no such file: {path}")
         module = _parse(path)
         verify_module(module)
-        run_pipeline(module, [f"pl-check-capacity{{platform={platform}}}"])
+        from ppc.passes.pipeline import run_pipeline  # only a lowered module needs it here
+
+        run_pipeline(module, [f"pl-check-capacity{{platform={platform}}}"])  # the chip's memories
         program = CompiledProgram(module, platform, entry=entry)
         return Target(target, _apply_overrides(_specs_from_params(program.params), overrides), program=program)
     file, sep, name = target.partition("::")
