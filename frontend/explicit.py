@@ -12,7 +12,8 @@ import ast
 import inspect
 from typing import TYPE_CHECKING, Any
 
-from xdsl.ir import SSAValue
+from xdsl.dialects.builtin import StringAttr
+from xdsl.ir import OpResult, SSAValue
 
 from ppc.dialects.task_ops import BlockIdxOp
 from ppc.dialects.types import DYNAMIC, TileType
@@ -58,12 +59,20 @@ def emit_explicit(b: FunctionBuilder, callee: Any, node: ast.Call) -> Any:
     kept = {k: v for k, v in args.items() if params[k].annotation not in _DROPPED}
     target = pl.OPS.get(spec.target)
     if target is None:  # an emitter of its own, taking the stub's arguments
-        return ops.EMITTERS[spec.target](b, name, node, kept)
+        return _placed(ops.EMITTERS[spec.target](b, name, node, kept), args.get("target_memory"))
     try:
         positional, keywords = spec.forward(kept) if spec.forward else (tuple(kept.values()), {})
     except ValueError as err:  # an argument combination the mapping refuses
         raise b.error(node, f"pl.{name}: {err}") from None
-    return forward_to(b, name, node, spec.target, positional, keywords)
+    return _placed(forward_to(b, name, node, spec.target, positional, keywords), args.get("target_memory"))
+
+
+def _placed(value: Any, space: Any) -> Any:
+    """Keep an explicit `target_memory=` on the op making the tile: it places the tile, which the capacity
+    check (passes/tile_buffers.py) counts where the author put it."""
+    if isinstance(value, OpResult) and isinstance(value.type, TileType) and isinstance(space, str):
+        value.owner.attributes["pl.target_memory"] = StringAttr(space)
+    return value
 
 
 def forward_to(b: FunctionBuilder, name: str, node: ast.AST, target: str, args: Any, kwargs: dict[str, Any]) -> Any:

@@ -120,7 +120,8 @@ class JitFunction:
         # Snapshots are clones, printed only if `ir_after` asks: printing every stage of every compile would
         # nearly double the compile time of a kernel like the compressor.
         ir_after = {"frontend": module.clone()}
-        run_pipeline(module, default_pipeline(spmd, copied_outs), after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
+        passes = [*default_pipeline(spmd, copied_outs), f"pl-check-capacity{{platform={platform}}}"]  # the chip's memories
+        run_pipeline(module, passes, after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
     @user_facing("run")

@@ -173,6 +173,9 @@ def _outline(scope: TaskScopeOp, func: FuncOp, names: SymbolNames, anchor: Opera
     block.args[-1].name_hint = "block_idx"
     kernel = FuncOp(kernel_name, (inputs, [v.type for v in outs]), Region(block))
     kernel.attributes["pl.kind"] = KindAttr(FuncKind.INCORE)
+    hints = scope.properties.get("optimizations") or scope.attributes.get("optimizations")
+    if hints is not None:  # the task's hints stay visible to kernel checks (pl-check-capacity reads pl.split)
+        kernel.attributes["pl.optimizations"] = hints
     kernel.location = scope.location
     anchor.parent_block().insert_op_after(kernel, anchor)
 

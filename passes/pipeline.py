@@ -71,6 +71,12 @@ def _parallel_to_spmd() -> type[ModulePass]:
     return ParallelToSpmdPass
 
 
+def _check_capacity() -> type[ModulePass]:
+    from ppc.passes.check_capacity import CheckCapacityPass
+
+    return CheckCapacityPass
+
+
 def _lower() -> type[ModulePass]:
     return LowerPass
 
@@ -85,6 +91,7 @@ PASSES: dict[str, Callable[[], type[ModulePass]]] = {
     "pl-check-directions": _check_directions,
     "pl-infer-directions": _infer_directions,
     "pl-parallel-to-spmd": _parallel_to_spmd,
+    "pl-check-capacity": _check_capacity,
     "pl-lower": _lower,
 }
 

@@ -196,6 +196,9 @@ def load_target(target: str, entry: str | None, platform: str, overrides: list[s
             raise UsageError(f"no such file: {path}")
         module = _parse(path)
         verify_module(module)
+        from ppc.passes.pipeline import run_pipeline  # only a lowered module needs it here
+
+        run_pipeline(module, [f"pl-check-capacity{{platform={platform}}}"])  # the chip's memories
         program = CompiledProgram(module, platform, entry=entry)
         specs = _apply_overrides(_specs_from_params(program.params), overrides)
         entry_op = next(op for op in module.ops if getattr(op, "sym_name", None) and op.sym_name.data == program.entry_name)

@@ -76,6 +76,9 @@ class ChipConfig:
     l0b_bytes: int = 64 * 1024
     l0c_bytes: int = 128 * 1024
     ub_bytes: int = 192 * 1024
+    # PTO-ISA reserves about 8 KiB at the top of UB, so PyPTO caps usable UB at 184 KiB (a2a3) / 240 KiB (a5)
+    # and refuses a kernel beyond it (pypto src/backend/common/soc.cpp, pto-isa#170); the capacity check uses it.
+    ub_reserved_bytes: int = 8 * 1024
     l2_bytes: int = 192 * 1024 * 1024
     l2_line_bytes: int = 512  # GM traffic moves whole L2 lines: a row is rounded up to this
 
