@@ -8,6 +8,7 @@ declarative format rejects, a value used but never defined) become ParseErrors a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from xdsl.context import Context
@@ -18,8 +19,10 @@ from xdsl.dialects.scf import Scf
 from xdsl.ir import Attribute, Operation, SSAValue, TypeAttribute
 from xdsl.irdl import AttributeInvT
 from xdsl.parser import Parser, UnresolvedOperand
+from xdsl.parser.core import ForwardDeclaredValue, ParserState
 from xdsl.utils.exceptions import ParseError, VerifyException
-from xdsl.utils.lexer import Span
+from xdsl.utils.lexer import Input, Span
+from xdsl.utils.mlir_lexer import MLIRLexer
 
 from . import PL
 
@@ -32,17 +35,32 @@ def make_context() -> Context:
     return ctx
 
 
+class _LinearLexer(MLIRLexer):
+    """xDSL's string-literal rule nests `+` inside `*`, so an unterminated string backtracks exponentially
+    (40 characters hang the parser); the same language with one character per repetition is linear."""
+
+    _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+
+MAX_NESTING = 64
+"""Regions nested deeper than this are refused while parsing: verifiers, passes and the printer recurse
+once per level, and a real pl program nests a handful of loops and scopes."""
+
+
 class LocatingParser(Parser):
     def __init__(self, ctx: Context, text: str, name: str, line_offset: int = 0):
-        super().__init__(ctx, text, name)
+        super().__init__(ctx, "", name)
+        self._parser_state = ParserState(_LinearLexer(Input(text, name)))
+        self._depth = 0
         self._name = StringAttr(name)
         self._line_offset = line_offset
         self._line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         self._first_use: dict[str, Span] = {}
+        self._forward_names: dict[SSAValue, str] = {}
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         try:
-            return super().parse_module(allow_implicit_module)
+            module = super().parse_module(allow_implicit_module)
         except ParseError as err:
             # xDSL reports undefined values at the end of the input; point at the first use instead.
             undefined = [name for name in self.forward_ssa_references if name in self._first_use]
@@ -50,18 +68,36 @@ class LocatingParser(Parser):
                 raise
             name = min(undefined, key=lambda n: self._first_use[n].start)
             self.raise_error(f"use of undefined value '%{name}'", self._first_use[name])
+        self._check_no_forward_values(module)
+        return module
+
+    def _check_no_forward_values(self, module: ModuleOp) -> None:
+        """A name used before the region of its own op defines it (`scf.for %i = %i ...`) is resolved by
+        nothing: xDSL leaves a placeholder operand behind, which no verifier can handle."""
+        for op in module.walk():
+            for operand in op.operands:
+                if isinstance(operand, ForwardDeclaredValue):
+                    name = self._forward_names[operand]
+                    self.raise_error(f"use of undefined value '%{name}'", self._first_use[name])
 
     def resolve_operand(self, operand: UnresolvedOperand, type: AttributeInvT) -> SSAValue[AttributeInvT]:
-        if operand.operand_name not in self.ssa_values:
+        value = super().resolve_operand(operand, type)
+        if isinstance(value, ForwardDeclaredValue):
             self._first_use.setdefault(operand.operand_name, operand.span)
-        return super().resolve_operand(operand, type)
+            self._forward_names[value] = operand.operand_name
+        return value
 
     def parse_operation(self) -> Operation:
         start = self._current_token.span.start
+        self._depth += 1
+        if self._depth > MAX_NESTING:
+            self.raise_error(f"operations nested more than {MAX_NESTING} deep are not supported", start, start + 1)
         try:
             op = super().parse_operation()
         except VerifyException as err:  # a declarative assembly format checks operand types while parsing
             self.raise_error(str(err), start, self.pos)
+        finally:
+            self._depth -= 1
         if isinstance(op.location, UnknownLoc):
             line = bisect_right(self._line_starts, start)
             col = start - self._line_starts[line - 1] + 1
