@@ -22,9 +22,10 @@ from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.parser.core import ForwardDeclaredValue, ParserState
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.lexer import Input, Span
-from xdsl.utils.mlir_lexer import MLIRLexer
+from xdsl.utils.mlir_lexer import MLIRLexer, MLIRToken
 
 from . import PL
+from .diagnostics import PlDiagnostic, SourceLoc
 
 
 def make_context() -> Context:
@@ -40,6 +41,13 @@ class _LinearLexer(MLIRLexer):
     (40 characters hang the parser); the same language with one character per repetition is linear."""
 
     _unescaped_characters_regex = re.compile(r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"')
+
+    def _lex_string_literal(self, start_pos: int) -> MLIRToken:
+        if self._unescaped_characters_regex.match(self.input.content, start_pos) is None:
+            raise ParseError(Span(start_pos, start_pos + 1, self.input),
+                             "unterminated string literal (a string closes with \" on its own line; escapes: "
+                             "\\n \\t \\\\ \\\" and two hex digits)")
+        return super()._lex_string_literal(start_pos)
 
 
 MAX_NESTING = 64
@@ -119,6 +127,17 @@ class LocatingParser(Parser):
             return super().parse_optional_attribute()
         except VerifyException as err:
             self.raise_error(str(err), start, self.pos)
+
+
+def decode_source(data: bytes, name: str) -> str:
+    """The UTF-8 text of an input file; an undecodable byte is a located error (line and column of the byte)."""
+    try:
+        return data.decode()
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise PlDiagnostic(SourceLoc(name, line, col),
+                           f"the input is not UTF-8 text: byte 0x{data[err.start]:02x} ({err.reason})") from None
 
 
 def parse_mlir(text: str, name: str = "<input>", ctx: Context | None = None, line_offset: int = 0) -> ModuleOp:

@@ -21,7 +21,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ppc.dialects import PL
 from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, capture_diagnostics, internal_error, verify_module
-from ppc.dialects.parsing import LocatingParser
+from ppc.dialects.parsing import LocatingParser, decode_source
 from ppc.passes.pipeline import PASSES
 from ppc.tools.diagnostic_check import check, expectations
 
@@ -113,8 +113,13 @@ class PpcOptMain(xDSLOptMain):
 
     def run(self) -> None:
         stream, _ext = self.get_input_stream()
-        text = stream.read().decode()
+        data = stream.read()
         stream.close()
+        try:
+            text = decode_source(data, self.get_input_name())
+        except PlDiagnostic as diag:
+            print(diag, file=sys.stderr)
+            sys.exit(1)
         pieces = text.split("// -----") if self.args.split_input_file else [text]
         out = StringIO()
         failed = False
@@ -173,9 +178,6 @@ def main(args: list[str] | None = None) -> None:
         else:
             where = f": {err.filename}" if err.filename else ""
             print(f"ppc-opt: error: {err.strerror or err}{where}", file=sys.stderr)
-        sys.exit(1)
-    except UnicodeDecodeError as err:
-        print(f"ppc-opt: error: the input is not UTF-8 text ({err.reason} at byte {err.start})", file=sys.stderr)
         sys.exit(1)
     except Exception as err:  # a compiler bug: still one line, naming where it happened
         if os.environ.get("PPC_DEBUG") == "1":

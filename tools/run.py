@@ -52,7 +52,7 @@ import numpy as np
 from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, verify_module
-from ppc.dialects.parsing import parse_mlir
+from ppc.dialects.parsing import decode_source, parse_mlir
 from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.errors import PlRuntimeError
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
@@ -90,7 +90,7 @@ def _import_file(path: Path):
 def _parse(path: Path):
     """The module in `path`; a syntax error becomes a located PlDiagnostic."""
     try:
-        return parse_mlir(path.read_text(), str(path))
+        return parse_mlir(decode_source(path.read_bytes(), str(path)), str(path))
     except ParseError as err:
         loc = err.span.get_location()
         raise PlDiagnostic(SourceLoc(loc.file, loc.line, loc.col), err.msg.strip()) from None

@@ -33,6 +33,26 @@ func.func @no_error(%a: !pl.tensor<16xf32>) {
 
 // -----
 
+// An unmet expectation written with a space before `@` (upstream syntax) fails like any other.
+func.func @spaced_unmet(%a: !pl.tensor<16xf32>) {
+  // expected-error @+1 {{never either}}
+  %r = pl.exp %a : !pl.tensor<16xf32>
+  func.return
+}
+// CHECK: verify-diagnostics.mlir:[[# @LINE - 4]]:1: error: expected error "never either" was not produced at line [[# @LINE - 3]]
+
+// -----
+
+// An annotation that does not parse is reported, not skipped.
+func.func @malformed(%a: !pl.tensor<16xf32>) {
+  // expected-error@+1 never closed {{
+  %r = pl.exp %a : !pl.tensor<16xf32>
+  func.return
+}
+// CHECK: verify-diagnostics.mlir:[[# @LINE - 4]]:6: error: malformed annotation: expected `expected-<severity>[@<where>] {{[{][{]}}text{{[}][}]}}`
+
+// -----
+
 // A matching chunk reports nothing.
 func.func @matching(%a: !pl.tensor<16xi32>) {
   // expected-error@+1 {{'pl.sqrt' needs a floating-point operand, got i32}}
