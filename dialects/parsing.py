@@ -129,6 +129,16 @@ class LocatingParser(Parser):
             self.raise_error(str(err), start, self.pos)
 
 
+def parse_error_diagnostic(err: ParseError, text: str, line_offset: int = 0) -> PlDiagnostic:
+    """xDSL's ParseError as one located line: control characters quoted from the input are escaped, and
+    an error at the end of the input says so (xDSL's message alone is cryptic there)."""
+    loc = err.span.get_location()
+    message = re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], err.msg.strip())
+    if not text[err.span.start :].strip():
+        message = f"unexpected end of input ({message})"
+    return PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), message)
+
+
 def decode_source(data: bytes, name: str) -> str:
     """The UTF-8 text of an input file; an undecodable byte is a located error (line and column of the byte)."""
     try:

@@ -105,9 +105,10 @@ def _entry_function(functions: list[FuncOp], entry: str | None) -> FuncOp:
         raise PlRuntimeError(f"no orchestration function '{entry}' in the module (found: {names})")
     if len(candidates) != 1:
         names = ", ".join(f.sym_name.data for f in candidates) or "none"
+        where = candidates[1] if candidates else next(iter(functions), None)  # the second one, or the first function
         raise PlRuntimeError(
             "the module must have exactly one orchestration function (pl.kind = #pl.kind<orchestration>), "
-            f"found: {names}"
+            f"found: {names}", where
         )
     return candidates[0]
 

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import traceback
+from functools import cache
 from io import StringIO
 
 from xdsl.dialects.builtin import ModuleOp
@@ -20,8 +21,8 @@ from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseE
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ppc.dialects import PL
-from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, capture_diagnostics, internal_error, verify_module
-from ppc.dialects.parsing import LocatingParser, decode_source
+from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics, internal_error, verify_module
+from ppc.dialects.parsing import LocatingParser, decode_source, parse_error_diagnostic
 from ppc.passes.pipeline import PASSES
 from ppc.tools.diagnostic_check import check, expectations
 
@@ -48,9 +49,7 @@ class PpcOptMain(xDSLOptMain):
 
     def register_all_targets(self) -> None:
         """Only MLIR text output: xDSL's assembly targets do not apply to pl programs."""
-        from xdsl.universe import Universe
-
-        self.available_targets["mlir"] = Universe.get_multiverse().all_targets["mlir"]
+        self.available_targets["mlir"] = _mlir_target()
 
     def register_all_passes(self) -> None:
         for name, factory in PASSES.items():
@@ -95,11 +94,7 @@ class PpcOptMain(xDSLOptMain):
         try:
             module = self._parse(text, line_offset)
         except ParseError as err:
-            loc = err.span.get_location()
-            message = err.msg.strip()
-            if not text[err.span.start :].strip():  # xDSL's message alone is cryptic there
-                message = f"unexpected end of input ({message})"
-            raise PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), message) from None
+            raise parse_error_diagnostic(err, text, line_offset) from None
         if not self.args.disable_verify:
             self._stage = "verification"
             verify_module(module)
@@ -155,6 +150,14 @@ class PpcOptMain(xDSLOptMain):
         for diag in emitted:
             print(diag, file=sys.stderr)
         return not any(d.severity == "error" for d in emitted)
+
+
+@cache
+def _mlir_target():
+    """xDSL's MLIR printer target; finding it scans every installed package's entry points (20 ms), so once."""
+    from xdsl.universe import Universe
+
+    return Universe.get_multiverse().all_targets["mlir"]
 
 
 def _pipeline_syntax(spec: str, err: ArgSpecParseError) -> str:
