@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 
-from xdsl.dialects.builtin import FileLineColLoc, ModuleOp, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FileLineColLoc, ModuleOp, StringAttr
 from xdsl.ir import Attribute, Operation, OpResult, SSAValue
 from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import DiagnosticException
@@ -118,6 +118,11 @@ def verify_module(module: ModuleOp) -> None:
 def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
     if op.has_trait(SymbolTable):
         _check_unique_symbols(op)
+    _check_pl_attributes(op)
+    for region in op.regions:
+        if len(region.blocks) > 1:
+            raise PlDiagnostic(op, f"'{op.name}' has a region of {len(region.blocks)} blocks: ppc programs have "
+                                   "no branches, every region is one block")
     try:
         op.verify(verify_nested_ops=False)
     except PlDiagnostic:
@@ -138,6 +143,21 @@ def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
             visible.update(inner.results)
         visible.difference_update(block.args)
         visible.difference_update(r for inner in block.ops for r in inner.results)
+
+
+def _check_pl_attributes(op: Operation) -> None:
+    """The pl attributes ppc reads off any op (`pl.kind`, `pl.loop`) or function argument (`pl.dir`) hold
+    their own kind of value: a pass would otherwise take `pl.kind = 3` for no kind at all."""
+    from .attributes import DirAttr, KindAttr, LoopAttr
+
+    expected = {cls.name: cls for cls in (DirAttr, KindAttr, LoopAttr)}
+    dicts = [op.attributes] + [d.data for key in ("arg_attrs", "res_attrs")
+                               for attrs in [op.properties.get(key) or op.attributes.get(key)]
+                               if isinstance(attrs, ArrayAttr) for d in attrs.data if isinstance(d, DictionaryAttr)]
+    for attrs in dicts:
+        for key, value in attrs.items():
+            if key in expected and not isinstance(value, expected[key]):
+                raise PlDiagnostic(op, f"'{op.name}' attribute '{key}' must be a #{key}<...> value, got {value}")
 
 
 def _check_unique_symbols(table: Operation) -> None:

@@ -22,7 +22,7 @@ from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.parser.core import ForwardDeclaredValue, ParserState
 from xdsl.utils.exceptions import ParseError, VerifyException
 from xdsl.utils.lexer import Input, Span
-from xdsl.utils.mlir_lexer import MLIRLexer, MLIRToken
+from xdsl.utils.mlir_lexer import MLIRLexer, MLIRToken, MLIRTokenKind
 
 from . import PL
 from .diagnostics import PlDiagnostic, SourceLoc
@@ -67,6 +67,8 @@ class LocatingParser(Parser):
         self._forward_names: dict[SSAValue, str] = {}
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
+            return ModuleOp([])  # as mlir-opt: an input of nothing (or only comments) is an empty module
         try:
             module = super().parse_module(allow_implicit_module)
         except ParseError as err:

@@ -8,7 +8,7 @@ that re-parses and verifies (dominance, terminators, symbol uses), or exit 1 wit
 diagnostics (`FILE:LINE:COL: error: ...`).  A traceback, a hang, an unlocated or internal error, or
 accepted output that does not verify is a finding; `--save DIR` keeps each one, shrunk line by line.
 
-    python -m ppc.tools.fuzz_opt --mutants 10000 --seed 0
+    python -m ppc.tools.fuzz_opt --mutants 10000 --seed 0 --models
 """
 
 from __future__ import annotations
@@ -90,6 +90,20 @@ def lowered_seeds(seeds: list[Seed]) -> list[Seed]:
         code, out, _err = run_tool("opt", seed.text, ["-p", "pl-lower"], timeout=30)
         if code == 0 and "pl.kind<orchestration>" in out:
             found.append(Seed(seed.name + ":lowered", out, (None, "pl-lower"), lowered=True))
+    return found
+
+
+def model_seeds() -> list[Seed]:
+    """The model kernels (reduced size) as `@pl.jit` lowers them: large real programs, for ppc-opt only
+    (running them takes seconds each).  Needs torch, for the models' inputs."""
+    from ppc.models.registry import MODELS
+
+    found = []
+    for name, build in MODELS.items():
+        run = build("reduced")
+        args = run.make_args()
+        for variant, fn in run.variants.items():
+            found.append(Seed(f"{name}:{variant}", str(fn.lower(*args)), (None, "pl-lower")))
     return found
 
 
@@ -285,12 +299,13 @@ class Report:
                 f"({kinds['traceback']} tracebacks, {kinds['hang']} hangs)")
 
 
-def fuzz(mutants: int, seed: int = 0, timeout: float = 10.0, root: Path = TEST_ROOT) -> Report:
-    """Run `mutants` mutants, deterministically for a given `seed`."""
+def fuzz(mutants: int, seed: int = 0, timeout: float = 10.0, root: Path = TEST_ROOT, models: bool = False) -> Report:
+    """Run `mutants` mutants, deterministically for a given `seed`; `models` adds the model kernels."""
     start = time.perf_counter()
     rng = random.Random(seed)
-    base = lit_seeds(root)
-    lowered = lowered_seeds(base)
+    lit = lit_seeds(root)
+    lowered = lowered_seeds(lit)
+    base = lit + (model_seeds() if models else [])
     report = Report()
     for _ in range(mutants):
         source = rng.choice(lowered if rng.random() < LOWERED_SHARE else base)
@@ -335,9 +350,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mutants", type=int, default=1000, help="how many mutants (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed: the same seed gives the same mutants")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per run (default 10)")
+    parser.add_argument("--models", action="store_true", help="also mutate the model kernels (slower; needs torch)")
     parser.add_argument("--save", type=Path, help="write each finding, shrunk, as DIR/finding-N.mlir")
     args = parser.parse_args(argv)
-    report = fuzz(args.mutants, args.seed, args.timeout)
+    report = fuzz(args.mutants, args.seed, args.timeout, models=args.models)
     print(report.summary())
     for n, finding in enumerate(report.findings):
         first = (finding.stderr.strip().splitlines() or ["(no stderr)"])[-1]

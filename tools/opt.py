@@ -77,7 +77,7 @@ class PpcOptMain(xDSLOptMain):
         try:
             self.pipeline = PassPipeline.parse_spec(self.available_passes, self.args.passes, after_pass)
         except Exception as err:  # an unknown pass name or a bad pass option
-            print(f"ppc-opt: error: {err}", file=sys.stderr)
+            print(f"ppc-opt: error: {str(err).strip()} (in -p {self.args.passes!r})", file=sys.stderr)
             sys.exit(1)
         except ArgSpecParseError as err:  # malformed syntax; xDSL derives it from BaseException
             print(f"ppc-opt: error: {_pipeline_syntax(self.args.passes, err)}", file=sys.stderr)

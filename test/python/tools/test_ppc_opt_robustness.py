@@ -73,3 +73,20 @@ def test_ppc_run_locates_a_byte_that_is_not_utf8(tmp_path):
     assert done.returncode == 1
     assert re.fullmatch(rf"{re.escape(str(path))}:2:3: error: the input is not UTF-8 text: byte 0xff \(.*\)\n",
                         done.stderr)
+
+
+def test_ppc_run_locates_a_parameter_it_cannot_size(tmp_path):
+    path = tmp_path / "d.mlir"
+    path.write_text("func.func @k(%x: !pl.tensor<?x4xf32>) attributes {pl.kind = #pl.kind<orchestration>} {\n"
+                    "  func.return\n}\n")
+    done = _ppc_run(path)
+    assert done.returncode == 1
+    assert done.stderr == (f"{path}:1:1: error: parameter 'x' has a dynamic shape: ppc-run cannot choose its size\n")
+
+
+def test_ppc_run_locates_a_module_without_an_orchestration_function(tmp_path):
+    path = tmp_path / "n.mlir"
+    path.write_text("func.func @k() {\n  func.return\n}\n")
+    done = _ppc_run(path)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{path}:1:1: error: the module must have exactly one orchestration function")
