@@ -14,8 +14,10 @@ accepted output that does not verify is a finding; `--save DIR` keeps each one, 
 from __future__ import annotations
 
 import argparse
+import atexit
 import random
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
+from functools import cache
 from io import StringIO
 from pathlib import Path
 
@@ -224,7 +227,12 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_WORKDIR = Path(tempfile.mkdtemp(prefix="ppc-fuzz-"))
+@cache
+def _workdir() -> Path:
+    """One scratch folder per process for the mutant file the tools read, removed at exit."""
+    path = Path(tempfile.mkdtemp(prefix="ppc-fuzz-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def run_tool(tool: str, text: str, args: list[str], timeout: float) -> tuple[int | str, str, str]:
@@ -232,7 +240,7 @@ def run_tool(tool: str, text: str, args: list[str], timeout: float) -> tuple[int
     status (or "hang" / "traceback"), stdout and stderr."""
     from ppc.tools import opt, run
 
-    path = _WORKDIR / "mutant.mlir"
+    path = _workdir() / "mutant.mlir"
     path.write_text(text)
     out, err = StringIO(), StringIO()
     code: int | str
@@ -280,6 +288,7 @@ class Finding:
     args: list[str]
     text: str
     stderr: str
+    origin: str = ""  # the seed and the edits that made the mutant
 
 
 @dataclass
@@ -309,25 +318,26 @@ def fuzz(mutants: int, seed: int = 0, timeout: float = 10.0, root: Path = TEST_R
     report = Report()
     for _ in range(mutants):
         source = rng.choice(lowered if rng.random() < LOWERED_SHARE else base)
-        text, _applied = mutate(rng, source.text)
+        text, edits = mutate(rng, source.text)
         pipeline = rng.choice(source.pipelines)
         args = ["-p", pipeline] if pipeline else []
         report.mutants += 1
-        code = _check(report, "opt", text, args, timeout)
+        origin = f"{source.name} ({', '.join(edits)})"
+        code = _check(report, "opt", text, args, timeout, origin)
         if code == 0 and source.lowered:
-            _check(report, "run", text, [], timeout)
+            _check(report, "run", text, [], timeout, origin)
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _check(report: Report, tool: str, text: str, args: list[str], timeout: float) -> int | str:
+def _check(report: Report, tool: str, text: str, args: list[str], timeout: float, origin: str) -> int | str:
     code, out, err = run_tool(tool, text, args, timeout)
     report.runs[tool] += 1
     kind = verdict(code, out, err, reparse=tool == "opt")
     if kind is None:
         report.outcomes["accepted" if code == 0 else "rejected"] += 1
     else:
-        report.findings.append(Finding(kind, tool, args, text, err))
+        report.findings.append(Finding(kind, tool, args, text, err, origin))
     return code
 
 
@@ -357,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     for n, finding in enumerate(report.findings):
         first = (finding.stderr.strip().splitlines() or ["(no stderr)"])[-1]
-        print(f"  {finding.kind}: ppc-{finding.tool} {' '.join(finding.args)}: {first}")
+        print(f"  {finding.kind}: ppc-{finding.tool} {' '.join(finding.args)} on {finding.origin}: {first}")
         if args.save:
             args.save.mkdir(parents=True, exist_ok=True)
             (args.save / f"finding-{n}.mlir").write_text(shrink(finding, args.timeout))
