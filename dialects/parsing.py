@@ -51,8 +51,9 @@ class _LinearLexer(MLIRLexer):
 
 
 MAX_NESTING = 64
-"""Regions nested deeper than this are refused while parsing: verifiers, passes and the printer recurse
-once per level, and a real pl program nests a handful of loops and scopes."""
+"""Ops nested deeper than this (counting the module, implicit or not, so that printed output parses again)
+are refused while parsing: verifiers, passes and the printer recurse once per level, and a real pl
+program nests a handful of loops and scopes."""
 
 
 class LocatingParser(Parser):
@@ -69,6 +70,7 @@ class LocatingParser(Parser):
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
         if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
             return ModuleOp([])  # as mlir-opt: an input of nothing (or only comments) is an empty module
+        self._depth = 0 if self._current_token.text.strip('"') in ("builtin.module", "module") else 1
         try:
             module = super().parse_module(allow_implicit_module)
         except ParseError as err:

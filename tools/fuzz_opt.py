@@ -35,7 +35,7 @@ from ppc.dialects.diagnostics import PlDiagnostic, verify_module
 from ppc.dialects.parsing import parse_mlir
 
 TEST_ROOT = Path(__file__).resolve().parent.parent / "test"
-LOCATED = re.compile(r"\S.*:\d+:\d+: (error|warning|remark|note): ")
+LOCATED = re.compile(r"\S.*:\d+(?::\d+)?: (error|warning|remark|note): ")  # no column: `loc("f":3:0)`
 _TOKEN = re.compile(
     r'"(?:[^"\\\n]|\\.)*"'  # string literal
     r"|[%@^][\w.$-]+(?:#\d+)?"  # SSA value, symbol, block label

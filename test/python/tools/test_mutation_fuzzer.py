@@ -30,6 +30,7 @@ def test_mutants_are_the_same_for_the_same_seed():
 def test_every_kind_of_bad_ending_is_a_finding():
     located = "mutant.mlir:2:3: error: 'pl.add' operand shapes differ\n"
     assert verdict(1, "", located, reparse=True) is None
+    assert verdict(1, "", "a.mlir:3: error: a location without a column\n", reparse=True) is None
     assert verdict(0, GOOD, "", reparse=True) is None
     assert verdict("hang", "", "", reparse=True) == "hang"
     assert verdict("traceback", "", "Traceback (most recent call last):\n", reparse=True) == "traceback"

@@ -90,3 +90,19 @@ def test_ppc_run_locates_a_module_without_an_orchestration_function(tmp_path):
     done = _ppc_run(path)
     assert done.returncode == 1
     assert done.stderr.startswith(f"{path}:1:1: error: the module must have exactly one orchestration function")
+
+
+def test_output_at_the_nesting_limit_parses_again():
+    """The printed module adds a level (`builtin.module`): the limit counts it either way (a fuzzer finding)."""
+    from ppc.dialects.parsing import MAX_NESTING
+    from ppc.tools.fuzz_opt import run_tool
+
+    loops = MAX_NESTING - 2  # under the module and the function
+    text = ("func.func @f(%n: index) {\n" + "".join(f"scf.for %i{k} = %n to %n step %n {{\n" for k in range(loops))
+            + "}\n" * loops + "func.return\n}\n")
+    code, printed, err = run_tool("opt", text, [], timeout=30)
+    assert (code, err) == (0, "")
+    assert run_tool("opt", printed, [], timeout=30) == (0, printed, "")
+    deeper = text.replace("{\n", "{\nscf.for %j = %n to %n step %n {\n", 1).replace("func.return", "}\nfunc.return")
+    code, _, err = run_tool("opt", deeper, [], timeout=30)
+    assert code == 1 and f"operations nested more than {MAX_NESTING} deep" in err
