@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from types import TracebackType
 
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FileLineColLoc, ModuleOp, StringAttr
@@ -145,15 +146,22 @@ def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
         visible.difference_update(r for inner in block.ops for r in inner.results)
 
 
+@cache
+def _pl_attribute_kinds() -> dict[str, type[Attribute]]:
+    from .attributes import DirAttr, KindAttr, LoopAttr
+
+    return {cls.name: cls for cls in (DirAttr, KindAttr, LoopAttr)}
+
+
 def _check_pl_attributes(op: Operation) -> None:
     """The pl attributes ppc reads off any op (`pl.kind`, `pl.loop`) or function argument (`pl.dir`) hold
     their own kind of value: a pass would otherwise take `pl.kind = 3` for no kind at all."""
-    from .attributes import DirAttr, KindAttr, LoopAttr
-
-    expected = {cls.name: cls for cls in (DirAttr, KindAttr, LoopAttr)}
-    dicts = [op.attributes] + [d.data for key in ("arg_attrs", "res_attrs")
-                               for attrs in [op.properties.get(key) or op.attributes.get(key)]
-                               if isinstance(attrs, ArrayAttr) for d in attrs.data if isinstance(d, DictionaryAttr)]
+    expected = _pl_attribute_kinds()
+    dicts = [op.attributes]
+    for key in ("arg_attrs", "res_attrs"):
+        attrs = op.properties.get(key) or op.attributes.get(key)
+        if isinstance(attrs, ArrayAttr):
+            dicts += [d.data for d in attrs.data if isinstance(d, DictionaryAttr)]
     for attrs in dicts:
         for key, value in attrs.items():
             if key in expected and not isinstance(value, expected[key]):
