@@ -15,9 +15,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
+from types import TracebackType
 
-from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, FileLineColLoc, ModuleOp, StringAttr
 from xdsl.ir import Attribute, Operation, OpResult, SSAValue
+from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import DiagnosticException
 
 
@@ -28,8 +31,10 @@ class SourceLoc:
     col: int
 
     def __str__(self) -> str:
-        """`file:line:col`, or `file:line` when the column is unknown (0; columns count from 1)."""
-        return f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
+        """`file:line:col`, or `file:line` when the column is unknown (0; columns count from 1); control
+        characters in the name (`loc("a\\nb":1:1)`) are escaped so a diagnostic stays one line."""
+        file = self.file if self.file.isprintable() else self.file.encode("unicode_escape").decode()
+        return f"{file}:{self.line}:{self.col}" if self.col else f"{file}:{self.line}"
 
 
 UNKNOWN = SourceLoc("<unknown>", 0, 0)
@@ -136,6 +141,13 @@ def verify_module(module: ModuleOp) -> None:
 
 
 def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
+    if op.has_trait(SymbolTable):
+        _check_unique_symbols(op)
+    _check_pl_attributes(op)
+    for region in op.regions:
+        if len(region.blocks) > 1:
+            raise PlDiagnostic(op, f"'{op.name}' has a region of {len(region.blocks)} blocks: ppc programs have "
+                                   "no branches, every region is one block")
     try:
         op.verify(verify_nested_ops=False)
     except PlDiagnostic:
@@ -158,6 +170,42 @@ def _verify_op(op: Operation, visible: set[SSAValue]) -> None:
         visible.difference_update(r for inner in block.ops for r in inner.results)
 
 
+@cache
+def _pl_attribute_kinds() -> dict[str, type[Attribute]]:
+    from .attributes import DirAttr, KindAttr, LoopAttr
+
+    return {cls.name: cls for cls in (DirAttr, KindAttr, LoopAttr)}
+
+
+def _check_pl_attributes(op: Operation) -> None:
+    """The pl attributes ppc reads off any op (`pl.kind`, `pl.loop`) or function argument (`pl.dir`) hold
+    their own kind of value: a pass would otherwise take `pl.kind = 3` for no kind at all."""
+    expected = _pl_attribute_kinds()
+    dicts = [op.attributes]
+    for key in ("arg_attrs", "res_attrs"):
+        attrs = op.properties.get(key) or op.attributes.get(key)
+        if isinstance(attrs, ArrayAttr):
+            dicts += [d.data for d in attrs.data if isinstance(d, DictionaryAttr)]
+    for attrs in dicts:
+        for key, value in attrs.items():
+            if key in expected and not isinstance(value, expected[key]):
+                raise PlDiagnostic(op, f"'{op.name}' attribute '{key}' must be a #{key}<...> value, got {value}")
+
+
+def _check_unique_symbols(table: Operation) -> None:
+    """Symbol names are unique in their table; xDSL's own check reports the table (often an implicit module
+    without a location) instead of the second definition."""
+    first: dict[str, Operation] = {}
+    for op in (o for region in table.regions for block in region.blocks for o in block.ops):
+        name = op.properties.get("sym_name") or op.attributes.get("sym_name")
+        if not isinstance(name, StringAttr):
+            continue
+        if name.data in first:
+            raise PlDiagnostic(op, f"'{op.name}' redefinition of symbol '@{name.data}' "
+                                   f"(first defined at {source_loc(first[name.data])})")
+        first[name.data] = op
+
+
 def _not_dominating(index: int, value: SSAValue) -> str:
     name = f"%{value.name_hint}" if value.name_hint else "a value"
     where = value.owner if isinstance(value, OpResult) else value.owner.parent_op()
@@ -168,3 +216,26 @@ def _not_dominating(index: int, value: SSAValue) -> str:
 def _first_line(err: Exception) -> str:
     text = str(err.args[0]) if err.args else str(err)
     return text.splitlines()[0] if text else type(err).__name__
+
+
+def internal_error(err: Exception, stage: str) -> PlDiagnostic:
+    """A Python exception escaping ppc (a ppc bug) as one located error: at the innermost op the failing
+    code was handling (a local variable of the deepest frame that has one), naming the stage and that op.
+    The traceback is printed only when PPC_DEBUG=1 (the caller re-raises then)."""
+    op = _blamed_op(err.__traceback__)
+    where = f" on '{op.name}'" if op is not None else ""
+    detail = str(err).splitlines()[0] if str(err) else ""
+    return PlDiagnostic(op, f"internal error in {stage}{where}: {type(err).__name__}: {detail} "
+                            "(a ppc bug: please report it with this input; PPC_DEBUG=1 shows the traceback)")
+
+
+def _blamed_op(tb: TracebackType | None) -> Operation | None:
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            if isinstance(value, Operation) and source_loc(value) != UNKNOWN:
+                return value
+    return None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Self
 
 from xdsl.dialects.builtin import StringAttr
@@ -17,6 +18,8 @@ from xdsl.utils.exceptions import VerifyException
 
 from .types import RefType
 
+_SSA_NAME = re.compile(r"[A-Za-z_$.-][A-Za-z0-9_$.-]*")
+
 
 @irdl_op_definition
 class LocalDeclOp(IRDLOperation):
@@ -27,6 +30,12 @@ class LocalDeclOp(IRDLOperation):
 
     def __init__(self, var_name: str, value_type: Attribute):
         super().__init__(properties={"var_name": StringAttr(var_name)}, result_types=[RefType(value_type)])
+
+    def verify_(self) -> None:
+        # passes name the SSA values they build after the variable: it must be a valid SSA name
+        if not _SSA_NAME.fullmatch(self.var_name.data):
+            raise VerifyException(f"variable name {self.var_name.data!r} is not a valid name (letters, digits and "
+                                  "_$.-, not starting with a digit)")
 
 
 def _value_type(ref: SSAValue) -> Attribute:

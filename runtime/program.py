@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.func import FuncOp
+from xdsl.ir import Operation
 
 from ..dialects.attributes import Direction, FuncKind
 from ..dialects.internal import user_facing
@@ -57,7 +58,7 @@ class CompiledProgram:
         self.kernels: dict[str, PreparedKernel] = {
             f.sym_name.data: PreparedKernel(f, self.config) for f in functions if function_kind(f) == FuncKind.INCORE
         }
-        entry_func = self._entry_function = _entry_function(functions, entry)
+        entry_func = self._entry_function = _entry_function(functions, entry, next(iter(module.ops), None))
         self.entry_name = entry_func.sym_name.data
         self.params: tuple[Param, ...] = signature(entry_func)
         self._checked_outs = checked_outs(module)  # Outs some read is checked against (runtime/out_reads.py)
@@ -97,7 +98,8 @@ class CompiledProgram:
         return RunResult(build_report(timeline), outputs, timeline, tuple(state.tasks))
 
 
-def _entry_function(functions: list[FuncOp], entry: str | None) -> FuncOp:
+def _entry_function(functions: list[FuncOp], entry: str | None, first_op: Operation | None) -> FuncOp:
+    """The orchestration function to run; errors are located at a function, else at the module's first op."""
     candidates = [f for f in functions if function_kind(f) == FuncKind.ORCHESTRATION]
     if entry is not None:
         for f in candidates:
@@ -107,9 +109,10 @@ def _entry_function(functions: list[FuncOp], entry: str | None) -> FuncOp:
         raise PlRuntimeError(f"no orchestration function '{entry}' in the module (found: {names})")
     if len(candidates) != 1:
         names = ", ".join(f.sym_name.data for f in candidates) or "none"
+        where = candidates[1] if candidates else next(iter(functions), first_op)  # the second one, or the first function
         raise PlRuntimeError(
             "the module must have exactly one orchestration function (pl.kind = #pl.kind<orchestration>), "
-            f"found: {names}"
+            f"found: {names}", where
         )
     return candidates[0]
 

@@ -1,8 +1,11 @@
 """MLIR-style `--verify-diagnostics`: match emitted diagnostics against `// expected-*` annotations.
 
-An annotation `// expected-error {{text}}` expects an error on its own line; `@+N` / `@-N` shift the
-line, `@above` / `@below` mean -1 / +1.  Every expectation must be met by a diagnostic of that severity
-on that line whose message contains the text, and every emitted diagnostic must be expected.
+Upstream MLIR's syntax: `// expected-error {{text}}` expects an error on its own line; `@+N` / `@-N`
+shift the line, `@above` / `@below` mean -1 / +1, `@N` names line N of the file; spaces may precede `@` and `{{`,
+and `{K}` before the text expects K such diagnostics.  Every expectation must be met by a diagnostic of
+that severity on that line whose message contains the text, and every emitted diagnostic must be
+expected.  A line that mentions `expected-error` (or -warning, -remark, -note) in a comment but does not
+parse as an annotation is itself a problem: an annotation silently skipped would let a test pass vacuously.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from dataclasses import dataclass
 
 from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, diagnostic_line
 
-_ANNOTATION = re.compile(r"//\s*expected-(error|warning|remark)(?:@(above|below|[+-]\d+))?\s*\{\{(.*?)\}\}")
+_SEVERITY = r"expected-(error|warning|remark|note)\b"
+_ANNOTATION = re.compile(_SEVERITY + r" *(?:@(above|below|[+-]\d+|\d+))? *(?:\{(\d+)\})? *\{\{(.*?)\}\}")
+_MENTION = re.compile(_SEVERITY)
 
 
 @dataclass
@@ -24,20 +29,37 @@ class Expectation:
     met: bool = False
 
 
-def expectations(chunk: str, line_offset: int) -> list[Expectation]:
+def expectations(chunk: str, line_offset: int) -> tuple[list[Expectation], list[SourceLoc]]:
+    """The annotations of a chunk, and the places of the malformed ones."""
     found: list[Expectation] = []
+    malformed: list[SourceLoc] = []
     for index, line in enumerate(chunk.splitlines()):
-        for m in _ANNOTATION.finditer(line):
-            here = index + 1 + line_offset
-            shift = {"above": -1, "below": 1, None: 0}.get(m.group(2))
-            target = here + (int(m.group(2)) if shift is None else shift)
-            found.append(Expectation(m.group(1), target, m.group(3), here))
-    return found
+        comment = line.find("//")
+        if comment < 0:
+            continue
+        here = index + 1 + line_offset
+        for mention in _MENTION.finditer(line, comment):
+            m = _ANNOTATION.match(line, mention.start())
+            if m is None:
+                malformed.append(SourceLoc("", here, mention.start() + 1))
+                continue
+            found += [Expectation(m.group(1), _target(m.group(2), here), m.group(4), here) for _ in range(int(m.group(3) or 1))]
+    return found, malformed
 
 
-def check(file: str, expected: list[Expectation], emitted: list[PlDiagnostic]) -> list[str]:
+def _target(where: str | None, here: int) -> int:
+    """The line an annotation on line `here` points at (`@N`: line N of the file)."""
+    if where in (None, "above", "below"):
+        return here + {None: 0, "above": -1, "below": 1}[where]
+    return here + int(where) if where[0] in "+-" else int(where)
+
+
+def check(file: str, annotations: tuple[list[Expectation], list[SourceLoc]], emitted: list[PlDiagnostic]) -> list[str]:
     """The problems found, each a located message; empty when the diagnostics match."""
-    problems: list[str] = []
+    expected, malformed = annotations
+    problems = [diagnostic_line(SourceLoc(file, loc.line, loc.col), "error",
+                                "malformed annotation: expected `expected-<severity>[@<where>] {{text}}`")
+                for loc in malformed]
     for diag in emitted:
         match = next(
             (e for e in expected if not e.met and e.severity == diag.severity and e.line == diag.loc.line and e.text in diag.message),

@@ -11,17 +11,18 @@ import argparse
 import os
 import sys
 import traceback
+from functools import cache
 from io import StringIO
 
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.printer import Printer
-from xdsl.utils.exceptions import DiagnosticException, ParseError
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
 from xdsl.xdsl_opt_main import xDSLOptMain
 
 from ppc.dialects import PL
-from ppc.dialects.diagnostics import PlDiagnostic, SourceLoc, capture_diagnostics, verify_module
-from ppc.dialects.parsing import LocatingParser
+from ppc.dialects.diagnostics import PlDiagnostic, capture_diagnostics, internal_error, verify_module
+from ppc.dialects.parsing import LocatingParser, decode_source, parse_error_diagnostic
 from ppc.passes.pipeline import PASSES
 from ppc.tools.diagnostic_check import check, expectations
 
@@ -30,6 +31,7 @@ class PpcOptMain(xDSLOptMain):
     version_format = "ppc-opt (xDSL {xdsl_version})"
 
     def __init__(self, args: list[str] | None = None):
+        self._stage = "parsing"  # what ppc-opt is doing, named by an internal error
         super().__init__(
             description="ppc-opt: parse, verify and transform pl dialect (.mlir) programs with ppc's passes, "
             "mlir-opt style. Errors are printed as file:line:col: error: ... with exit status 1.",
@@ -47,9 +49,7 @@ class PpcOptMain(xDSLOptMain):
 
     def register_all_targets(self) -> None:
         """Only MLIR text output: xDSL's assembly targets do not apply to pl programs."""
-        from xdsl.universe import Universe
-
-        self.available_targets["mlir"] = Universe.get_multiverse().all_targets["mlir"]
+        self.available_targets["mlir"] = _mlir_target()
 
     def register_all_passes(self) -> None:
         for name, factory in PASSES.items():
@@ -64,9 +64,11 @@ class PpcOptMain(xDSLOptMain):
         )
 
     def setup_pipeline(self) -> None:
-        def after_pass(previous: ModulePass | None, module: ModuleOp, _next: ModulePass | None) -> None:
+        def after_pass(previous: ModulePass | None, module: ModuleOp, next_pass: ModulePass | None) -> None:
             if not self.args.disable_verify:
+                self._stage = f"verification after pass '{previous.name}'" if previous else "verification"
                 verify_module(module)
+            self._stage = f"pass '{next_pass.name}'" if next_pass else "printing"
             if previous is not None and (self.args.print_between_passes or self.args.mlir_print_ir_after_all):
                 print(f"// -----// IR Dump After {previous.name} //----- //")
                 Printer(stream=sys.stdout).print_op(module)
@@ -75,7 +77,10 @@ class PpcOptMain(xDSLOptMain):
         try:
             self.pipeline = PassPipeline.parse_spec(self.available_passes, self.args.passes, after_pass)
         except Exception as err:  # an unknown pass name or a bad pass option
-            print(f"ppc-opt: error: {err}", file=sys.stderr)
+            print(f"ppc-opt: error: {str(err).strip()} (in -p {self.args.passes!r})", file=sys.stderr)
+            sys.exit(1)
+        except ArgSpecParseError as err:  # malformed syntax; xDSL derives it from BaseException
+            print(f"ppc-opt: error: {_pipeline_syntax(self.args.passes, err)}", file=sys.stderr)
             sys.exit(1)
 
     def _parse(self, text: str, line_offset: int) -> ModuleOp:
@@ -85,15 +90,13 @@ class PpcOptMain(xDSLOptMain):
 
     def _process(self, text: str, line_offset: int) -> str:
         """Parse, verify, run the pipeline and print one chunk; raises PlDiagnostic on failure."""
+        self._stage = "parsing"
         try:
             module = self._parse(text, line_offset)
         except ParseError as err:
-            loc = err.span.get_location()
-            message = err.msg.strip()
-            if not text[err.span.start :].strip():  # xDSL's message alone is cryptic there
-                message = f"unexpected end of input ({message})"
-            raise PlDiagnostic(SourceLoc(loc.file, loc.line + line_offset, loc.col), message) from None
+            raise parse_error_diagnostic(err, text, line_offset) from None
         if not self.args.disable_verify:
+            self._stage = "verification"
             verify_module(module)
         try:
             self.apply_passes(module)
@@ -105,8 +108,13 @@ class PpcOptMain(xDSLOptMain):
 
     def run(self) -> None:
         stream, _ext = self.get_input_stream()
-        text = stream.read().decode()
+        data = stream.read()
         stream.close()
+        try:
+            text = decode_source(data, self.get_input_name())
+        except PlDiagnostic as diag:
+            print(diag, file=sys.stderr)
+            sys.exit(1)
         pieces = text.split("// -----") if self.args.split_input_file else [text]
         out = StringIO()
         failed = False
@@ -130,6 +138,10 @@ class PpcOptMain(xDSLOptMain):
                 out.write(self._process(chunk, offset))
             except PlDiagnostic as diag:
                 emitted.append(diag)
+            except Exception as err:  # a ppc bug: one located line, the traceback only when asked for
+                if os.environ.get("PPC_DEBUG") == "1":
+                    raise
+                emitted.append(internal_error(err, self._stage))
         if self.args.verify_diagnostics:
             problems = check(self.get_input_name(), expectations(chunk, offset), emitted)
             for problem in problems:
@@ -138,6 +150,24 @@ class PpcOptMain(xDSLOptMain):
         for diag in emitted:
             print(diag, file=sys.stderr)
         return not any(d.severity == "error" for d in emitted)
+
+
+@cache
+def _mlir_target():
+    """xDSL's MLIR printer target; finding it scans every installed package's entry points (20 ms), so once."""
+    from xdsl.universe import Universe
+
+    return Universe.get_multiverse().all_targets["mlir"]
+
+
+def _pipeline_syntax(spec: str, err: ArgSpecParseError) -> str:
+    """xDSL's multi-line caret picture of a bad `-p` value as one line: the problem and its column."""
+    lines = str(err).splitlines()
+    column = lines[1].rsplit(":", 1)[-1] if len(lines) > 1 else "?"
+    message = f"bad pass pipeline {spec!r} at column {column}: {lines[-1].strip()}"
+    if "(" in spec:
+        message += " (-p takes a comma-separated pass list such as 'pl-ssa,cse', not an MLIR pass-pipeline)"
+    return message
 
 
 def main(args: list[str] | None = None) -> None:
@@ -152,10 +182,9 @@ def main(args: list[str] | None = None) -> None:
             where = f": {err.filename}" if err.filename else ""
             print(f"ppc-opt: error: {err.strerror or err}{where}", file=sys.stderr)
         sys.exit(1)
-    except UnicodeDecodeError as err:
-        print(f"ppc-opt: error: the input is not UTF-8 text ({err.reason} at byte {err.start})", file=sys.stderr)
-        sys.exit(1)
     except Exception as err:  # a compiler bug: still one line, naming where it happened
+        if os.environ.get("PPC_DEBUG") == "1":
+            raise
         frame = traceback.extract_tb(err.__traceback__)[-1]
         print(f"ppc-opt: error: internal error (a ppc bug) at {frame.filename}:{frame.lineno}: "
               f"{type(err).__name__}: {err}", file=sys.stderr)

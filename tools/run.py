@@ -51,11 +51,13 @@ from typing import Any
 
 import numpy as np
 
+from xdsl.ir import Operation
+from xdsl.traits import SymbolTable
 from xdsl.utils.exceptions import ParseError
 
 from ppc.dialects.diagnostics import PlDiagnostic, PlError, SourceLoc, source_loc, verify_module
 from ppc.dialects.internal import PlInternalError, debugging, internal_error, print_internal, tool_main
-from ppc.dialects.parsing import parse_mlir
+from ppc.dialects.parsing import decode_source, parse_error_diagnostic, parse_mlir
 from ppc.runtime.arguments import OUT_STAGINGS, Param
 from ppc.runtime.golden import GoldenResult, ScalarSpec, Spec, TensorSpec, make_inputs, run_jit
 from ppc.runtime.program import CompiledProgram, RunResult
@@ -101,23 +103,22 @@ def _import_file(path: Path):
 
 def _parse(path: Path):
     """The module in `path`; a syntax error becomes a located PlDiagnostic."""
+    text = decode_source(path.read_bytes(), str(path))
     try:
-        return parse_mlir(path.read_text(), str(path))
+        return parse_mlir(text, str(path))
     except ParseError as err:
-        loc = err.span.get_location()
-        raise PlDiagnostic(SourceLoc(loc.file, loc.line, loc.col), err.msg.strip()) from None
-    except UnicodeDecodeError as err:
-        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
+        raise parse_error_diagnostic(err, text) from None
 
 
-def _specs_from_params(params: tuple[Param, ...]) -> list[Spec]:
+def _specs_from_params(params: tuple[Param, ...], where: Operation | None = None) -> list[Spec]:
+    """Inputs for the entry's parameters; `where` (the entry function) locates a parameter ppc-run cannot fill."""
     from ppc.dialects.attributes import Direction
 
     specs: list[Spec] = []
     for p in params:
         if p.is_tensor:
-            if p.symbols:
-                raise UsageError(f"parameter '{p.name}' has a dynamic shape: ppc-run cannot choose its size")
+            if p.symbols or any(d < 0 for d in p.shape):
+                raise PlDiagnostic(where, f"parameter '{p.name}' has a dynamic shape: ppc-run cannot choose its size")
             specs.append(TensorSpec(p.name, p.shape, p.dtype, is_output=p.direction == Direction.OUT))
         else:
             specs.append(ScalarSpec(p.name, p.dtype, p.dtype.type(0).item()))
@@ -200,9 +201,9 @@ def load_target(target: str, entry: str | None, platform: str, overrides: list[s
 
         run_pipeline(module, [f"pl-check-capacity{{platform={platform}}}"])  # the chip's memories
         program = CompiledProgram(module, platform, entry=entry)
-        specs = _apply_overrides(_specs_from_params(program.params), overrides)
-        entry_op = next(op for op in module.ops if getattr(op, "sym_name", None) and op.sym_name.data == program.entry_name)
-        run_checks.check_specs(specs, lambda _name: source_loc(entry_op))
+        entry_func = SymbolTable.lookup_symbol(module, program.entry_name)
+        specs = _apply_overrides(_specs_from_params(program.params, entry_func), overrides)
+        run_checks.check_specs(specs, lambda _name: source_loc(entry_func))
         return Target(target, specs, program=program)
     file, sep, name = target.partition("::")
     if not sep or not name or not file:

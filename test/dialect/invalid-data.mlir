@@ -555,3 +555,14 @@ func.func @gather_row_written(%x: !pl.tensor<64x128xf32>, %a: !pl.tile<128x16xf3
   %r = pl.gather_row %x[%i, %i] into %a[%i, %i] {window = array<i64: 1, 128>} : !pl.tensor<64x128xf32> into !pl.tile<128x16xf32, vec> -> !pl.tile<128x16xf32, vec>
   func.return
 }
+
+// -----
+
+// pl-ssa names the values it builds after the variable, so the name must be a valid SSA name.
+func.func @local_name(%a: i32) -> i32 {
+  // expected-error@+1 {{'pl.local.decl' variable name '\n' is not a valid name}}
+  %x = pl.local.decl "\n" : !pl.ref<i32>
+  pl.local.set %x, %a : i32
+  %r = pl.local.get %x : i32
+  func.return %r : i32
+}

@@ -107,7 +107,7 @@ def test_check_runs_the_files_golden(files, capsys):
     (["{d}/walk.mlir", "--set", "zz=1"], "ppc-run: error: --set names no scalar parameter: zz"),
     (["{d}/kernels.py::nope"], "ppc-run: error: {d}/kernels.py has no @pl.jit entry named 'nope'"),
     (["{d}/kernels.py"], "ppc-run: error: target must be FILE.py::ENTRY or FILE.mlir, got '{d}/kernels.py'"),
-    (["{d}/bad.mlir"], "{d}/bad.mlir:2:1: error: Expected argument or type"),
+    (["{d}/bad.mlir"], "{d}/bad.mlir:2:1: error: unexpected end of input (Expected argument or type)"),
     (["{d}/oob.mlir"], "{d}/oob.mlir:{line}:3: error: kernel 'quarters' block 3: pl.slice offsets [56, 0] with shape "
                        "[16, 128] out of bounds for tensor [64, 128]"),
 ])

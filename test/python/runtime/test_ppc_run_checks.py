@@ -120,7 +120,7 @@ MISUSES = [
     ({}, ["{kernel}::copy", "--set", "=3"], "ppc-run: error: --set expects name=value, got '=3'"),
     ({}, ["{kernel}::copy", "--trace="], "ppc-run: error: --trace needs a file or folder name"),
     ({"bad.mlir": b"\xff\xfe"}, ["{tmp}/bad.mlir"],
-     "ppc-run: error: {tmp}/bad.mlir is not UTF-8 text (invalid start byte at byte 0)"),
+     "{tmp}/bad.mlir:1:1: error: the input is not UTF-8 text: byte 0xff (invalid start byte)"),
     ({"script.py": "import sys\nsys.exit(3)\n"}, ["{tmp}/script.py::copy"],
      "ppc-run: error: cannot import {tmp}/script.py: it exits while being imported (SystemExit: 3); guard its "
      'script part with `if __name__ == "__main__":`'),
