@@ -46,8 +46,15 @@ class Index:
 
 @dataclass(frozen=True)
 class Tile:
+    """A tile's type. `space` is "acc" for a matmul result and whatever has one as its first operand (ppc
+    keeps the first operand's memory space); a name keeps one type, so re-assignments keep the space too."""
+
     shape: tuple[int, int]
     dtype: str
+    space: str = "vec"
+
+    def like(self, shape=None, dtype=None, space=None) -> Tile:
+        return Tile(shape or self.shape, dtype or self.dtype, space or self.space)
 
 
 @dataclass
@@ -126,18 +133,15 @@ class _Gen:
              outs_readable: bool = True) -> tuple[str, str]:
         """(pl, numpy) renderings of a value of type `tile`."""
         h, w = tile.shape
-        kinds = ["load"]
+        acc = tile.space == "acc"
+        kinds = ["matmul"] if acc else ["load"]
         if not exact_only:
             kinds += [name for name, t in env.items() if t == tile]
         if depth < MAX_DEPTH:
             kinds += ["binary", "binary", "scalar", "unary", "cast"]
             if w > 1 and h > 1 and not exact_only:
                 kinds += ["row_expand", "col_expand"]
-            if tile.dtype in FLOATS and not exact_only:
-                kinds += ["matmul"]
-        if h == 1 or w == 1:
-            kinds = [k for k in kinds if k not in ("row_expand", "col_expand")]
-        if outs_readable and not exact_only:
+        if outs_readable and not exact_only and not acc:
             kinds.append("load_out")
         kind = self.pick(kinds)
         sub = lambda t, **kw: self.expr(t, env, idx, depth + 1, kw.get("exact_only", exact_only), outs_readable)  # noqa: E731
@@ -147,7 +151,7 @@ class _Gen:
             return self.load(tile, idx, out=kind == "load_out")
         if kind == "binary":
             op = self.pick(FLOAT_BINARY if tile.dtype in FLOATS else INT_BINARY)
-            (pa, ra), (pb, rb) = sub(tile), sub(tile)
+            (pa, ra), (pb, rb) = sub(tile), sub(tile.like(space=("vec" if exact_only else self.space(tile.dtype))))
             return f"pl.{op}({pa}, {pb})", f"R.binary({op!r}, {ra}, {rb})"
         if kind == "scalar":
             op = self.pick(FLOAT_BINARY if tile.dtype in FLOATS else INT_BINARY)
@@ -167,29 +171,29 @@ class _Gen:
         if kind == "row_expand":
             op = self.pick(("add", "sub", "mul"))
             red = self.pick(("row_sum", "row_max", "row_min")) if tile.dtype in FLOATS else "row_max"
-            (pa, ra), (pv, rv) = sub(tile), sub(Tile((h, self.pick(COLS)), tile.dtype))
+            (pa, ra), (pv, rv) = sub(tile), sub(Tile((h, self.pick(COLS)), tile.dtype, ("vec" if exact_only else self.space(tile.dtype))))
             return (f"pl.row_expand_{op}({pa}, pl.{red}({pv}))",
                     f"R.expand('row_expand_{op}', {ra}, R.reduce({red!r}, {rv}))")
         if kind == "col_expand":
             op = self.pick(("expand", "expand_mul"))
             red = self.pick(("col_sum", "col_max")) if tile.dtype in FLOATS else "col_max"
-            (pa, ra), (pv, rv) = sub(tile), sub(Tile((self.pick(ROWS[1:]), w), tile.dtype))
+            (pa, ra), (pv, rv) = sub(tile), sub(Tile((self.pick(ROWS[1:]), w), tile.dtype, ("vec" if exact_only else self.space(tile.dtype))))
             return (f"pl.col_{op}({pa}, pl.{red}({pv}))",
                     f"R.expand('col_{op}', {ra}, R.reduce({red!r}, {rv}))")
         assert kind == "matmul"
         k = self.pick(COLS)
         dt = self.pick(FLOATS)
-        (pa, ra), (pb, rb) = sub(Tile((h, k), dt)), sub(Tile((k, w), dt))
+        (pa, ra), (pb, rb) = sub(Tile((h, k), dt)), sub(Tile((k, w), dt))  # vec operands: ppc loads them to L0A/B
         p, r = f"pl.matmul({pa}, {pb}, out_dtype=pl.FP32)", f"R.matmul({ra}, {rb})"
         if tile.dtype == "bf16":
             return f"pl.cast({p}, target_type=pl.BF16, mode='rint')", f"R.cast({r}, 'bf16', 'rint')"
         return p, r
 
     def cast(self, tile: Tile, sub) -> tuple[str, str]:
-        src = self.pick([d for d in DTYPES if d != tile.dtype])
+        src = self.pick([d for d in (FLOATS if tile.space == "acc" else DTYPES) if d != tile.dtype])
         mode = self.pick(("rint", "round", "trunc")) if tile.dtype == "i32" else "rint"
         # float -> int of a value whose last bits depend on summation order would not be comparable
-        pa, ra = sub(Tile(tile.shape, src), exact_only=tile.dtype == "i32")
+        pa, ra = sub(tile.like(dtype=src), exact_only=tile.dtype == "i32")
         return (f"pl.cast({pa}, target_type={PL_DTYPE[tile.dtype]}, mode={mode!r})",
                 f"R.cast({ra}, {tile.dtype!r}, {mode!r})")
 
@@ -201,8 +205,12 @@ class _Gen:
         return f"{t}[{r}:{r} + {h}, {c}:{c} + {w}]", ref
 
     # ------------------------------------------------------------------------------------- tile statements
+    def space(self, dtype: str) -> str:
+        return "acc" if dtype in FLOATS and self.flag(0.2) else "vec"
+
     def tile_type(self) -> Tile:
-        return Tile((self.pick(ROWS), self.pick(COLS)), self.pick(DTYPES))
+        dtype = self.pick(DTYPES)
+        return Tile((self.pick(ROWS), self.pick(COLS)), dtype, self.space(dtype))
 
     def assign(self, env, idx, outs_readable, name: str | None = None, tile: Tile | None = None) -> None:
         if name is None:
