@@ -33,15 +33,18 @@ INT_BINARY = ("add", "sub", "mul", "maximum", "minimum")
 UNARY = {"f32": ("neg", "abs", "relu", "exp", "sqrt"), "bf16": ("neg", "abs", "relu", "exp", "sqrt"),
          "i32": ("neg", "abs", "relu")}  # fmt: skip
 MAX_DEPTH = 3
+SCALAR_ARGS = ("n0", "n1")
+SCALAR_MAX = 4
+"""n0, n1 take 0..SCALAR_MAX at run time: branch conditions, loop counts, and terms of slice offsets"""
 
 
 @dataclass(frozen=True)
 class Index:
-    """A loop index in scope: `name` takes start, start + 1, ..., stop - 1."""
+    """A loop index or scalar argument in scope: `name` takes values from start to last."""
 
     name: str
     start: int
-    stop: int
+    last: int
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,7 @@ class _Gen:
             if idx is not moving and self.flag(0.3):
                 terms.append((self.pick((1, 2, extent)), idx))
         lo = sum(c * i.start for c, i in terms)
-        hi = sum(c * (i.stop - 1) for c, i in terms)
+        hi = sum(c * i.last for c, i in terms)
         room = SIZE - extent - (hi - lo)
         if room < 0:
             return self.offset(extent, [], moving)
@@ -267,29 +270,43 @@ class _Gen:
         if new:
             env[new] = new_tile
 
+    def bounds(self, name: str, dynamic: bool) -> tuple[str, Index]:
+        """`start, stop, step` of a loop (a scalar argument as the stop when `dynamic`) and its index."""
+        if dynamic and self.flag(0.25):
+            n = self.pick(SCALAR_ARGS)
+            return n, Index(name, 0, SCALAR_MAX - 1)
+        start, trips, step = self.draw(st.integers(0, 2)), self.draw(st.integers(1, 3)), self.pick((1, 2))
+        last = start + (trips - 1) * step
+        return (f"{start}, {last + 1}" if step == 1 else f"{start}, {last + 1}, {step}"), Index(name, start, last)
+
     def tile_loop(self, env, idx, outs_readable) -> None:
         """An accumulating loop inside a scope: `acc = op(acc, f(k))`, or a first-iteration guard
         `if k == start: acc = f(k) else: acc = op(acc, f(k))` starting a new tile."""
         k = self.fresh("k")
-        start, trips = self.draw(st.integers(0, 2)), self.draw(st.integers(1, 3))
-        inner = Index(k, start, start + trips)
-        ctor = self.pick((f"pl.range({start}, {start + trips})", f"pl.pipeline({start}, {start + trips}, stage=2)"))
         guarded = self.flag() or not self.mutable(env)
+        bounds, inner = self.bounds(k, dynamic=not guarded)  # a guarded loop must run: its tile is read after it
+        ctor = self.pick((f"pl.range({bounds})", f"pl.pipeline({bounds}, stage=2)"))
         acc = self.fresh("acc") if guarded else self.pick(self.mutable(env))
         tile = self.tile_type() if guarded else env[acc]
-        op = self.pick(("add", "maximum", "sub"))
-        self.out.line(f"for {k} in {ctor}:", f"for {k} in range({start}, {start + trips}):")
+        op = self.pick(("add", "maximum", "sub") + (("matmul_acc",) if tile.space == "acc" and tile.dtype == "f32" else ()))
+        self.out.line(f"for {k} in {ctor}:", f"for {k} in range({bounds}):")
         self.out.depth += 1
         body_env = dict(env)
         if guarded:
-            self.out.line(f"if {k} == {start}:")
+            self.out.line(f"if {k} == {inner.start}:")
             self.out.depth += 1
             self.assign(body_env, idx + [inner], outs_readable, acc, tile)
             self.out.depth -= 1
             self.out.line("else:")
             self.out.depth += 1
-        p, r = self.expr(tile, body_env, idx + [inner], 1, outs_readable=outs_readable)
-        self.out.line(f"{acc} = pl.{op}({acc}, {p})", f"{acc} = R.binary({op!r}, {acc}, {r})")
+        if op == "matmul_acc":
+            kk, dt = self.pick(COLS), self.pick(FLOATS)
+            (pa, ra), (pb, rb) = (self.expr(Tile(s, dt), body_env, idx + [inner], 1, outs_readable=outs_readable)
+                                  for s in ((tile.shape[0], kk), (kk, tile.shape[1])))
+            self.out.line(f"{acc} = pl.matmul_acc({acc}, {pa}, {pb})", f"{acc} = R.matmul_acc({acc}, {ra}, {rb})")
+        else:
+            p, r = self.expr(tile, body_env, idx + [inner], 1, outs_readable=outs_readable)
+            self.out.line(f"{acc} = pl.{op}({acc}, {p})", f"{acc} = R.binary({op!r}, {acc}, {r})")
         self.out.depth -= 1 + guarded
         env[acc] = tile
 
@@ -321,11 +338,11 @@ class _Gen:
                 self.parallel(env, idx, "spmd")
             elif kind == "range":
                 i = self.fresh("i")
-                start, trips = self.draw(st.integers(0, 2)), self.draw(st.integers(1, 3))
-                self.out.line(f"for {i} in pl.range({start}, {start + trips}):", f"for {i} in range({start}, {start + trips}):")
+                bounds, index = self.bounds(i, dynamic=True)
+                self.out.line(f"for {i} in pl.range({bounds}):", f"for {i} in range({bounds}):")
                 self.out.depth += 1
                 body = dict(env)
-                self.orch_stmts(body, idx + [Index(i, start, start + trips)], 2, nest + 1)
+                self.orch_stmts(body, idx + [index], 2, nest + 1)
                 self.carry(env, body, idx)
                 self.out.depth -= 1
             else:
@@ -354,7 +371,7 @@ class _Gen:
         reads no output (iterations are independent)."""
         i = self.fresh("b" if kind == "spmd" else "p")
         n = self.draw(st.integers(1, 4))
-        moving = Index(i, 0, n)
+        moving = Index(i, 0, n - 1)
         outer_frozen, self.frozen = self.frozen, self.frozen | set(env)
         if kind == "spmd":
             self.out.line(f'for {i} in pl.spmd({n}, name_hint="s{next(self.tasks)}"):', f"for {i} in range({n}):")
@@ -377,7 +394,7 @@ class _Gen:
     def store_rows(self, inner, env, idx, moving: Index) -> None:
         name = self.last_assigned(inner, env)
         h = inner[name].shape[0]
-        if h * moving.stop > SIZE:  # always fits: ROWS * 4 <= SIZE
+        if h * (moving.last + 1) > SIZE:  # always fits: ROWS * 4 <= SIZE
             raise AssertionError("parallel rows do not fit")
         self.store(inner, idx, moving, name)
 
@@ -396,7 +413,7 @@ REF_HEADER = "def reference(R, outs, x0, x1, x2, n0, n1):\n"
 @st.composite
 def programs(draw, budget: int = 3) -> Program:
     gen = _Gen(draw)
-    gen.orch_stmts({}, [], budget)
+    gen.orch_stmts({}, [Index(n, 0, SCALAR_MAX) for n in SCALAR_ARGS], budget)
     gen.out.line("return o0, o1, o2", "return outs")
     return Program(HEADER + "\n".join(gen.out.pl) + "\n", REF_HEADER + "\n".join(gen.out.ref) + "\n",
-                   draw(st.integers(0, 4)), draw(st.integers(0, 4)), draw(st.integers(0, 2**16)))
+                   draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, 2**16)))

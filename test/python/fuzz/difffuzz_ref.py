@@ -101,6 +101,11 @@ def matmul(x: Val, y: Val) -> Val:
     return Val(total.astype(F32), False)
 
 
+def matmul_acc(acc: Val, x: Val, y: Val) -> Val:
+    total = acc.a.astype(np.float64) + x.a.astype(np.float64) @ y.a.astype(np.float64)
+    return Val(total.astype(F32), False)
+
+
 def cast(x: Val, target: str, mode: str) -> Val:
     a, dtype = x.a, DTYPES[target]
     if _is_float(dtype) or not _is_float(a.dtype):
