@@ -205,6 +205,8 @@ class _Gen:
         r, c = self.offset(h, idx), self.offset(w, idx)
         t = ("o" if out else "x") + str(DTYPES.index(tile.dtype))
         ref = f"outs.load({t!r}, {r}, {c}, {h}, {w})" if out else f"R.load({t}, {r}, {c}, {h}, {w})"
+        if self.flag(0.2):
+            return f"pl.slice({t}, [{h}, {w}], [{r}, {c}])", ref
         return f"{t}[{r}:{r} + {h}, {c}:{c} + {w}]", ref
 
     # ------------------------------------------------------------------------------------- tile statements
@@ -285,7 +287,8 @@ class _Gen:
         k = self.fresh("k")
         guarded = self.flag() or not self.mutable(env)
         bounds, inner = self.bounds(k, dynamic=not guarded)  # a guarded loop must run: its tile is read after it
-        ctor = self.pick((f"pl.range({bounds})", f"pl.pipeline({bounds}, stage=2)"))
+        ctors = [f"pl.range({bounds})", f"pl.pipeline({bounds}, stage=2)"]
+        ctor = self.pick(ctors + ([] if bounds in SCALAR_ARGS else [f"pl.unroll({bounds})"]))  # unroll: constant
         acc = self.fresh("acc") if guarded else self.pick(self.mutable(env))
         tile = self.tile_type() if guarded else env[acc]
         op = self.pick(("add", "maximum", "sub") + (("matmul_acc",) if tile.space == "acc" and tile.dtype == "f32" else ()))
@@ -380,7 +383,8 @@ class _Gen:
             self.tile_stmts(inner, idx + [moving], False, 3)
             self.store_rows(inner, env, idx, moving)
         else:
-            self.out.line(f"for {i} in pl.parallel(0, {n}):", f"for {i} in range({n}):")
+            chunk = self.pick(("", ", chunk=2"))
+            self.out.line(f"for {i} in pl.parallel(0, {n}{chunk}):", f"for {i} in range({n}):")
             self.out.depth += 1
             self.out.line(f'with pl.at(level=pl.Level.CORE_GROUP, name_hint="t{next(self.tasks)}"):', "if True:")
             self.out.depth += 1
