@@ -314,13 +314,17 @@ class _Gen:
         env[acc] = tile
 
     # ------------------------------------------------------------------------------------- orchestration
-    def scope(self, env, idx, moving: Index | None, outs_readable: bool) -> dict[str, Tile]:
-        """A `pl.at` with tile statements ending in a store; returns the tiles it assigned (they escape)."""
+    def open_at(self) -> None:
+        """Start a `pl.at` scope (plain code in the reference); the caller closes it."""
         self.out.line(f'with pl.at(level=pl.Level.CORE_GROUP, name_hint="t{next(self.tasks)}"):', "if True:")
         self.out.depth += 1
+
+    def scope(self, env, idx) -> dict[str, Tile]:
+        """A `pl.at` with tile statements ending in a store; returns the tiles it assigned (they escape)."""
+        self.open_at()
         inner = dict(env)
-        self.tile_stmts(inner, idx, outs_readable, 3)
-        self.store(inner, idx, moving, name=self.last_assigned(inner, env))
+        self.tile_stmts(inner, idx, True, 3)
+        self.store(inner, idx, name=self.last_assigned(inner, env))
         self.out.depth -= 1
         return inner
 
@@ -334,7 +338,7 @@ class _Gen:
             kinds = ["at", "at", "parallel", "spmd"] + (["range", "if"] if nest < 2 else [])
             kind = self.pick(kinds)
             if kind == "at":
-                env.update(self.scope(env, idx, None, True))
+                env.update(self.scope(env, idx))
             elif kind == "parallel":
                 self.parallel(env, idx, "parallel")
             elif kind == "spmd":
@@ -344,9 +348,8 @@ class _Gen:
                 bounds, index = self.bounds(i, dynamic=True)
                 self.out.line(f"for {i} in pl.range({bounds}):", f"for {i} in range({bounds}):")
                 self.out.depth += 1
-                body = dict(env)
-                self.orch_stmts(body, idx + [index], 2, nest + 1)
-                self.carry(env, body, idx)
+                self.orch_stmts(dict(env), idx + [index], 2, nest + 1)
+                self.carry(env, idx)
                 self.out.depth -= 1
             else:
                 self.out.line(f"if {self.condition()}:")
@@ -359,13 +362,12 @@ class _Gen:
                     self.orch_stmts(dict(env), idx, 2, nest + 1)
                     self.out.depth -= 1
 
-    def carry(self, env, body, idx) -> None:
+    def carry(self, env, idx) -> None:
         """Maybe re-assign a tile of the enclosing scope in a task inside the loop (carried across tasks)."""
         if not self.mutable(env) or not self.flag():
             return
         name = self.pick(self.mutable(env))
-        self.out.line(f'with pl.at(level=pl.Level.CORE_GROUP, name_hint="t{next(self.tasks)}"):', "if True:")
-        self.out.depth += 1
+        self.open_at()
         self.assign(dict(env), idx, True, name, env[name])
         self.out.depth -= 1
 
@@ -379,28 +381,16 @@ class _Gen:
         if kind == "spmd":
             self.out.line(f'for {i} in pl.spmd({n}, name_hint="s{next(self.tasks)}"):', f"for {i} in range({n}):")
             self.out.depth += 1
-            inner = dict(env)
-            self.tile_stmts(inner, idx + [moving], False, 3)
-            self.store_rows(inner, env, idx, moving)
         else:
             chunk = self.pick(("", ", chunk=2"))
             self.out.line(f"for {i} in pl.parallel(0, {n}{chunk}):", f"for {i} in range({n}):")
             self.out.depth += 1
-            self.out.line(f'with pl.at(level=pl.Level.CORE_GROUP, name_hint="t{next(self.tasks)}"):', "if True:")
-            self.out.depth += 1
-            inner = dict(env)
-            self.tile_stmts(inner, idx + [moving], False, 3)
-            self.store_rows(inner, env, idx, moving)
-            self.out.depth -= 1
-        self.out.depth -= 1
+            self.open_at()
+        inner = dict(env)
+        self.tile_stmts(inner, idx + [moving], False, 3)
+        self.store(inner, idx, moving, self.last_assigned(inner, env))  # max(ROWS) * 4 rows fit in SIZE
+        self.out.depth -= 1 if kind == "spmd" else 2
         self.frozen = outer_frozen
-
-    def store_rows(self, inner, env, idx, moving: Index) -> None:
-        name = self.last_assigned(inner, env)
-        h = inner[name].shape[0]
-        if h * (moving.last + 1) > SIZE:  # always fits: ROWS * 4 <= SIZE
-            raise AssertionError("parallel rows do not fit")
-        self.store(inner, idx, moving, name)
 
 
 HEADER = '''from ppc import pl
