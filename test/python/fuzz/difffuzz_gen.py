@@ -352,15 +352,26 @@ class _Gen:
                 self.carry(env, idx)
                 self.out.depth -= 1
             else:
-                self.out.line(f"if {self.condition()}:")
-                self.out.depth += 1
-                self.orch_stmts(dict(env), idx, 2, nest + 1)
+                self.orch_if(env, idx, nest)
+
+    def orch_if(self, env, idx, nest: int) -> None:
+        """A run-time `if` around tasks; when both arms end with a task assigning one new tile, it is read
+        after the `if` (a value escaping a task in each arm)."""
+        escaping = (self.fresh(), self.tile_type()) if self.flag(0.3) else None
+        arms = 2 if escaping or self.flag() else 1
+        self.out.line(f"if {self.condition()}:")
+        for arm in range(arms):
+            if arm:
+                self.out.line("else:")
+            self.out.depth += 1
+            self.orch_stmts(dict(env), idx, 2, nest + 1)
+            if escaping:
+                self.open_at()
+                self.assign(dict(env), idx, True, *escaping)
                 self.out.depth -= 1
-                if self.flag():
-                    self.out.line("else:")
-                    self.out.depth += 1
-                    self.orch_stmts(dict(env), idx, 2, nest + 1)
-                    self.out.depth -= 1
+            self.out.depth -= 1
+        if escaping:
+            env[escaping[0]] = escaping[1]
 
     def carry(self, env, idx) -> None:
         """Maybe re-assign a tile of the enclosing scope in a task inside the loop (carried across tasks)."""
