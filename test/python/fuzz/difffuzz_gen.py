@@ -4,14 +4,16 @@
 computation as numpy code over `difffuzz_ref` (imported as `R`). Both renderings come from the same draws,
 line for line, so Python's own control flow (`if`, `for`) runs the reference and shrinking shrinks both.
 
-The entry takes one 64x64 input and one 64x64 InOut output per dtype (x0/o0 f32, x1/o1 bf16, x2/o2 i32) and
-two int32 scalars n0, n1. Its body is a sequence of orchestration statements: `pl.at` scopes, `pl.parallel`
-loops of scopes writing disjoint rows, sequential `pl.range` loops of scopes (reading what earlier tasks
-stored, carrying tiles across tasks), `pl.spmd` scopes, and run-time `if`s on the scalars. A scope holds tile
-statements: expressions (elementwise with tile or scalar operands, unary, row/col reductions and broadcasts,
-matmul, casts, slices of inputs at random in-bounds offsets that may move with the loop indices), run-time
-`if`s re-assigning tiles, accumulating `pl.range`/`pl.pipeline` loops with or without a first-iteration guard,
-and stores (`o[a:b, c:d] = t` or `pl.assemble`). Tiles assigned in a `pl.at` escape it and are read later.
+The entry takes one 64x64 input and one 64x64 InOut output per dtype (x0/o0 f32, x1/o1 bf16, x2/o2 i32),
+two int32 scalars n0, n1 (0..SCALAR_MAX), and first fills a GM scratch tensor `g` (f32) from x0. Its body is a
+sequence of orchestration statements: `pl.at` scopes, `pl.parallel` loops of scopes writing disjoint rows,
+sequential `pl.range` loops of scopes (reading what earlier tasks stored, carrying tiles across tasks),
+`pl.spmd` scopes, and run-time `if`s on the scalars (a tile assigned by a task in each arm escapes the `if`).
+A scope holds tile statements: expressions (elementwise with tile or scalar operands, unary, row/col
+reductions and broadcasts, matmul, casts, slices of inputs, outputs and `g` at random in-bounds offsets that
+may move with loop indices and the scalars), run-time `if`s re-assigning tiles, accumulating
+`pl.range`/`pl.pipeline`/`pl.unroll` loops with or without a first-iteration guard, and stores
+(`o[a:b, c:d] = t` or `pl.assemble`). Tiles assigned in a `pl.at` escape it and are read later.
 """
 
 from __future__ import annotations
@@ -203,7 +205,7 @@ class _Gen:
     def load(self, tile: Tile, idx: list[Index], out: bool = False) -> tuple[str, str]:
         h, w = tile.shape
         r, c = self.offset(h, idx), self.offset(w, idx)
-        t = ("o" if out else "x") + str(DTYPES.index(tile.dtype))
+        t = self.gm(tile.dtype) if out else "x" + str(DTYPES.index(tile.dtype))
         ref = f"outs.load({t!r}, {r}, {c}, {h}, {w})" if out else f"R.load({t}, {r}, {c}, {h}, {w})"
         if self.flag(0.2):
             return f"pl.slice({t}, [{h}, {w}], [{r}, {c}])", ref
@@ -232,12 +234,16 @@ class _Gen:
         h, w = tile.shape
         r = self.offset(h, [] if moving else idx, moving)
         c = self.offset(w, [] if moving else idx)
-        o = "o" + str(DTYPES.index(tile.dtype))
+        o = self.gm(tile.dtype)
         ref = f"outs.store({o!r}, {name}, {r}, {c})"
         if self.flag():
             self.out.line(f"{o}[{r}:{r} + {h}, {c}:{c} + {w}] = {name}", ref)
         else:
             self.out.line(f"{o} = pl.assemble({o}, {name}, [{r}, {c}])", ref)
+
+    def gm(self, dtype: str) -> str:
+        """A tensor the program writes and reads back: the output of that dtype, or the f32 GM scratch `g`."""
+        return "g" if dtype == "f32" and self.flag(0.3) else "o" + str(DTYPES.index(dtype))
 
     def condition(self) -> str:
         return f"{self.pick(('n0', 'n1'))} {self.pick(('>', '==', '<=', '!='))} {self.draw(st.integers(0, 3))}"
@@ -411,8 +417,12 @@ HEADER = '''from ppc import pl
 def fuzz(x0: pl.Tensor[[64, 64], pl.FP32], x1: pl.Tensor[[64, 64], pl.BF16], x2: pl.Tensor[[64, 64], pl.INT32],
          o0: pl.InOut[pl.Tensor[[64, 64], pl.FP32]], o1: pl.InOut[pl.Tensor[[64, 64], pl.BF16]],
          o2: pl.InOut[pl.Tensor[[64, 64], pl.INT32]], n0: pl.Scalar[pl.INT32], n1: pl.Scalar[pl.INT32]):
+    g = pl.create_tensor([64, 64], dtype=pl.FP32)
+    for q in pl.parallel(0, 4):
+        with pl.at(level=pl.Level.CORE_GROUP, name_hint="init"):
+            g[q * 16:q * 16 + 16, 0:64] = x0[q * 16:q * 16 + 16, 0:64]
 '''
-REF_HEADER = "def reference(R, outs, x0, x1, x2, n0, n1):\n"
+REF_HEADER = "def reference(R, outs, x0, x1, x2, n0, n1):\n    outs.scratch('g', x0)\n"
 
 
 @st.composite

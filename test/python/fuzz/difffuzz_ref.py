@@ -127,6 +127,11 @@ class Outputs:
         self.arrays = {name: a.copy() for name, a in arrays.items()}
         self.exact = {name: np.ones(a.shape, bool) for name, a in arrays.items()}
 
+    def scratch(self, name: str, init: np.ndarray) -> None:
+        """A GM tensor the program creates and fills with `init`; read and written like an output, never compared."""
+        self.arrays[name] = init.copy()
+        self.exact[name] = np.ones(init.shape, bool)
+
     def store(self, name: str, v: Val, r: int, c: int) -> None:
         h, w = v.a.shape
         self.arrays[name][r : r + h, c : c + w] = v.a
