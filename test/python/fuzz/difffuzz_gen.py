@@ -18,6 +18,7 @@ may move with loop indices and the scalars), run-time `if`s re-assigning tiles, 
 
 from __future__ import annotations
 
+import ast
 import itertools
 from dataclasses import dataclass, field
 
@@ -69,15 +70,18 @@ class Program:
     n0: int
     n1: int
     seed: int
+    platform: str = "a2a3"
+    spmd: bool = False
+    """compile with pl-parallel-to-spmd (`compile(spmd=True)`)"""
 
     def __str__(self) -> str:
         """The program as a regression file (regressions/README.md): both renderings and the run's arguments."""
-        return f"{self.pl_source}\n\n{self.ref_source}\n\nN0, N1, SEED = {self.n0}, {self.n1}, {self.seed}\n"
+        return (f"{self.pl_source}\n\n{self.ref_source}\n\n"
+                f"RUN = {(self.n0, self.n1, self.seed, self.platform, self.spmd)!r}  # n0, n1, data seed, platform, spmd\n")
 
     @classmethod
     def from_file(cls, text: str) -> Program:
-        n0, n1, seed = (int(v) for v in text.rsplit("N0, N1, SEED = ", 1)[1].split(","))
-        return cls(text, text, n0, n1, seed)
+        return cls(text, text, *ast.literal_eval(text.rsplit("RUN = ", 1)[1].split("#")[0]))
 
 
 @dataclass
@@ -431,4 +435,5 @@ def programs(draw, budget: int = 3) -> Program:
     gen.orch_stmts({}, [Index(n, 0, SCALAR_MAX) for n in SCALAR_ARGS], budget)
     gen.out.line("return o0, o1, o2", "return outs")
     return Program(HEADER + "\n".join(gen.out.pl) + "\n", REF_HEADER + "\n".join(gen.out.ref) + "\n",
-                   draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, 2**16)))
+                   draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, SCALAR_MAX)), draw(st.integers(0, 2**16)),
+                   draw(st.sampled_from(("a2a3", "a5"))), draw(st.booleans()))

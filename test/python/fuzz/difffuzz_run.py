@@ -77,7 +77,8 @@ def problems(program) -> list[str]:
     try:
         with time_limit(TIMEOUT_S), capture_diagnostics() as said:
             kernel = load_kernel(program.pl_source)
-            kernel(*(got[n] for n in ("x0", "x1", "x2", "o0", "o1", "o2")), program.n0, program.n1)
+            call = [*(got[n] for n in ("x0", "x1", "x2", "o0", "o1", "o2")), program.n0, program.n1]
+            kernel.compile(*call, platform=program.platform, spmd=program.spmd).run(*call)
     except Hang as err:
         return [f"hang: {err}"]
     except PlError as err:

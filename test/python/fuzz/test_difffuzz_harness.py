@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import difffuzz_run
 import numpy as np
@@ -45,5 +46,6 @@ def test_a_rejection_is_reported_with_its_location():
 
 def test_a_hang_is_stopped(monkeypatch):
     monkeypatch.setattr(difffuzz_run, "TIMEOUT_S", 1)
-    monkeypatch.setattr(difffuzz_run, "load_kernel", lambda _source: lambda *_args: time.sleep(5))
+    sleeper = SimpleNamespace(run=lambda *_args: time.sleep(5))
+    monkeypatch.setattr(difffuzz_run, "load_kernel", lambda _source: SimpleNamespace(compile=lambda *_a, **_k: sleeper))
     assert difffuzz_run.problems(MAXIMUM) == ["hang: no result after 1 s"]

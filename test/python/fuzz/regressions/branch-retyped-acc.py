@@ -56,4 +56,4 @@ def reference(R, outs, x0, x1, x2, n0, n1):
     return outs
 
 
-N0, N1, SEED = 0, 0, 0
+RUN = (0, 0, 0, 'a2a3', False)  # n0, n1, data seed, platform, spmd
