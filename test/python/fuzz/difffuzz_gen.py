@@ -154,13 +154,14 @@ class _Gen:
             kinds.append("load_out")
         kind = self.pick(kinds)
         sub = lambda t, **kw: self.expr(t, env, idx, depth + 1, kw.get("exact_only", exact_only), outs_readable)  # noqa: E731
+        other_space = "vec" if exact_only else self.space(tile.dtype)  # of operands after the first (acc is inexact)
         if kind in env:
             return kind, kind
         if kind in ("load", "load_out"):
             return self.load(tile, idx, out=kind == "load_out")
         if kind == "binary":
             op = self.pick(FLOAT_BINARY if tile.dtype in FLOATS else INT_BINARY)
-            (pa, ra), (pb, rb) = sub(tile), sub(tile.like(space=("vec" if exact_only else self.space(tile.dtype))))
+            (pa, ra), (pb, rb) = sub(tile), sub(tile.like(space=other_space))
             return f"pl.{op}({pa}, {pb})", f"R.binary({op!r}, {ra}, {rb})"
         if kind == "scalar":
             op = self.pick(FLOAT_BINARY if tile.dtype in FLOATS else INT_BINARY)
@@ -180,13 +181,13 @@ class _Gen:
         if kind == "row_expand":
             op = self.pick(("add", "sub", "mul"))
             red = self.pick(("row_sum", "row_max", "row_min")) if tile.dtype in FLOATS else "row_max"
-            (pa, ra), (pv, rv) = sub(tile), sub(Tile((h, self.pick(COLS)), tile.dtype, ("vec" if exact_only else self.space(tile.dtype))))
+            (pa, ra), (pv, rv) = sub(tile), sub(Tile((h, self.pick(COLS)), tile.dtype, other_space))
             return (f"pl.row_expand_{op}({pa}, pl.{red}({pv}))",
                     f"R.expand('row_expand_{op}', {ra}, R.reduce({red!r}, {rv}))")
         if kind == "col_expand":
             op = self.pick(("expand", "expand_mul"))
             red = self.pick(("col_sum", "col_max")) if tile.dtype in FLOATS else "col_max"
-            (pa, ra), (pv, rv) = sub(tile), sub(Tile((self.pick(ROWS[1:]), w), tile.dtype, ("vec" if exact_only else self.space(tile.dtype))))
+            (pa, ra), (pv, rv) = sub(tile), sub(Tile((self.pick(ROWS[1:]), w), tile.dtype, other_space))
             return (f"pl.col_{op}({pa}, pl.{red}({pv}))",
                     f"R.expand('col_{op}', {ra}, R.reduce({red!r}, {rv}))")
         assert kind == "matmul"
