@@ -86,6 +86,17 @@ def _undef(var: Variable, loop: Operation) -> SSAValue:
     return undef.result
 
 
+def _retyped(var: Variable, env: Env) -> str:
+    """Why a name read on a path where it has a value is unassigned: a later assignment of another type (a
+    tile in another memory space, say) started a new variable of that name, which this path never assigned."""
+    held = next((v for v, s in env.items() if v.name == var.name and v is not var and isinstance(s, Value)), None)
+    if held is None:
+        return ""
+    return (f": here it still holds the {held.type} assigned at {_at(env[held].where)}, and the {var.type} "  # type: ignore[union-attr]
+            f"assigned at {_at(var.decl)} made '{var.name}' a new variable (a name keeps one type across branches "
+            "and loops)")
+
+
 def _ordered(vars_: Sequence[Variable] | set[Variable]) -> list[Variable]:
     return sorted(vars_, key=lambda v: v.order)
 
@@ -129,7 +140,7 @@ class _FunctionRewriter:
                 "is used outside the scope where it is declared"
             raise PlDiagnostic(op, f"'{var.name}' {why}")
         if isinstance(state, Unset):
-            raise PlDiagnostic(op, f"'{var.name}' {state.why}")
+            raise PlDiagnostic(op, f"'{var.name}' {state.why}{_retyped(var, env) if state is NEVER_ASSIGNED else ''}")
         why = state.maybe_undef or (state.first_iteration.why if state.first_iteration else None)
         if why is not None:
             emit(op, f"'{var.name}' may be undefined here: {why}; it starts as pl.undef, and reading it undefined "
