@@ -150,16 +150,24 @@ def plan(record: dict, repo: Path) -> Plan:
     if not file:
         raise PlanError("no kernel file named")
     chip = _platform(record)
-    if record["before_commit"] == record["commit"]:
+    for key in ("before", "after"):
+        if not isinstance(record.get(key), int | float) and not (key == "before" and record.get(key) is None):
+            raise PlanError(f"the measured {key} figure is {record.get(key)!r}, not one number")
+    if record["before"] is not None and record["before_commit"] == record["commit"]:
         raise PlanError(f"before and after are the same commit with another setting ({record.get('before_rule')})")
     result = Plan(record, file, out_staging=out_staging_on(str(record.get("date", ""))))
-    for commit in (record["before_commit"], record["commit"]):
+    for commit in _commits(record):
         source = _source(repo, commit, file)
         if "__main__" not in source:
             raise PlanError(f"{file} at {commit[:10]} has no __main__ run")
         args = _config_args(record.get("config") or {}, source, file)
         result.runs[commit] = [*args, "-p", _chip_choice(source, chip)]
     return result
+
+
+def _commits(record: dict) -> tuple[str, ...]:
+    """The commits a record's figures were measured at: before and after, or only after when no before is given."""
+    return (record["commit"],) if record["before"] is None else (record["before_commit"], record["commit"])
 
 
 def _chip_choice(source: str, chip: str) -> str:
@@ -232,14 +240,15 @@ def _failure(code: int | None, out: str, err: str, timeout: float, root: Path) -
 def compare(plan_: Plan, outcomes: dict[str, dict]) -> Comparison:
     record = plan_.record
     figures = []
-    for commit in (record["before_commit"], record["commit"]):
+    for commit in _commits(record):
         outcome = outcomes[commit]
         if not outcome["reports"]:
             raise PlanError(f"run at {commit[:10]} failed: {outcome['failure']}")
         figures.append(modelled(record["metric"], record.get("entry_function"), outcome["reports"][0]["report"]))
     golden_failed = any(outcomes[c]["exit"] != 0 for c in outcomes)
-    return Comparison(record["id"], record["metric"], record.get("kind", "other"),
-                      (float(record["before"]), float(record["after"])), (figures[0], figures[1]), golden_failed)
+    measured = (record["before"], float(record["after"]))
+    model = (figures[0], figures[1]) if len(figures) == 2 else (None, figures[0])
+    return Comparison(record["id"], record["metric"], record.get("kind", "other"), measured, model, golden_failed)
 
 
 def _row(c: Comparison, record: dict) -> str:
@@ -247,9 +256,12 @@ def _row(c: Comparison, record: dict) -> str:
     mark = ("" if not c.significant else (" ok" if c.direction_right else " WRONG")) + \
         (" (a golden check failed: the figure is the model's, the numbers differ from PyPTO's)" if c.golden_failed else "")
     function = (record.get("entry_function") or "")[:28]
-    return (f"{c.record:>4} {c.metric:<19} {c.kind:<9} {function:<28} "
-            f"{c.measured[0]:>10.2f} -> {c.measured[1]:>10.2f} ({c.measured_delta_pct:+7.1f}%)  "
-            f"{c.model[0]:>10.2f} -> {c.model[1]:>10.2f} ({c.model_delta_pct:+7.1f}%)  "
+    def pair(p: tuple) -> str:
+        before = "-" if p[0] is None else f"{p[0]:.2f}"
+        delta = "" if p[0] is None else f" ({Comparison.delta(p):+.1f}%)"
+        return f"{before:>10} -> {p[1]:>10.2f}{delta:<10}"
+
+    return (f"{c.record:>4} {c.metric:<19} {c.kind:<9} {function:<28} {pair(c.measured)}  {pair(c.model)}  "
             f"err {'/'.join(f'{e:.0f}%' for e in errors)}{mark}")
 
 

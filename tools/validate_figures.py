@@ -82,30 +82,31 @@ class Comparison:
     record: int
     metric: str
     kind: str
-    measured: tuple[float, float]
-    model: tuple[float, float]
+    measured: tuple[float | None, float]  # before is None when the record gives only the after figure
+    model: tuple[float | None, float]
     golden_failed: bool = False  # a run's own golden comparison failed (its timing is still the model's)
 
     @staticmethod
-    def _delta(pair: tuple[float, float]) -> float:
+    def delta(pair: tuple[float | None, float]) -> float:
         before, after = pair
         return 100.0 * (after - before) / before if before else float("nan")
 
     @property
     def measured_delta_pct(self) -> float:
-        return self._delta(self.measured)
+        return self.delta(self.measured)
 
     @property
     def model_delta_pct(self) -> float:
-        return self._delta(self.model)
+        return self.delta(self.model)
 
     @property
     def errors_pct(self) -> list[float]:
-        """|model - measured| / measured of the before and the after figure."""
-        return [100.0 * abs(m - h) / h for m, h in zip(self.model, self.measured) if h > 0]
+        """|model - measured| / measured of the before and the after figure (those given)."""
+        return [100.0 * abs(m - h) / h for m, h in zip(self.model, self.measured) if h is not None and h > 0]
 
     @property
     def significant(self) -> bool:
+        """A change of at least 5% on hardware (NaN, when no before is given, is never significant)."""
         return abs(self.measured_delta_pct) >= SIGNIFICANT_DELTA_PCT
 
     @property

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ppc.tools.validate import PlanError, _config_args, _flag_args
+from ppc.tools.validate import PlanError, _config_args, _flag_args, plan
 from ppc.tools.validate_figures import Comparison, FigureError, matching_functions, modelled, summarise
 
 INPUTS = Path(__file__).parent / "Inputs"
@@ -119,3 +119,14 @@ def test_validate_runs_both_commits_and_compares(tmp_path):
     assert compared[2]["model"][1] == pytest.approx(row["exec_us"] / row["blocks"])
     assert compared[2]["model"][0] > compared[2]["model"][1]  # 2 blocks do 4x the rows each
     assert result["summary"]["all"][0]["records"] == 2
+
+
+def test_a_record_with_only_an_after_figure_is_compared_on_magnitude_and_a_range_is_not_run():
+    only_after = Comparison(5, "function_exec_us", "compute", (None, 20.0), (None, 25.0))
+    assert only_after.errors_pct == [25.0] and not only_after.significant
+    (row,) = summarise([only_after], lambda c: c.kind)
+    assert (row["records"], row["significant_changes"], row["median_error_pct"]) == (1, 0, 25.0)
+    ranged = {"id": 41, "metric": "span_us", "measured_entry": "k.py", "platform": "a2a3", "commit": "a" * 40,
+              "before_commit": "b" * 40, "before": [863, 1357], "after": 128}
+    with pytest.raises(PlanError, match=r"the measured before figure is \[863, 1357\], not one number"):
+        plan(ranged, Path("."))
