@@ -94,11 +94,14 @@ class JitFunction:
 
         The IR after the frontend and after every pass is kept for `program.ir_after(name)`; `spmd=True`
         adds `pl-parallel-to-spmd` to the pipeline. `config` (PyPTO's `RunConfig`) picks the platform instead.
-        `out_staging="copied"` compiles for the runtime that staged an Out with the caller's data (a declared
-        Out whose old contents are read is then an InOut; see runtime/arguments.py `OUT_STAGINGS`).
+        `out_staging` is the runtime's Out staging (runtime/arguments.py `OUT_STAGINGS`): under "copied" (the
+        caller's data) and "zeroed" a kernel may read a declared Out's old contents (passes/infer_directions.py).
         """
         args = self._positional(args, kwargs)
-        target = (_platform(platform, config), spmd, out_staging == "copied", constants_key(self))
+        from ppc.passes.infer_directions import STAGINGS_WITH_OLD_CONTENTS
+
+        staging = out_staging if out_staging in STAGINGS_WITH_OLD_CONTENTS else "undefined"
+        target = (_platform(platform, config), spmd, staging, constants_key(self))
         program = self._cached(target, args)
         if program is None:
             program = self._build(args, *target[:3])
@@ -110,7 +113,7 @@ class JitFunction:
             self._compiled[_cache_key(target, args, axes)] = program
         return program
 
-    def _build(self, args: tuple[Any, ...], platform: str, spmd: bool, copied_outs: bool) -> Any:
+    def _build(self, args: tuple[Any, ...], platform: str, spmd: bool, out_staging: str) -> Any:
         from ppc.passes.pipeline import default_pipeline, run_pipeline
         from ppc.runtime.program import CompiledProgram
 
@@ -120,7 +123,7 @@ class JitFunction:
         # Snapshots are clones, printed only if `ir_after` asks: printing every stage of every compile would
         # nearly double the compile time of a kernel like the compressor.
         ir_after = {"frontend": module.clone()}
-        passes = [*default_pipeline(spmd, copied_outs), f"pl-check-capacity{{platform={platform}}}"]  # the chip's memories
+        passes = [*default_pipeline(spmd, out_staging), f"pl-check-capacity{{platform={platform}}}"]  # the chip's memories
         run_pipeline(module, passes, after_each=lambda name, m: ir_after.__setitem__(name, m.clone()))
         return CompiledProgram(module, platform=platform, entry=self.__name__, ir_after=ir_after)
 
@@ -132,7 +135,7 @@ class JitFunction:
         A dynamic axis (`pl.dynamic`) is keyed as `?`, so one compiled program serves every size of it."""
         platform = _platform(platform, config)
         args = self._positional(args, kwargs)
-        program = self._cached((platform, False, False, constants_key(self)), args) or self.compile(*args, platform=platform)
+        program = self._cached((platform, False, "undefined", constants_key(self)), args) or self.compile(*args, platform=platform)
         return program.run(*args)
 
     def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
@@ -149,7 +152,7 @@ class JitFunction:
         return tuple(bound.arguments.values())[len(owner) :]
 
     def _cached(self, target: tuple[Any, ...], args: tuple[Any, ...]) -> Any:
-        """The program compiled for (platform, spmd, copied Outs, constants read) and these arguments, if any."""
+        """The program compiled for (platform, spmd, Out staging, constants read) and these arguments, if any."""
         for axes in self._dynamic_axes:
             program = self._compiled.get(_cache_key(target, args, axes))
             if program is not None:
@@ -331,7 +334,7 @@ def _file_tree(file: str, text: str) -> ast.Module:
 
 
 def _cache_key(target: tuple[Any, ...], args: tuple[Any, ...], dynamic: tuple[frozenset[int], ...]) -> tuple[Any, ...]:
-    """What a compiled program depends on: the (platform, spmd, copied Outs, constants
+    """What a compiled program depends on: the (platform, spmd, Out staging, constants
     read) target, each tensor's shape (`?` on its dynamic axes) and dtype, each scalar's Python type."""
     key: list[Any] = [target]
     for i, arg in enumerate(args):

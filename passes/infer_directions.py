@@ -67,8 +67,10 @@ def _reassigned(param: BlockArgument, where: Operation) -> PlDiagnostic:
     )
 
 
-def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction]) -> None:
-    """Raise the first violated declaration, in parameter order."""
+def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction],
+           zeroed_outs: bool = False) -> None:
+    """Raise the first violated declaration, in parameter order; `zeroed_outs`: an Out's old contents are zeros
+    (the zeroed staging), so reading them is no violation."""
     for param in effects.params:
         found = effects.effects[param]
         name = param_name(param)
@@ -77,7 +79,7 @@ def _check(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, D
                 found.first_write,
                 f"'{name}' is written here but declared In; mark it pl.Out (or pl.InOut if its old contents are read)",
             )
-        if declared.get(param) == Direction.OUT and found.first_old_read is not None:
+        if declared.get(param) == Direction.OUT and found.first_old_read is not None and not zeroed_outs:
             raise PlDiagnostic(
                 found.first_old_read,
                 f"'{name}' is declared Out{_declared_at(func)} but its old contents may be read here (no earlier "
@@ -171,10 +173,10 @@ def _declarations(
     return effects, declared, attrs
 
 
-def infer_function(module: ModuleOp, func: FuncOp) -> None:
+def infer_function(module: ModuleOp, func: FuncOp, zeroed_outs: bool = False) -> None:
     """Check and complete the `pl.dir` attributes of one function's tensor parameters."""
     effects, declared, attrs = _declarations(module, func)
-    _check(func, effects, declared)
+    _check(func, effects, declared, zeroed_outs)
     entry = _kind(func) != FuncKind.INCORE
     for param in effects.params:
         if param in declared:
@@ -197,44 +199,56 @@ def _functions(module: ModuleOp) -> list[FuncOp]:
     return funcs
 
 
-def _outs_as_copied(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction],
-                    attrs: list[dict[str, Attribute]]) -> None:
-    """Under the copied Out staging (simpler before 2026-06-15) an Out's device buffer holds the caller's data, as
-    an InOut's does, and kernels of that era read it: each declared Out whose old contents are read becomes
-    InOut, with a note at the read."""
+def _outs_as_staged(func: FuncOp, effects: TensorEffects, declared: dict[BlockArgument, Direction],
+                    attrs: list[dict[str, Attribute]], staging: str) -> None:
+    """Reads of a declared Out's old contents under the older simpler runtimes, which gave them a meaning that
+    kernels of their eras rely on: `copied` (before 2026-06-15) staged an Out with the caller's data, as an
+    InOut, so each such Out becomes InOut; `zeroed` (2026-06-15 to 07-16) zero-filled it on the device, so the
+    read sees zeros and the Out stays Out. Either way a note at the read says so."""
     for param in effects.params:
         read = effects.effects[param].first_old_read
         if declared.get(param) != Direction.OUT or read is None:
             continue
-        declared[param] = Direction.INOUT
-        attrs[param.index]["pl.dir"] = DirAttr(Direction.INOUT)
+        if staging == "copied":
+            declared[param] = Direction.INOUT
+            attrs[param.index]["pl.dir"] = DirAttr(Direction.INOUT)
+            meaning = "with the copied Out staging it holds the caller's data, so it is treated as InOut"
+        else:
+            meaning = "with the zeroed Out staging an element not yet written reads as zero"
         emit(read, f"'{param_name(param)}' is declared Out{_declared_at(func)} and its old contents are read here: "
-             "with the copied Out staging it holds the caller's data, so it is treated as InOut", "note")
+             + meaning, "note")
     func.arg_attrs = ArrayAttr(DictionaryAttr(a) for a in attrs)
+
+
+STAGINGS_WITH_OLD_CONTENTS = ("copied", "zeroed")
 
 
 @dataclass(frozen=True)
 class CheckDirectionsPass(ModulePass):
-    """`copied_outs`: compile for the copied Out staging (see `_outs_as_copied`)."""
+    """`out_staging`: the simpler runtime's Out staging the program is compiled for (runtime/arguments.py):
+    under `copied` and `zeroed` a read of an Out's old contents is defined (`_outs_as_staged`)."""
 
     name = "pl-check-directions"
-    copied_outs: bool = False
+    out_staging: str = "undefined"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in _functions(op):
             effects, declared, attrs = _declarations(op, func)
-            if self.copied_outs:
-                _outs_as_copied(func, effects, declared, attrs)
-            _check(func, effects, declared)
-            if not self.copied_outs:
+            if self.out_staging in STAGINGS_WITH_OLD_CONTENTS:
+                _outs_as_staged(func, effects, declared, attrs, self.out_staging)
+            _check(func, effects, declared, self.out_staging == "zeroed")
+            if self.out_staging != "copied":
                 _warn_unwritten(func, effects, declared)
             _warn_unknown_reads(func, effects, declared)
 
 
 @dataclass(frozen=True)
 class InferDirectionsPass(ModulePass):
+    """`out_staging`: as for `pl-check-directions` (a zeroed Out may be read before it is written)."""
+
     name = "pl-infer-directions"
+    out_staging: str = "undefined"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in _functions(op):
-            infer_function(op, func)
+            infer_function(op, func, self.out_staging == "zeroed")

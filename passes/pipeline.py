@@ -108,14 +108,15 @@ DEFAULT_PIPELINE: list[str] = [
 ]
 
 
-def default_pipeline(spmd: bool = False, copied_outs: bool = False) -> list[str]:
+def default_pipeline(spmd: bool = False, out_staging: str = "undefined") -> list[str]:
     """The pass names `pl-lower` runs, with `pl-parallel-to-spmd` before outlining when `spmd`, and the directions
-    checked for the copied Out staging when `copied_outs` (passes/infer_directions.py)."""
+    checked for an older runtime's Out staging (`copied` / `zeroed`, passes/infer_directions.py)."""
     names = list(DEFAULT_PIPELINE)
     if spmd:
         names.insert(names.index("pl-outline-tasks"), "pl-parallel-to-spmd")
-    if copied_outs:
-        names[names.index("pl-check-directions")] = "pl-check-directions{copied_outs=true}"
+    if out_staging != "undefined":
+        for name in ("pl-check-directions", "pl-infer-directions"):
+            names[names.index(name)] = f"{name}{{out_staging={out_staging}}}"
     return names
 
 

@@ -1,15 +1,22 @@
-// RUN: ppc-opt %s -p 'pl-check-directions{copied_outs=true}' --split-input-file 2>/dev/null | filecheck %s
-// RUN: ppc-opt %s -p 'pl-check-directions{copied_outs=true}' --split-input-file 2>&1 >/dev/null | filecheck %s --check-prefix=NOTE
+// RUN: ppc-opt %s -p 'pl-check-directions{out_staging=copied}' --split-input-file 2>/dev/null | filecheck %s
+// RUN: ppc-opt %s -p 'pl-check-directions{out_staging=copied}' --split-input-file 2>&1 >/dev/null | filecheck %s --check-prefix=NOTE
+// RUN: ppc-opt %s -p 'pl-check-directions{out_staging=zeroed}' --split-input-file 2>/dev/null | filecheck %s --check-prefix=ZEROED
+// RUN: ppc-opt %s -p 'pl-check-directions{out_staging=zeroed}' --split-input-file 2>&1 >/dev/null | filecheck %s --check-prefix=ZNOTE
 // RUN: not ppc-opt %s -p pl-check-directions --split-input-file 2>&1 | filecheck %s --check-prefix=TODAY
 
 // Under the copied Out staging a declared Out whose old contents are read holds the caller's data: it becomes
-// InOut, with a note at the read. Without the option the same read is an error.
+// InOut, with a note at the read. Under the zeroed staging the read sees zeros and the Out stays Out, with a
+// note. Under today's staging the same read is an error.
 // CHECK-LABEL: func.func @accumulate
 // CHECK-SAME: {pl.dir = #pl.dir<inout>}
+// ZEROED-LABEL: func.func @accumulate
+// ZEROED-SAME: {pl.dir = #pl.dir<out>}
+// ZNOTE: pl-check-directions-staging.mlir:21:3: note: 'y' is declared Out (by 'accumulate' at
+// ZNOTE-SAME: and its old contents are read here: with the zeroed Out staging an element not yet written reads as zero
 // TODAY: error: 'y' is declared Out{{.*}}but its old contents may be read here
 func.func @accumulate(%x: !pl.tensor<8x4xf32>, %y: !pl.tensor<8x4xf32> {pl.dir = #pl.dir<out>}) -> !pl.tensor<8x4xf32> attributes {pl.kind = #pl.kind<orchestration>} {
   %c0 = arith.constant 0 : index
-  // NOTE: pl-check-directions-copied.mlir:14:3: note: 'y' is declared Out (by 'accumulate' at
+  // NOTE: pl-check-directions-staging.mlir:21:3: note: 'y' is declared Out (by 'accumulate' at
   // NOTE-SAME: and its old contents are read here: with the copied Out staging it holds the caller's data, so it is treated as InOut
   %old = pl.slice %y[%c0, %c0] : !pl.tensor<8x4xf32> -> !pl.tile<8x4xf32, vec>
   %s = pl.slice %x[%c0, %c0] : !pl.tensor<8x4xf32> -> !pl.tile<8x4xf32, vec>
