@@ -221,6 +221,13 @@ def _outs_as_staged(func: FuncOp, effects: TensorEffects, declared: dict[BlockAr
 
 
 STAGINGS_WITH_OLD_CONTENTS = ("copied", "zeroed")
+OUT_STAGING_NAMES = ("undefined", "zeroed", "copied", "poison")  # the keys of runtime/arguments.py OUT_STAGINGS
+
+
+def _known_staging(staging: str) -> None:
+    """A pass option naming no staging is an error, not today's staging in disguise."""
+    if staging not in OUT_STAGING_NAMES:
+        raise PlDiagnostic(None, f"unknown Out staging {staging!r}; expected one of {', '.join(OUT_STAGING_NAMES)}")
 
 
 @dataclass(frozen=True)
@@ -232,6 +239,7 @@ class CheckDirectionsPass(ModulePass):
     out_staging: str = "undefined"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        _known_staging(self.out_staging)
         for func in _functions(op):
             effects, declared, attrs = _declarations(op, func)
             if self.out_staging in STAGINGS_WITH_OLD_CONTENTS:
@@ -250,5 +258,6 @@ class InferDirectionsPass(ModulePass):
     out_staging: str = "undefined"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        _known_staging(self.out_staging)
         for func in _functions(op):
             infer_function(op, func, self.out_staging == "zeroed")

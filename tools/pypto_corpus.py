@@ -162,21 +162,29 @@ def _size_flags(reached: list[ast.AST]) -> list[str]:
     return sorted(flags)
 
 
-def _platform(reached: list[ast.AST]) -> str:
-    """`a2a3sim`, unless the file's `-p` choices leave it out: then a2a3 (the same chip model), else its first
-    simulator, else its first choice."""
-    for node in reached:
+def platform_choices(nodes: list[ast.AST]) -> list[str] | None:
+    """The `choices` of the `-p` / `--platform` option declared in `nodes` (None: no such option or no
+    literal choices, so any platform is accepted)."""
+    for node in nodes:
         for n in ast.walk(node):
             if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "add_argument" and \
                     any(isinstance(a, ast.Constant) and a.value in ("-p", "--platform") for a in n.args):
                 choices = next((k.value for k in n.keywords if k.arg == "choices"), None)
                 try:
-                    offered = list(ast.literal_eval(choices)) if choices is not None else []
+                    return list(ast.literal_eval(choices)) if choices is not None else None
                 except ValueError:
-                    offered = []
-                preferred = [p for p in ("a2a3sim", "a2a3", "a5sim") if p in offered]
-                return "a2a3sim" if not offered else (preferred or offered)[0]
-    return "a2a3sim"
+                    return None
+    return None
+
+
+def _platform(reached: list[ast.AST]) -> str:
+    """`a2a3sim`, unless the file's `-p` choices leave it out: then a2a3 (the same chip model), else its first
+    simulator, else its first choice."""
+    offered = platform_choices(reached)
+    if not offered:
+        return "a2a3sim"
+    preferred = [p for p in ("a2a3sim", "a2a3", "a5sim") if p in offered]
+    return (preferred or offered)[0]
 
 
 def scan(file: Path, root: Path) -> Row | None:

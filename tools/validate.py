@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..runtime.arguments import out_staging_on
-from .pypto_corpus import run_command
+from .pypto_corpus import platform_choices, run_command
 from .validate_figures import FAMILY, MODELLED, Comparison, FigureError, modelled, summarise
 
 # Flags of a record's run that change no figure ppc models: device choice, profilers, swimlane writers.
@@ -96,12 +96,8 @@ def _flag_args(flags: str, options: set[str]) -> list[str]:
     return args
 
 
-def _constant(source: str, name: str):
+def _constant(tree: ast.Module, name: str):
     """The literal value of the file's module-level constant `name` (any case), or None."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and node.targets[0].id.lower() == name.lower():
@@ -119,7 +115,7 @@ _ALIASES = {"ratio": ("compress_ratio",), "batch": ("b",), "s": ("seq", "seq_len
             "t": ("tokens", "num_tokens")}
 
 
-def _config_args(config: dict, source: str, file: str) -> list[str]:
+def _config_args(config: dict, source: str, tree: ast.Module, file: str) -> list[str]:
     """Arguments that give the file the record's configuration: each key (or an alias) is an option of the file
     (`start_pos` -> `--start-pos`), or its value is the file's default (a module constant of that name); a `mode`
     may also be the file's own (`decode` for decode_*.py)."""
@@ -135,7 +131,7 @@ def _config_args(config: dict, source: str, file: str) -> list[str]:
         option = next((o for o in ("--" + n.replace("_", "-") for n in names) if o in options), None)
         if option is not None:
             args += [option] if value is True else [option, str(value)]
-        elif not any(_constant(source, n) == value for n in names):
+        elif not any(_constant(tree, n) == value for n in names):
             raise PlanError(f"configuration {key}={value!r} is neither an option of the file nor its default")
     return args
 
@@ -160,8 +156,12 @@ def plan(record: dict, repo: Path) -> Plan:
         source = _source(repo, commit, file)
         if "__main__" not in source:
             raise PlanError(f"{file} at {commit[:10]} has no __main__ run")
-        args = _config_args(record.get("config") or {}, source, file)
-        result.runs[commit] = [*args, "-p", _chip_choice(source, chip)]
+        try:
+            tree = ast.parse(source)
+        except SyntaxError as err:
+            raise PlanError(f"{file} at {commit[:10]} does not parse: {err.msg} (line {err.lineno})") from None
+        args = _config_args(record.get("config") or {}, source, tree, file)
+        result.runs[commit] = [*args, "-p", _chip_choice(tree, chip)]
     return result
 
 
@@ -170,10 +170,9 @@ def _commits(record: dict) -> tuple[str, ...]:
     return (record["commit"],) if record["before"] is None else (record["before_commit"], record["commit"])
 
 
-def _chip_choice(source: str, chip: str) -> str:
+def _chip_choice(tree: ast.Module, chip: str) -> str:
     """The file's `-p` value for ppc's chip model `chip`: its simulator name when it offers one."""
-    match = re.search(r"""["'](-p|--platform)["'][^)]*choices\s*=\s*(\[[^\]]*\]|\([^)]*\))""", source)
-    offered = ast.literal_eval(match.group(2)) if match else [chip + "sim"]
+    offered = platform_choices([tree]) or [chip + "sim"]
     return next((p for p in (chip + "sim", chip) if p in offered), chip + "sim")
 
 

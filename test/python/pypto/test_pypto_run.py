@@ -271,3 +271,11 @@ def test_an_out_read_before_written_follows_the_staging_of_its_era(tmp_path):
     zeroed = ppc_run_staged("zeroed", "copied_out.py", tmp_path)
     assert zeroed.returncode == 1 and "[RUN]   'y' FAIL" in zeroed.stdout
     assert "with the zeroed Out staging an element not yet written reads as zero" in zeroed.stderr
+
+
+def test_the_direction_passes_know_the_stagings_the_runtime_offers():
+    from ppc.passes.infer_directions import OUT_STAGING_NAMES, STAGINGS_WITH_OLD_CONTENTS
+    from ppc.runtime.arguments import OUT_STAGINGS
+
+    assert set(OUT_STAGING_NAMES) == set(OUT_STAGINGS)
+    assert set(STAGINGS_WITH_OLD_CONTENTS) < set(OUT_STAGINGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -64,11 +65,12 @@ def test_record_flags_keep_the_files_options_and_drop_harness_flags_and_prose():
 
 def test_record_configuration_is_an_option_or_the_files_default():
     source = 'T = 128\nparser.add_argument("--start-pos", type=int)\n'
-    assert _config_args({"start_pos": 8192, "T": 128, "rounds": "6 interleaved"}, source, "decode_x.py") == \
+    tree = ast.parse(source)
+    assert _config_args({"start_pos": 8192, "T": 128, "rounds": "6 interleaved"}, source, tree, "decode_x.py") == \
         ["--start-pos", "8192"]
-    assert _config_args({"mode": "decode"}, source, "models/decode_x.py") == []
+    assert _config_args({"mode": "decode"}, source, tree, "models/decode_x.py") == []
     with pytest.raises(PlanError, match="T=64 is neither an option of the file nor its default"):
-        _config_args({"T": 64}, source, "decode_x.py")
+        _config_args({"T": 64}, source, tree, "decode_x.py")
 
 
 def _git(repo: Path, *args: str) -> str:
