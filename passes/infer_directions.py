@@ -225,9 +225,9 @@ OUT_STAGING_NAMES = ("undefined", "zeroed", "copied", "poison")  # the keys of r
 
 
 def _known_staging(staging: str) -> None:
-    """A pass option naming no staging is an error, not today's staging in disguise."""
+    """A pass option naming no staging is an error of the pipeline given, not today's staging in disguise."""
     if staging not in OUT_STAGING_NAMES:
-        raise PlDiagnostic(None, f"unknown Out staging {staging!r}; expected one of {', '.join(OUT_STAGING_NAMES)}")
+        raise ValueError(f"unknown Out staging {staging!r}; expected one of {', '.join(OUT_STAGING_NAMES)}")
 
 
 @dataclass(frozen=True)
@@ -238,8 +238,10 @@ class CheckDirectionsPass(ModulePass):
     name = "pl-check-directions"
     out_staging: str = "undefined"
 
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
+    def __post_init__(self) -> None:
         _known_staging(self.out_staging)
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in _functions(op):
             effects, declared, attrs = _declarations(op, func)
             if self.out_staging in STAGINGS_WITH_OLD_CONTENTS:
@@ -257,7 +259,9 @@ class InferDirectionsPass(ModulePass):
     name = "pl-infer-directions"
     out_staging: str = "undefined"
 
-    def apply(self, ctx: Context, op: ModuleOp) -> None:
+    def __post_init__(self) -> None:
         _known_staging(self.out_staging)
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
         for func in _functions(op):
             infer_function(op, func, self.out_staging == "zeroed")
